@@ -1,0 +1,57 @@
+# The two commands: `make book` builds the HTML book, `make test` runs every
+# check.  Both create .venv from requirements.txt when it is missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+VENDORED := _vendor/.vendored
+NOTEBOOKS := $(wildcard book/*.ipynb)
+
+.PHONY: book test unit notebooks browser lint lab bench clean
+
+book: $(INSTALLED) $(VENDORED)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+test: $(INSTALLED)
+	$(MAKE) lint
+	$(MAKE) unit
+	$(MAKE) notebooks
+	$(MAKE) book
+	$(MAKE) browser
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: $(INSTALLED)
+	$(BIN)/pytest -m "not browser"
+
+# Strict nbval: every stored text output must match a fresh run.
+notebooks: $(INSTALLED)
+	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+
+browser: $(INSTALLED)
+	$(BIN)/pytest -m browser
+
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab book/01_random_search.ipynb
+
+bench: $(INSTALLED)
+	$(BIN)/pip install -r benchmarks/requirements.txt
+	$(BIN)/python -m benchmarks.run
+
+$(INSTALLED): requirements.txt pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -r requirements.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+$(VENDORED): node_modules/.package-lock.json web/vendor.py web/widgets-setup.js
+	$(PYTHON) web/vendor.py
+	touch $@
+
+clean:
+	rm -rf _build _vendor node_modules

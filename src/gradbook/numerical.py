@@ -1,0 +1,111 @@
+"""Numerical derivatives by central finite differences, and gradient checks.
+
+``(f(x + h) - f(x - h)) / (2h)`` needs no knowledge of ``f``: it is slow
+(two runs of ``f`` per input) and approximate (its error is about ``h**2``
+plus rounding of order ``eps / h``), which is why it makes a good referee for
+exact methods and a poor engine for training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["central_difference", "check_grad", "gradient", "max_relative_error"]
+
+DEFAULT_STEP = 1e-6
+
+
+def central_difference(f: Callable[[Any], Any], x: Any, h: float = DEFAULT_STEP) -> Any:
+    """``(f(x + h) - f(x - h)) / (2h)``: the slope of ``f`` at ``x``, approximately."""
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
+    """Every partial derivative of ``f`` at ``xs`` by central differences.
+
+    ``xs`` is what ``f`` takes: a number, an array, or a list of numbers and
+    arrays.  The result has the same shape; each element costs two runs of
+    ``f``.
+    """
+    if not callable(f):
+        raise TypeError(f"gradient needs a function, got {type(f).__name__}")
+    if isinstance(xs, (list, tuple)):
+        leaves = [np.asarray(x, dtype=float) for x in xs]
+        grads = [
+            _partials(lambda leaf, i=i: f(_replace(xs, i, leaf)), leaf, h) for i, leaf in enumerate(leaves)
+        ]
+        return type(xs)(g if np.ndim(g) else float(g) for g in grads)
+    grad = _partials(f, np.asarray(xs, dtype=float), h)
+    return grad if np.ndim(grad) else float(grad)
+
+
+def _replace(xs: Any, i: int, leaf: np.ndarray) -> list[Any]:
+    """``xs`` with element ``i`` replaced (a scalar stays a Python float)."""
+    out = list(xs)
+    out[i] = leaf if np.ndim(leaf) else float(leaf)
+    return out
+
+
+def _partials(f: Callable[[Any], Any], x: np.ndarray, h: float) -> np.ndarray:
+    """Central differences of scalar ``f`` along every element of array ``x``."""
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[index] += h
+        minus[index] -= h
+        f_plus = f(plus if x.ndim else float(plus))
+        f_minus = f(minus if x.ndim else float(minus))
+        grad[index] = (float(f_plus) - float(f_minus)) / (2 * h)
+    return grad
+
+
+def max_relative_error(a: Any, b: Any) -> float:
+    """The largest ``|a - b| / max(|a| + |b|, tiny)`` over matching elements.
+
+    ``a`` and ``b`` may be numbers, arrays or lists of them (gradients).
+    """
+    pairs = zip(a, b, strict=True) if isinstance(a, (list, tuple)) else [(a, b)]
+    worst = 0.0
+    for x, y in pairs:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if x.shape != y.shape:
+            raise ValueError(f"shapes differ: {x.shape} and {y.shape}")
+        scale = np.maximum(np.abs(x) + np.abs(y), 1e-12)
+        worst = max(worst, float(np.max(np.abs(x - y) / scale, initial=0.0)))
+    return worst
+
+
+def check_grad(
+    f: Callable[[Any], Any],
+    xs: Any,
+    grad: Any,
+    *,
+    h: float = DEFAULT_STEP,
+    rtol: float = 1e-5,
+    atol: float = 1e-7,
+) -> float:
+    """Check a claimed gradient of ``f`` at ``xs`` against central differences.
+
+    Every element must satisfy ``|grad - numeric| <= atol + rtol * |numeric|``.
+    Raises ``AssertionError`` naming the first element that does not; returns
+    the largest relative error otherwise.
+    """
+    numeric = gradient(f, xs, h)
+    claimed, reference = (grad, numeric) if isinstance(xs, (list, tuple)) else ([grad], [numeric])
+    if len(claimed) != len(reference):
+        raise ValueError(f"the gradient has {len(claimed)} entries for {len(reference)} inputs")
+    for i, (g, n) in enumerate(zip(claimed, reference, strict=True)):
+        g, n = np.asarray(g, dtype=float), np.asarray(n, dtype=float)
+        if g.shape != n.shape:
+            raise AssertionError(f"input {i}: gradient has shape {g.shape}, expected {n.shape}")
+        bad = np.abs(g - n) > atol + rtol * np.abs(n)
+        if bad.any():
+            index = tuple(int(k) for k in np.argwhere(bad)[0]) if bad.ndim else ()
+            raise AssertionError(
+                f"input {i}{list(index) if index else ''}: gradient {float(g[index]):.10g} but "
+                f"finite differences give {float(n[index]):.10g}"
+            )
+    return max_relative_error(claimed, reference)

@@ -1,0 +1,146 @@
+"""Interactive figures: live panels for JupyterLab and scrubbers for the HTML book.
+
+A *live panel* re-runs the computation whenever a control moves; it needs a
+kernel.  A *scrubber* pre-renders a figure for a handful of values of one
+parameter and lets a slider pick among them in the browser, with no kernel:
+in the built HTML book that is the reader's way to move a figure.
+
+Each chapter's update logic is a plain function (``*_view``) that returns a
+figure, so it can be tested and timed without a browser.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+from PIL import Image
+
+from gradbook import plots
+from gradbook.circuits import multiply_gate
+from gradbook.search import random_search
+
+__all__ = [
+    "SEARCH_DEFAULTS",
+    "figure_png",
+    "live_panel",
+    "random_search_panel",
+    "random_search_scrubber",
+    "random_search_view",
+    "scrubber",
+]
+
+
+def figure_png(fig: Figure, dpi: int = 80, colors: int = 96) -> bytes:
+    """Render ``fig`` as PNG bytes, reduced to a small palette to keep pages light."""
+    raw = io.BytesIO()
+    fig.savefig(raw, format="png", dpi=dpi)
+    image = Image.open(raw).convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    small = io.BytesIO()
+    image.save(small, format="png", optimize=True)
+    return small.getvalue()
+
+
+def live_panel(
+    update: Callable[..., Figure], controls: Mapping[str, widgets.ValueWidget], dpi: int = 80
+) -> widgets.VBox:
+    """Controls above a figure that ``update(**values)`` redraws on every change.
+
+    Needs a running kernel: in the static HTML book the controls would move
+    while the figure stayed still.
+    """
+    image = widgets.Image(format="png")
+
+    def refresh(_change: Any = None) -> None:
+        image.value = figure_png(update(**{name: c.value for name, c in controls.items()}), dpi)
+
+    for control in controls.values():
+        control.observe(refresh, names="value")
+    refresh()
+    grid = widgets.GridBox(
+        list(controls.values()), layout=widgets.Layout(grid_template_columns="repeat(3, 1fr)")
+    )
+    return widgets.VBox([grid, image])
+
+
+def scrubber(
+    render: Callable[[Any], Figure],
+    values: Sequence[Any],
+    description: str,
+    label: Callable[[Any], str] = str,
+    start: int = 0,
+    dpi: int = 60,
+) -> widgets.VBox:
+    """A slider over pre-rendered frames ``render(v)`` for ``v`` in ``values``.
+
+    The frames sit in a ``widgets.Stack`` whose ``selected_index`` is linked to
+    the slider in the browser (``jslink``), so moving the slider swaps the
+    picture even in the static HTML book, where no kernel runs.
+    """
+    frames = [widgets.Image(value=figure_png(render(v), dpi), format="png") for v in values]
+    stack = widgets.Stack(frames, selected_index=start)
+    slider = widgets.SelectionSlider(
+        options=[label(v) for v in values],
+        index=start,
+        description=description,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="60%"),
+    )
+    widgets.jslink((slider, "index"), (stack, "selected_index"))
+    return widgets.VBox([slider, stack])
+
+
+# Chapter 1: random local search on the multiply gate.
+
+SEARCH_DEFAULTS: dict[str, Any] = {"tweak": 0.01, "iterations": 100, "x0": -2.0, "y0": 3.0, "seed": 1}
+
+
+def random_search_view(
+    tweak: float = 0.01, iterations: int = 100, x0: float = -2.0, y0: float = 3.0, seed: int = 1
+) -> Figure:
+    """Run random search on ``x * y`` with these settings and draw its progress and path."""
+    history = random_search(multiply_gate, (x0, y0), tweak, iterations, seed)
+    title = (
+        f"tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
+        f"{history.start_output:.3f} → {history.best_output:.3f}"
+    )
+    return plots.search_overview({f"seed {seed}": history}, multiply_gate, title=title)
+
+
+def random_search_panel() -> widgets.VBox:
+    """The live chapter 1 panel: tweak amount, iterations, start and seed."""
+    d = SEARCH_DEFAULTS
+    controls = {
+        "tweak": widgets.FloatLogSlider(value=d["tweak"], base=10, min=-3, max=0, description="tweak"),
+        "iterations": widgets.IntSlider(
+            value=d["iterations"], min=0, max=1000, step=10, description="iterations"
+        ),
+        "x0": widgets.FloatSlider(value=d["x0"], min=-3, max=3, step=0.1, description="start x"),
+        "y0": widgets.FloatSlider(value=d["y0"], min=-3, max=3, step=0.1, description="start y"),
+        "seed": widgets.IntSlider(value=d["seed"], min=0, max=20, description="seed"),
+    }
+    return live_panel(random_search_view, controls)
+
+
+def random_search_scrubber() -> widgets.VBox:
+    """Chapter 1's scrubber: the default search after k = 0, 5, ..., 100 iterations."""
+    d = SEARCH_DEFAULTS
+    history = random_search(multiply_gate, (d["x0"], d["y0"]), d["tweak"], d["iterations"], d["seed"])
+    box = (-2.05, -1.65, 2.8, 3.05)
+    limits = (history.start_output - 0.05, history.best_output + 0.05)
+
+    def frame(k: int) -> Figure:
+        best = history.best_outputs[k - 1] if k else history.start_output
+        return plots.search_overview(
+            {f"seed {d['seed']}": history},
+            multiply_gate,
+            upto=k,
+            progress_limits=limits,
+            box=box,
+            title=f"after {k} iterations: best output {best:.3f}",
+        )
+
+    return scrubber(frame, list(range(0, d["iterations"] + 1, 5)), "iterations", start=0)

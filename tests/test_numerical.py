@@ -1,0 +1,61 @@
+import math
+
+import numpy as np
+import pytest
+
+from gradbook.circuits import multiply_gate
+from gradbook.numerical import central_difference, check_grad, gradient, max_relative_error
+
+
+def test_finite_differences_of_the_multiply_gate():
+    gx, gy = gradient(lambda p: multiply_gate(*p), [-2.0, 3.0])
+    assert abs(gx - 3.0) < 1e-8
+    assert abs(gy - -2.0) < 1e-8
+
+
+def test_central_difference_of_sine_is_cosine():
+    for x in np.linspace(-3, 3, 13):
+        assert abs(central_difference(math.sin, x) - math.cos(x)) < 1e-9
+
+
+def test_gradient_keeps_the_shape_of_its_input():
+    assert isinstance(gradient(lambda x: x * x, 3.0), float)
+    g = gradient(lambda w: (w * w).sum(), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    np.testing.assert_allclose(g, [[2.0, 4.0], [6.0, 8.0]], rtol=1e-8)
+    mixed = gradient(lambda p: (p[0] * p[1]).sum(), [np.array([1.0, 2.0]), 3.0])
+    assert isinstance(mixed, list)
+    np.testing.assert_allclose(mixed[0], [3.0, 3.0], rtol=1e-8)
+    assert abs(mixed[1] - 3.0) < 1e-8
+    assert isinstance(gradient(lambda p: p[0] + p[1], (1.0, 2.0)), tuple)
+
+
+def test_check_grad_accepts_the_true_gradient_and_returns_the_error():
+    error = check_grad(lambda p: multiply_gate(*p), [-2.0, 3.0], [3.0, -2.0])
+    assert 0 <= error < 1e-9
+
+
+def test_check_grad_names_the_wrong_element():
+    with pytest.raises(
+        AssertionError, match=r"input 1: gradient -2.5 but finite differences give -2(\.0+)?$"
+    ):
+        check_grad(lambda p: multiply_gate(*p), [-2.0, 3.0], [3.0, -2.5])
+    with pytest.raises(AssertionError, match=r"input 0\[1\]"):
+        check_grad(lambda w: (w * w).sum(), np.array([1.0, 2.0]), np.array([2.0, 5.0]))
+
+
+def test_check_grad_wants_one_entry_per_input():
+    with pytest.raises(ValueError, match="2 entries for 3 inputs"):
+        check_grad(lambda p: p[0] + p[1] + p[2], [1.0, 2.0, 3.0], [1.0, 1.0])
+
+
+def test_max_relative_error():
+    assert max_relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert max_relative_error(1.0, 3.0) == 0.5
+    assert max_relative_error(0.0, 0.0) == 0.0
+    with pytest.raises(ValueError, match="shapes differ"):
+        max_relative_error(np.ones(2), np.ones(3))
+
+
+def test_gradient_needs_a_function():
+    with pytest.raises(TypeError, match="gradient needs a function, got int"):
+        gradient(3, [1.0])
