@@ -5,11 +5,14 @@ The names follow the Haskell ``backprop`` library the article uses: a
 its ``gradBP`` and :func:`sequence_var` its ``sequenceVar``.
 
 The forward pass writes every operation on a :class:`Tape` (a Wengert list,
-as ``backprop`` does) together with one small rule per input: how the
-output's cotangent turns into that input's cotangent (a vector-Jacobian
-product).  The tape is in the order the operations ran, which is already a
-topological order, so the backward pass is one loop over it in reverse: each
-node is visited once, with no recursion, however long the chain.
+as ``backprop`` does).  For each input of an operation the tape keeps the
+*local* derivative of the output with respect to that input: a number (or an
+array, elementwise) for most operations, or a small rule (a vector-Jacobian
+product) for operations such as ``@`` and ``sum`` that mix elements.  The
+tape is in the order the operations ran, which is already a topological
+order, so the backward pass is one loop over it in reverse: each node is
+visited once, with no recursion however long the chain, and the chain rule
+is one multiplication per edge.
 """
 
 from __future__ import annotations
@@ -23,11 +26,21 @@ from gradbook.functions import Tracer, cos, exp, log, primal, sin, sqrt, tanh
 
 __all__ = ["Tape", "Var", "backprop", "eval_bp", "grad_bp", "sequence_var"]
 
-Rule = Callable[[Any], Any]  # output cotangent -> input cotangent
+# For each input of a node: the local derivative (number or array), or a rule
+# g -> the input's cotangent for operations that are not elementwise.
+Partial = Any
+Inputs = tuple[tuple[int, Partial], ...]
 
 
-def _check_input(value: Any, where: str) -> Any:
-    """An input as a float or float array; anything else is a clear error."""
+def _check_input(value: Any, where: str | int) -> Any:
+    """An input as a float or float array; anything else is a clear error.
+
+    ``where`` names the input in messages: a description, or its position.
+    """
+    if type(value) is float:
+        return value
+    if isinstance(where, int):
+        where = f"input [{where}]"
     if isinstance(value, Tracer):
         raise TypeError(f"{where} is already a {type(value).__name__}; pass plain numbers")
     if isinstance(value, (int, float, np.integer, np.floating)):
@@ -45,15 +58,17 @@ def _check_input(value: Any, where: str) -> Any:
 class Tape:
     """The record of one forward pass, in the order the operations ran.
 
-    Node ``i`` holds ``(op, constant, value, inputs)``: the operation's name,
-    the plain number it used (if any, for drawing the graph), its value, and
-    for each input that is a :class:`Var` a pair ``(input index, rule)``.
+    Node ``i`` is ``(op, constant, value, inputs)``: the operation's name, the
+    plain number it used if any (kept for drawing the graph), its value, and
+    one ``(input index, local derivative or rule)`` pair per input that is a
+    :class:`Var`.  Constants are not recorded as inputs: nothing flows back
+    to them.
     """
 
     __slots__ = ("nodes",)
 
     def __init__(self) -> None:
-        self.nodes: list[tuple[str, Any, Any, tuple[tuple[int, Rule], ...]]] = []
+        self.nodes: list[tuple[str, Any, Any, Inputs]] = []
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -62,7 +77,7 @@ class Tape:
         """A new input on this tape."""
         return self.record("input", None, _check_input(value, "a Var's value"), ())
 
-    def record(self, op: str, constant: Any, value: Any, inputs: tuple[tuple[int, Rule], ...]) -> Var:
+    def record(self, op: str, constant: Any, value: Any, inputs: Inputs) -> Var:
         """Append one operation and return the Var holding its result."""
         var = object.__new__(Var)
         var.value, var.tape, var.index = value, self, len(self.nodes)
@@ -70,7 +85,7 @@ class Tape:
         return var
 
     def backward(self, output: Var) -> list[Any]:
-        """Cotangents of every node, for a scalar ``output``: one reverse sweep.
+        """Cotangents of every node for a scalar ``output``, in one reverse sweep.
 
         A node that does not lead to ``output`` gets ``None``.  Where a value
         feeds several operations, its cotangents add up.  Where an input was
@@ -78,13 +93,13 @@ class Tape:
         """
         nodes = self.nodes
         cotangents: list[Any] = [None] * len(nodes)
-        cotangents[output.index] = np.ones_like(output.value) if np.ndim(output.value) else 1.0
+        cotangents[output.index] = np.ones_like(output.value) if isinstance(output.value, np.ndarray) else 1.0
         for i in range(output.index, -1, -1):
             g = cotangents[i]
             if g is None:
                 continue
-            for j, rule in nodes[i][3]:
-                gj = rule(g)
+            for j, partial in nodes[i][3]:
+                gj = partial(g) if callable(partial) else g * partial  # the chain rule
                 if gj.__class__ is np.ndarray:
                     gj = _unbroadcast(gj, np.shape(nodes[j][2]))
                 old = cotangents[j]
@@ -102,15 +117,7 @@ def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> Any:
     return g if shape else float(g)
 
 
-def _sum_rule(shape: tuple[int, ...], axis: Any, keepdims: bool) -> Rule:
-    """The cotangent of a sum is spread back over everything that was summed."""
-
-    def rule(g: Any) -> Any:
-        if axis is not None and not keepdims:
-            g = np.expand_dims(g, axis)
-        return np.broadcast_to(g, shape)
-
-    return rule
+_CONSTANT = (int, float, np.number, np.ndarray)  # what may enter as a plain number
 
 
 class Var(Tracer):
@@ -133,124 +140,105 @@ class Var(Tracer):
         return f"Var({self.value!r})"
 
     @property
-    def primal(self) -> Any:
-        return self.value
-
-    @property
     def shape(self) -> tuple[int, ...]:
         return np.shape(self.value)
-
-    @property
-    def T(self) -> Var:  # noqa: N802 (numpy's name)
-        return self.tape.record("T", None, np.transpose(self.value), ((self.index, np.transpose),))
 
     def __len__(self) -> int:
         return len(self.value)
 
-    def _other(self, other: Any) -> Var | None:
-        """``other`` if it is a Var on this tape, None if it is a constant."""
+    def _binary(self, other: Any) -> bool:
+        """True if ``other`` is a Var (on this tape), False if it is a constant."""
         if isinstance(other, Var):
             if other.tape is not self.tape:
                 raise ValueError("these Vars come from different forward passes (tapes)")
-            return other
-        return None
+            return True
+        return False
 
-    # Arithmetic.  Each input that is a Var gets one rule: g -> its cotangent.
+    # Arithmetic: each input is recorded with d(output)/d(input).
 
     def __add__(self, other: Any) -> Var:
-        if self._other(other) is not None:
+        if self._binary(other):
             return self.tape.record(
-                "+", None, self.value + other.value, ((self.index, _identity), (other.index, _identity))
+                "+", None, self.value + other.value, ((self.index, 1.0), (other.index, 1.0))
             )
-        if not _is_constant(other):
+        if not isinstance(other, _CONSTANT):
             return NotImplemented
-        return self.tape.record("+", other, self.value + other, ((self.index, _identity),))
+        return self.tape.record("+", other, self.value + other, ((self.index, 1.0),))
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Var:
-        if self._other(other) is not None:
+        if self._binary(other):
             return self.tape.record(
-                "-", None, self.value - other.value, ((self.index, _identity), (other.index, _negate))
+                "-", None, self.value - other.value, ((self.index, 1.0), (other.index, -1.0))
             )
-        if not _is_constant(other):
+        if not isinstance(other, _CONSTANT):
             return NotImplemented
-        return self.tape.record("-", other, self.value - other, ((self.index, _identity),))
+        return self.tape.record("-", other, self.value - other, ((self.index, 1.0),))
 
     def __rsub__(self, other: Any) -> Var:
-        if not _is_constant(other):
+        if not isinstance(other, _CONSTANT):
             return NotImplemented
-        return self.tape.record("c-", other, other - self.value, ((self.index, _negate),))
+        return self.tape.record("c-", other, other - self.value, ((self.index, -1.0),))
 
     def __mul__(self, other: Any) -> Var:
         a = self.value
-        if self._other(other) is not None:
+        if self._binary(other):
             b = other.value
-            return self.tape.record(
-                "*", None, a * b, ((self.index, lambda g: g * b), (other.index, lambda g: g * a))
-            )
-        if not _is_constant(other):
+            return self.tape.record("*", None, a * b, ((self.index, b), (other.index, a)))
+        if not isinstance(other, _CONSTANT):
             return NotImplemented
-        return self.tape.record("*", other, a * other, ((self.index, lambda g: g * other),))
+        return self.tape.record("*", other, a * other, ((self.index, other),))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Var:
         u = self.value
-        if self._other(other) is not None:
+        if self._binary(other):
             v = other.value
-            return self.tape.record(
-                "/",
-                None,
-                u / v,
-                ((self.index, lambda g: g / v), (other.index, lambda g: -g * u / (v * v))),
-            )
-        if not _is_constant(other):
+            return self.tape.record("/", None, u / v, ((self.index, 1 / v), (other.index, -u / (v * v))))
+        if not isinstance(other, _CONSTANT):
             return NotImplemented
-        return self.tape.record("/", other, u / other, ((self.index, lambda g: g / other),))
+        return self.tape.record("/", other, u / other, ((self.index, 1 / other),))
 
     def __rtruediv__(self, other: Any) -> Var:
-        if not _is_constant(other):
+        if not isinstance(other, _CONSTANT):
             return NotImplemented
         v = self.value
-        return self.tape.record("c/", other, other / v, ((self.index, lambda g: -g * other / (v * v)),))
+        return self.tape.record("c/", other, other / v, ((self.index, -other / (v * v)),))
 
     def __neg__(self) -> Var:
-        return self.tape.record("neg", None, -self.value, ((self.index, _negate),))
+        return self.tape.record("neg", None, -self.value, ((self.index, -1.0),))
 
     def __pos__(self) -> Var:
         return self
 
     def __abs__(self) -> Var:
-        sign = np.sign(self.value)
-        return self.tape.record("abs", None, abs(self.value), ((self.index, lambda g: g * sign),))
+        return self.tape.record("abs", None, abs(self.value), ((self.index, np.sign(self.value)),))
 
     def __pow__(self, exponent: Any) -> Var:
         u = self.value
-        if self._other(exponent) is not None:
-            # u**v = exp(v log u): needs u > 0.
-            v = exponent.value
+        if self._binary(exponent):
+            v = exponent.value  # u**v = exp(v log u): needs u > 0
             out = u**v
             return self.tape.record(
-                "**",
-                None,
-                out,
-                ((self.index, lambda g: g * v * u ** (v - 1)), (exponent.index, lambda g: g * out * log(u))),
+                "**", None, out, ((self.index, v * u ** (v - 1)), (exponent.index, out * log(u)))
             )
-        if not _is_constant(exponent):
+        if not isinstance(exponent, _CONSTANT):
             return NotImplemented
-        n = exponent
-        return self.tape.record("**", n, u**n, ((self.index, lambda g: g * n * u ** (n - 1)),))
+        return self.tape.record("**", exponent, u**exponent, ((self.index, exponent * u ** (exponent - 1)),))
 
     def __rpow__(self, base: Any) -> Var:
-        if not _is_constant(base):
+        if not isinstance(base, _CONSTANT):
             return NotImplemented
         out = base**self.value
-        return self.tape.record("c**", base, out, ((self.index, lambda g: g * out * log(base)),))
+        return self.tape.record("c**", base, out, ((self.index, out * log(base)),))
+
+    # Operations that mix elements: their inputs get a rule, g -> cotangent.
 
     def __matmul__(self, other: Any) -> Var:
         a = self.value
-        if self._other(other) is not None:
+        if self._binary(other):
             b = other.value
             _check_matmul(a, b)
             return self.tape.record(
@@ -259,17 +247,23 @@ class Var(Tracer):
                 a @ b,
                 ((self.index, lambda g: _mm_left(g, b)), (other.index, lambda g: _mm_right(a, g))),
             )
-        if not _is_constant(other):
+        if not isinstance(other, _CONSTANT):
             return NotImplemented
         _check_matmul(a, other)
         return self.tape.record("@", None, a @ other, ((self.index, lambda g: _mm_left(g, other)),))
 
     def __rmatmul__(self, other: Any) -> Var:
-        if not _is_constant(other):
+        if not isinstance(other, _CONSTANT):
             return NotImplemented
         b = self.value
         _check_matmul(other, b)
         return self.tape.record("@", None, other @ b, ((self.index, lambda g: _mm_right(other, g)),))
+
+    @property
+    def T(self) -> Var:  # noqa: N802 (numpy's name)
+        return self.tape.record(
+            "T", None, np.transpose(self.value), ((self.index, lambda g: np.transpose(g)),)
+        )
 
     def __getitem__(self, key: Any) -> Var:
         shape = np.shape(self.value)
@@ -283,7 +277,13 @@ class Var(Tracer):
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Var:
         """Sum of the elements (along ``axis``), like ``numpy.sum``."""
-        rule = _sum_rule(np.shape(self.value), axis, keepdims)
+        shape = np.shape(self.value)
+
+        def rule(g: Any) -> np.ndarray:  # spread back over what was summed
+            if axis is not None and not keepdims:
+                g = np.expand_dims(g, axis)
+            return np.broadcast_to(g, shape)
+
         return self.tape.record(
             "sum", None, np.sum(self.value, axis=axis, keepdims=keepdims), ((self.index, rule),)
         )
@@ -296,60 +296,51 @@ class Var(Tracer):
     def reshape(self, *shape: Any) -> Var:
         """The same elements in a new shape, like ``numpy.reshape``."""
         old = np.shape(self.value)
+        new = shape[0] if len(shape) == 1 else shape  # reshape(3, 1) or reshape((3, 1))
         return self.tape.record(
-            "reshape", None, np.reshape(self.value, *shape), ((self.index, lambda g: np.reshape(g, old)),)
+            "reshape", None, np.reshape(self.value, new), ((self.index, lambda g: np.reshape(g, old)),)
         )
 
-    # Primitives of gradbook.functions: one rule each.
+    # Primitives of gradbook.functions: one local derivative each.
 
     def exp(self) -> Var:
         e = exp(self.value)
-        return self.tape.record("exp", None, e, ((self.index, lambda g: g * e),))
+        return self.tape.record("exp", None, e, ((self.index, e),))
 
     def log(self) -> Var:
         u = self.value
-        return self.tape.record("log", None, log(u), ((self.index, lambda g: g / u),))
+        return self.tape.record("log", None, log(u), ((self.index, 1 / u),))
 
     def sin(self) -> Var:
         u = self.value
-        return self.tape.record("sin", None, sin(u), ((self.index, lambda g: g * cos(u)),))
+        return self.tape.record("sin", None, sin(u), ((self.index, cos(u)),))
 
     def cos(self) -> Var:
         u = self.value
-        return self.tape.record("cos", None, cos(u), ((self.index, lambda g: -g * sin(u)),))
+        return self.tape.record("cos", None, cos(u), ((self.index, -sin(u)),))
 
     def tanh(self) -> Var:
         t = tanh(self.value)
-        return self.tape.record("tanh", None, t, ((self.index, lambda g: g * (1 - t * t)),))
+        return self.tape.record("tanh", None, t, ((self.index, 1 - t * t),))
 
     def sqrt(self) -> Var:
         s = sqrt(self.value)
-        return self.tape.record("sqrt", None, s, ((self.index, lambda g: g / (2 * s)),))
+        return self.tape.record("sqrt", None, s, ((self.index, 0.5 / s),))
 
     @classmethod
-    def where(cls, condition: Any, x: Any, y: Any) -> Any:
-        if np.ndim(condition) == 0:
-            return x if condition else y  # the chosen branch, constant or not
-        var = x if isinstance(x, Var) else y
+    def where(cls, condition: Any, x: Any, y: Any) -> Var:
+        """Elementwise choice; ``functions.where`` handles a single bool itself."""
+        chosen = np.asarray(condition, dtype=float)
         inputs = []
         if isinstance(x, Var):
-            inputs.append((x.index, lambda g: np.where(condition, g, 0.0)))
+            inputs.append((x.index, chosen))
         if isinstance(y, Var):
-            inputs.append((y.index, lambda g: np.where(condition, 0.0, g)))
-        value = np.where(condition, primal(x), primal(y))
-        return var.tape.record("where", None, value, tuple(inputs))
+            inputs.append((y.index, 1.0 - chosen))
+        tape = (x if isinstance(x, Var) else y).tape
+        return tape.record("where", None, np.where(condition, primal(x), primal(y)), tuple(inputs))
 
 
-def _identity(g: Any) -> Any:
-    return g
-
-
-def _negate(g: Any) -> Any:
-    return -g
-
-
-def _is_constant(x: Any) -> bool:
-    return isinstance(x, (int, float, np.number, np.ndarray))
+Var.primal = Var.value  # type: ignore[assignment]  # the name generic code asks for
 
 
 def _check_matmul(a: Any, b: Any) -> None:
@@ -380,8 +371,13 @@ def _mm_right(a: Any, g: Any) -> Any:
 def _wrap(xs: Any, tape: Tape) -> Any:
     """Inputs as Vars on ``tape``: a list or tuple becomes a list of Vars."""
     if isinstance(xs, (list, tuple)):
-        return [tape.record("input", None, _check_input(x, f"input [{i}]"), ()) for i, x in enumerate(xs)]
+        return [tape.record("input", None, _check_input(x, i), ()) for i, x in enumerate(xs)]
     return tape.record("input", None, _check_input(xs, "the input"), ())
+
+
+def _check_function(f: Any, who: str) -> None:
+    if not callable(f):
+        raise TypeError(f"{who} needs a function to differentiate, got {type(f).__name__}")
 
 
 def eval_bp(f: Callable[[Any], Any], xs: Any) -> Any:
@@ -403,25 +399,29 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
     inputs = _wrap(xs, tape)
     out = f(inputs)
     value = primal(out)
-    if np.ndim(value) != 0:
+    if not isinstance(value, float) and np.ndim(value) != 0:
         raise ValueError(
             f"grad_bp needs f to return a scalar, but it returned an array of shape {np.shape(value)}; "
             "reduce it first (for example with .sum() or .mean())"
         )
-    if not isinstance(value, (int, float, np.number)):
-        raise TypeError(f"grad_bp needs f to return a number, got {type(value).__name__}")
     cotangents = tape.backward(out) if isinstance(out, Var) else [None] * len(tape)
 
-    def grad_of(var: Var) -> Any:
-        g = cotangents[var.index]
-        if g is None:  # f did not depend on this input
-            return np.zeros_like(var.value) if np.ndim(var.value) else 0.0
-        return np.array(g) if np.ndim(g) else float(g)  # a fresh, writable array
+    if isinstance(inputs, Var):
+        return float(value), _gradient(inputs, cotangents)
+    grads = [_gradient(v, cotangents) for v in inputs]
+    return float(value), tuple(grads) if isinstance(xs, tuple) else grads
 
-    grads = [grad_of(v) for v in inputs] if isinstance(inputs, list) else grad_of(inputs)
-    if isinstance(xs, tuple):
-        grads = tuple(grads)
-    return float(value), grads
+
+def _gradient(var: Var, cotangents: list[Any]) -> Any:
+    """The cotangent of an input, shaped like it and safe to hand out."""
+    g = cotangents[var.index]
+    if type(g) is float:
+        return g
+    if g is None:  # f did not depend on this input
+        return np.zeros_like(var.value) if isinstance(var.value, np.ndarray) else 0.0
+    if isinstance(g, np.ndarray) and g.ndim:
+        return g.copy()  # fresh and writable, even if it was a broadcast view
+    return float(g)
 
 
 def grad_bp(f: Callable[[Any], Any], xs: Any) -> Any:
@@ -442,8 +442,3 @@ def sequence_var(v: Any) -> list[Var]:
     if isinstance(v, Var) and np.ndim(v.value) >= 1:
         return [v[i] for i in range(len(v.value))]
     raise TypeError(f"sequence_var needs a Var holding a sequence, got {type(v).__name__}")
-
-
-def _check_function(f: Any, who: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{who} needs a function to differentiate, got {type(f).__name__}")

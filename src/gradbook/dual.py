@@ -122,7 +122,8 @@ class Dual(Tracer):
         other = _lift(other)
         if other is NotImplemented:
             return NotImplemented
-        u, du, v, dv = self.primal, self.tangent, other.primal, other.tangent
+        u, v = self.primal, other.primal
+        du, dv = np.broadcast_to(self.tangent, np.shape(u)), np.broadcast_to(other.tangent, np.shape(v))
         return Dual(u @ v, du @ v + u @ dv)
 
     def __rmatmul__(self, other: Any) -> Dual:
@@ -155,8 +156,6 @@ class Dual(Tracer):
     @classmethod
     def where(cls, condition: Any, x: Any, y: Any) -> Dual:
         x, y = _lift(x), _lift(y)
-        if np.ndim(condition) == 0:
-            return x if condition else y
         return Dual(
             np.where(condition, x.primal, y.primal),
             np.where(condition, x.tangent, y.tangent),

@@ -1,0 +1,179 @@
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from gradbook import functions as fn
+from gradbook.circuits import NEURON_INPUTS, neuron
+from gradbook.dual import Dual, constant, derivative, gradient, jvp, variable
+from gradbook.numerical import check_grad
+
+POINT = [1, 2, -3, -1, 3]  # a, b, c, x, y
+VALUE = 0.8807970779778823
+GRADIENT = [
+    -0.1049935854035065,
+    0.3149807562105195,
+    0.1049935854035065,
+    0.1049935854035065,
+    0.209987170807013,
+]
+
+
+def test_the_articles_six_numbers_exactly():
+    value, da = jvp(neuron, POINT, [1, 0, 0, 0, 0])
+    assert value == VALUE
+    assert da == GRADIENT[0]
+    assert gradient(neuron, POINT) == GRADIENT
+
+
+def test_moving_the_seed_gives_each_partial():
+    for i, name in enumerate(NEURON_INPUTS):
+        duals = [Dual(p, 1.0 if j == i else 0.0) for j, p in enumerate(POINT)]
+        out = neuron(duals)
+        assert (name, out.primal, out.tangent) == (name, VALUE, GRADIENT[i])
+
+
+def test_the_analytic_gradient_agrees():
+    a, b, c, x, y = POINT
+    s = fn.sigmoid(a * x + b * y + c)
+    slope = s * (1 - s)
+    analytic = [slope * x, slope * y, slope, slope * a, slope * b]
+    # Equal in exact arithmetic; the fused rule is about nine ulps away.
+    np.testing.assert_allclose(gradient(neuron, POINT), analytic, rtol=1e-14)
+    check_grad(neuron, [float(p) for p in POINT], GRADIENT)
+
+
+def test_arithmetic_rules():
+    u, v = Dual(3.0, 2.0), Dual(5.0, -1.0)
+    for result, expected in [
+        (u + v, (8.0, 1.0)),
+        (u - v, (-2.0, 3.0)),
+        (u * v, (15.0, 2.0 * 5.0 + 3.0 * -1.0)),
+        (u / v, (3.0 / 5.0, (2.0 * 5.0 - 3.0 * -1.0) / 25.0)),
+        (-u, (-3.0, -2.0)),
+        (+u, (3.0, 2.0)),
+        (abs(Dual(-3.0, 2.0)), (3.0, -2.0)),
+        (u**2, (9.0, 2 * 3.0 * 2.0)),
+        (2.0**u, (8.0, 8.0 * math.log(2.0) * 2.0)),
+    ]:
+        assert (result.primal, result.tangent) == pytest.approx(expected, rel=1e-15)
+
+
+def test_plain_numbers_are_constants_on_either_side():
+    u = Dual(3.0, 2.0)
+    for result, expected in [
+        (u + 1, (4.0, 2.0)),
+        (1 + u, (4.0, 2.0)),
+        (u - 1, (2.0, 2.0)),
+        (1 - u, (-2.0, -2.0)),
+        (u * 2, (6.0, 4.0)),
+        (2 * u, (6.0, 4.0)),
+        (u / 2, (1.5, 1.0)),
+        (6 / u, (2.0, -6.0 * 2.0 / 9.0)),
+    ]:
+        assert (result.primal, result.tangent) == expected
+    assert constant(5.0).tangent == 0.0
+    assert variable(5.0).tangent == 1.0
+
+
+def test_x_to_the_x():
+    # d/dx x**x = x**x (log x + 1)
+    for x in (0.5, 1.0, 2.0, 3.0):
+        assert derivative(lambda v: v**v, x) == pytest.approx(x**x * (math.log(x) + 1), rel=1e-14)
+
+
+def test_comparisons_look_at_the_primal():
+    u = Dual(3.0, 100.0)
+    assert u > 2 and u >= 3 and u < 4 and u <= 3 and u == 3 and u != 4
+    assert 2 < u  # noqa: SIM300 (the reflected comparison is the point)
+    assert Dual(1.0, 5.0) < Dual(2.0, -5.0)
+
+
+def test_repr_names_both_parts():
+    assert repr(Dual(2.0, 1.0)) == "Dual(primal=2.0, tangent=1.0)"
+
+
+def test_arrays_differentiate_many_points_in_one_pass():
+    xs = np.linspace(-2, 2, 9)
+    np.testing.assert_allclose(derivative(lambda x: x * fn.sin(x), xs), np.sin(xs) + xs * np.cos(xs))
+    # neuron with x swept over many values, differentiated with respect to x
+    params = [1.0, 2.0, -3.0, xs, 3.0]
+    value, slope = jvp(neuron, params, [0.0, 0.0, 0.0, 1.0, 0.0])
+    s = 1 / (1 + np.exp(-(xs + 3.0)))
+    np.testing.assert_allclose(value, s)
+    np.testing.assert_allclose(slope, s * (1 - s), rtol=1e-12)
+
+
+def test_gradient_costs_one_pass_per_input():
+    calls = []
+
+    def f(xs):
+        calls.append(1)
+        return neuron(xs)
+
+    gradient(f, POINT)
+    assert len(calls) == len(POINT)
+
+
+def test_a_function_that_ignores_its_input_has_derivative_zero():
+    assert derivative(lambda x: 3.0, 1.0) == 0.0
+    assert derivative(fn.relu, -1.0) == 0.0
+    assert jvp(lambda xs: 1.0, [1.0, 2.0], [1.0, 0.0]) == (1.0, 0.0)
+
+
+def test_sum_and_matmul_for_array_models():
+    w = Dual(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [0.0, 0.0]]))
+    x = np.array([1.0, 1.0])
+    out = (w @ x).sum()
+    assert (out.primal, out.tangent) == (10.0, 1.0)
+    assert (x @ w).sum().tangent == 1.0
+    assert w.shape == (2, 2)
+
+
+@pytest.mark.parametrize("bad", ["a", None, [1, "a"], {"x": 1}])
+def test_a_dual_of_a_non_number_is_a_type_error(bad):
+    with pytest.raises(TypeError, match="a Dual's primal must be a real number or a numeric array"):
+        Dual(bad, 1.0)
+
+
+def test_a_bad_tangent_is_named():
+    with pytest.raises(TypeError, match="a Dual's tangent must be"):
+        Dual(1.0, "one")
+
+
+def test_arithmetic_with_a_non_number_is_a_type_error():
+    with pytest.raises(TypeError):
+        Dual(1.0, 1.0) + "a"
+
+
+def test_neuron_with_four_inputs():
+    with pytest.raises(ValueError, match=r"neuron expects five inputs \[a, b, c, x, y\], got 4"):
+        gradient(neuron, [1, 2, -3, -1])
+
+
+@pytest.mark.parametrize("who", [derivative, gradient])
+def test_differentiating_a_non_callable(who):
+    with pytest.raises(TypeError, match=f"{who.__name__} needs a function to differentiate, got int"):
+        who(3, [1.0])
+
+
+def test_jvp_wants_one_tangent_per_primal():
+    with pytest.raises(ValueError, match="one tangent per primal"):
+        jvp(neuron, POINT, [1.0, 0.0])
+
+
+def test_gradient_wants_a_list():
+    with pytest.raises(TypeError, match="gradient needs a list of inputs, got float"):
+        gradient(fn.sin, 1.0)
+
+
+def test_division_by_a_zero_primal_follows_the_primal_type():
+    with pytest.raises(ZeroDivisionError):
+        Dual(1.0, 1.0) / Dual(0.0, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = Dual(np.array([1.0]), 1.0) / Dual(np.array([0.0]), 1.0)
+    assert (out.primal[0], out.tangent[0]) == (np.inf, -np.inf)
+    with pytest.warns(RuntimeWarning):
+        Dual(np.array([1.0]), 1.0) / Dual(np.array([0.0]), 1.0)
