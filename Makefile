@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 VENDORED := _vendor/.vendored
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book test unit notebooks browser lint lab bench clean
+.PHONY: book test unit notebooks browser lint lab bench execute clean
 
 book: $(INSTALLED) $(VENDORED)
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
@@ -30,6 +30,10 @@ unit: $(INSTALLED)
 # Strict nbval: every stored text output must match a fresh run.
 notebooks: $(INSTALLED)
 	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+
+# Re-execute every chapter top to bottom and store its outputs (before committing).
+execute: $(INSTALLED)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NOTEBOOKS)
 
 browser: $(INSTALLED)
 	$(BIN)/pytest -m browser

@@ -93,7 +93,8 @@ class Tape:
         """
         nodes = self.nodes
         cotangents: list[Any] = [None] * len(nodes)
-        cotangents[output.index] = np.ones_like(output.value) if isinstance(output.value, np.ndarray) else 1.0
+        seed = output.value
+        cotangents[output.index] = np.ones_like(seed) if isinstance(seed, np.ndarray) else 1.0
         for i in range(output.index, -1, -1):
             g = cotangents[i]
             if g is None:

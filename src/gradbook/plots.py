@@ -117,3 +117,195 @@ def search_overview(
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _tangent_on(
+    ax: Axes,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    x0: float,
+    y0: float,
+    slope: float,
+    name: str,
+) -> None:
+    """A curve, the point ``(x0, y0)`` on it and the tangent line there."""
+    ax.plot(xs, ys, label="neuron output")
+    half = 0.25 * (xs[-1] - xs[0])
+    line_x = np.array([x0 - half, x0 + half])
+    ax.plot(line_x, y0 + slope * (line_x - x0), "--", color="C3", label=f"tangent, slope {slope:.4f}")
+    ax.plot(x0, y0, "o", color="C3")
+    ax.set_xlabel(f"input {name}")
+    ax.set_ylabel("neuron output")
+    ax.set_ylim(-0.05, 1.05)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+
+
+def tangent_line(
+    xs: np.ndarray, ys: np.ndarray, x0: float, y0: float, slope: float, name: str, title: str | None = None
+) -> Figure:
+    """The neuron's output against one input, with the tangent line at ``x0``.
+
+    ``ys`` are the outputs along ``xs``; ``slope`` is the derivative at ``x0``.
+    """
+    fig, (ax,) = _figure(6.0, 3.8)
+    _tangent_on(ax, xs, ys, x0, y0, slope, name)
+    ax.set_title(title or f"The derivative with respect to {name} is the slope of the tangent")
+    return fig
+
+
+def derivative_panel(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    x0: float,
+    y0: float,
+    names: tuple[str, ...],
+    partials: list[float],
+    wrt: str,
+    title: str | None = None,
+    partial_limits: tuple[float, float] | None = None,
+) -> Figure:
+    """Left: output against input ``wrt`` with its tangent.  Right: all partial derivatives.
+
+    Fixed ``partial_limits`` keep the bar chart's axis still across frames.
+    """
+    fig, (left, right) = _figure(9.0, 3.6, ncols=2)
+    _tangent_on(left, xs, ys, x0, y0, partials[names.index(wrt)], wrt)
+    left.set_title(f"output against {wrt}, tangent at {wrt} = {x0:g}")
+    colors = ["C3" if n == wrt else "C0" for n in names]
+    bars = right.bar([f"∂/∂{n}" for n in names], partials, color=colors)
+    right.bar_label(bars, fmt="%.4f", fontsize=8)
+    right.axhline(0, color="0.3", linewidth=0.8)
+    if partial_limits is None:
+        low, high = min(min(partials), 0.0), max(max(partials), 0.0)
+        pad = 0.15 * max(high - low, 1e-3)
+        partial_limits = (low - pad, high + pad)
+    right.set_ylim(*partial_limits)
+    right.set_ylabel("partial derivative")
+    right.set_title("all five partial derivatives")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+_OP_LABELS = {
+    "+": "+",
+    "-": "−",
+    "c-": "{c} −",
+    "*": "×",
+    "/": "÷",
+    "c/": "{c} ÷ ·",
+    "neg": "neg",
+    "**": "**",
+    "c**": "{c} **",
+}
+
+
+def op_label(op: str, constant: object) -> str:
+    """A tape operation as a reader would write it: ``"+ 1"``, ``"1 ÷ ·"``, ``"exp"``."""
+    label = _OP_LABELS.get(op, op)
+    if constant is None or not isinstance(constant, (int, float)):
+        return label
+    c = f"{constant:g}"
+    return label.format(c=c) if "{c}" in label else f"{label} {c}"
+
+
+def _graph_layout(nodes: list[tuple], used: list[bool]) -> dict[int, tuple[float, float]]:
+    """Columns by depth from the inputs; rows in order, inputs beside their first use."""
+    depth: dict[int, int] = {}
+    for i, (_, _, _, inputs) in enumerate(nodes):
+        depth[i] = 1 + max((depth[j] for j, _ in inputs), default=-1)
+    first_use = {}
+    for i, (_, _, _, inputs) in enumerate(nodes):
+        for j, _ in inputs:
+            first_use.setdefault(j, i)
+    columns: dict[int, list[int]] = {}
+    for i in sorted(depth, key=lambda i: (first_use.get(i, i), i) if depth[i] == 0 else (0, i)):
+        columns.setdefault(depth[i], []).append(i)
+    position = {}
+    for d, members in columns.items():
+        for row, i in enumerate(members):
+            position[i] = (float(d), (len(members) - 1) / 2 - row)
+    return position
+
+
+def computation_graph(
+    nodes: list[tuple],
+    cotangents: list[object],
+    names: dict[int, str],
+    title: str = "The neuron's computational graph",
+) -> Figure:
+    """Draw a recorded graph: each node with its value (black) and gradient (red).
+
+    ``nodes`` is a :class:`gradbook.backprop.Tape`'s node list and
+    ``cotangents`` what its ``backward`` returned; ``names`` labels inputs by
+    node index.  Edges carry the local derivative that the backward pass
+    multiplies by; nodes that do not reach the output are grey.
+    """
+    used = [g is not None for g in cotangents]
+    position = _graph_layout(nodes, used)
+    width = max(x for x, _ in position.values()) + 1
+    height = max(len([p for p in position.values() if p[0] == d]) for d in range(int(width)))
+    fig, (ax,) = _figure(1.3 * width + 0.4, 0.8 * height + 1.0)
+    for i, (_, _, _, inputs) in enumerate(nodes):
+        for j, partial in inputs:
+            (x0, y0), (x1, y1) = position[j], position[i]
+            ax.annotate(
+                "",
+                xy=(x1, y1),
+                xytext=(x0, y0),
+                arrowprops={
+                    "arrowstyle": "->",
+                    "color": "0.45" if used[i] else "0.8",
+                    "shrinkA": 24,
+                    "shrinkB": 24,
+                },
+            )
+            if isinstance(partial, float) and used[i]:
+                ax.text(
+                    (x0 + x1) / 2,
+                    (y0 + y1) / 2 + 0.12,
+                    f"×{partial:.3g}".replace("-", "−"),
+                    fontsize=8,
+                    color="0.35",
+                    ha="center",
+                )
+    for i, (op, constant, value, _) in enumerate(nodes):
+        x, y = position[i]
+        label = names.get(i, op_label(op, constant))
+        grad = cotangents[i]
+        text = f"{label}\n= {float(value):.4g}"
+        ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=10,
+            color="black" if used[i] else "0.6",
+            bbox={
+                "boxstyle": "round,pad=0.35",
+                "facecolor": "#eef3fa" if op == "input" else "white",
+                "edgecolor": "0.5",
+            },
+        )
+        if grad is not None:
+            ax.text(x, y - 0.34, f"grad {float(grad):.4g}", ha="center", va="top", fontsize=9, color="C3")
+    ax.set_xlim(-0.6, width - 0.4)
+    ax.set_ylim(-height / 2 - 0.3, height / 2 + 0.1)
+    ax.axis("off")
+    ax.set_title(title)
+    return fig
+
+
+def cost_scaling(ns: list[int], timings: Mapping[str, list[float]], title: str) -> Figure:
+    """Cost against the number of inputs, on log-log axes, one line per method."""
+    fig, (ax,) = _figure(6.0, 4.0)
+    for label, seconds in timings.items():
+        ax.loglog(ns, seconds, "o-", label=label)
+    ax.set_xlabel("number of inputs n")
+    ax.set_ylabel("seconds per gradient")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    return fig

@@ -16,11 +16,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
 from gradbook import plots
-from gradbook.circuits import multiply_gate
+from gradbook.backprop import Tape
+from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
+from gradbook.dual import gradient
 from gradbook.search import random_search
 
 __all__ = [
@@ -144,3 +147,107 @@ def random_search_scrubber() -> widgets.VBox:
         )
 
     return scrubber(frame, list(range(0, d["iterations"] + 1, 5)), "iterations", start=0)
+
+
+# Chapters 2 and 3: the neuron sigmoid(a*x + b*y + c).
+
+NEURON_DEFAULTS: dict[str, float] = {"a": 1.0, "b": 2.0, "c": -3.0, "x": -1.0, "y": 3.0}
+
+
+def _neuron_controls(
+    extra: Mapping[str, widgets.ValueWidget] | None = None,
+) -> dict[str, widgets.ValueWidget]:
+    controls: dict[str, widgets.ValueWidget] = {
+        name: widgets.FloatSlider(value=value, min=-5, max=5, step=0.1, description=name)
+        for name, value in NEURON_DEFAULTS.items()
+    }
+    controls.update(extra or {})
+    return controls
+
+
+def neuron_view(
+    a: float = 1.0,
+    b: float = 2.0,
+    c: float = -3.0,
+    x: float = -1.0,
+    y: float = 3.0,
+    wrt: str = "x",
+    sweep: tuple[float, float] | None = None,
+    partial_limits: tuple[float, float] | None = None,
+) -> Figure:
+    """The neuron at these inputs: output against ``wrt`` with its tangent, and all partials.
+
+    The curve is one forward pass over 201 values of ``wrt`` (numpy arrays);
+    the partials are the five forward passes of ``dual.gradient``.
+    """
+    params = [a, b, c, x, y]
+    i = NEURON_INPUTS.index(wrt)
+    low, high = sweep or (params[i] - 4.0, params[i] + 4.0)
+    along = list(params)
+    along[i] = np.linspace(low, high, 201)
+    value = neuron(params)
+    partials = gradient(neuron, params)
+    names = ", ".join(f"{n}={p:g}" for n, p in zip(NEURON_INPUTS, params, strict=True))
+    return plots.derivative_panel(
+        along[i],
+        neuron(along),
+        params[i],
+        value,
+        NEURON_INPUTS,
+        partials,
+        wrt,
+        title=f"neuron at {names}: output {value:.4f}",
+        partial_limits=partial_limits,
+    )
+
+
+def neuron_panel() -> widgets.VBox:
+    """The live chapter 2 panel: sliders for a, b, c, x, y and the input to differentiate."""
+    choice = widgets.Dropdown(options=NEURON_INPUTS, value="x", description="d/d")
+    return live_panel(neuron_view, _neuron_controls({"wrt": choice}))
+
+
+def neuron_scrubber() -> widgets.VBox:
+    """Chapter 2's scrubber: the tangent line as x moves from -4 to 4."""
+    values = [round(v, 2) for v in np.linspace(-4.0, 4.0, 17)]
+    fixed = {k: v for k, v in NEURON_DEFAULTS.items() if k != "x"}
+
+    def frame(x: float) -> Figure:
+        return neuron_view(x=x, wrt="x", sweep=(-6.0, 6.0), partial_limits=(-1.1, 0.9), **fixed)
+
+    return scrubber(frame, values, "x", label=lambda v: f"{v:g}", start=values.index(-1.0))
+
+
+def neuron_graph_view(
+    a: float = 1.0, b: float = 2.0, c: float = -3.0, x: float = -1.0, y: float = 3.0
+) -> Figure:
+    """The neuron's recorded graph at these inputs, with values and gradients."""
+    tape = Tape()
+    inputs = [tape.var(p) for p in (a, b, c, x, y)]
+    output = neuron(inputs)
+    cotangents = tape.backward(output)
+    grads = ", ".join(f"{cotangents[v.index]:.4f}" for v in inputs)
+    return plots.computation_graph(
+        tape.nodes,
+        cotangents,
+        {v.index: name for v, name in zip(inputs, NEURON_INPUTS, strict=True)},
+        title=f"output {output.value:.4f}; gradient [a, b, c, x, y] = [{grads}]",
+    )
+
+
+def neuron_graph_panel() -> widgets.VBox:
+    """The live chapter 3 panel: sliders for a, b, c, x, y redraw the annotated graph."""
+    return live_panel(neuron_graph_view, _neuron_controls())
+
+
+def neuron_graph_scrubber() -> widgets.VBox:
+    """Chapter 3's scrubber: the graph's values and gradients as x moves from -4 to 4."""
+    values = [round(v, 2) for v in np.linspace(-4.0, 4.0, 17)]
+    fixed = {k: v for k, v in NEURON_DEFAULTS.items() if k != "x"}
+    return scrubber(
+        lambda x: neuron_graph_view(x=x, **fixed),
+        values,
+        "x",
+        label=lambda v: f"{v:g}",
+        start=values.index(-1.0),
+    )
