@@ -1,0 +1,110 @@
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from gradbook import plots
+from gradbook.backprop import Tape
+from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
+from gradbook.search import gradient_ascent, random_search
+
+
+@pytest.fixture(scope="module")
+def histories():
+    return {
+        "random": random_search(multiply_gate, (-2, 3), 0.01, 50, rng=1),
+        "ascent": gradient_ascent(multiply_gate, (-2, 3), 0.01, 50),
+    }
+
+
+def test_search_progress_draws_each_history_from_its_start(histories):
+    fig = plots.search_progress(histories, title="progress")
+    (ax,) = fig.axes
+    assert ax.get_title() == "progress"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("iteration", "best output so far")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["random", "ascent"]
+    for line, history in zip(ax.get_lines(), histories.values(), strict=True):
+        np.testing.assert_array_equal(line.get_ydata(), [-6.0, *history.best_outputs])
+
+
+def test_search_path_follows_the_best_points_over_contours(histories):
+    fig = plots.search_path(histories, multiply_gate)
+    (ax,) = fig.axes
+    paths = [line for line in ax.get_lines() if line.get_label() in histories]
+    np.testing.assert_array_equal(paths[0].get_xdata(), [-2.0, *histories["random"].best_points[:, 0]])
+    assert ax.collections, "contour lines are drawn"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
+
+
+def test_search_overview_can_stop_early_with_fixed_axes(histories):
+    fig = plots.search_overview(
+        histories, multiply_gate, upto=10, progress_limits=(-6.1, 0), box=(-3, 1, 2, 4)
+    )
+    left, right = fig.axes
+    assert len(left.get_lines()[0].get_ydata()) == 11
+    assert left.get_ylim() == (-6.1, 0) and right.get_xlim() == (-3, 1)
+
+
+def test_tangent_line_passes_through_the_point_with_the_slope():
+    xs = np.linspace(-3, 3, 7)
+    fig = plots.tangent_line(xs, xs**2, 1.0, 1.0, 2.0, "x")
+    tangent = fig.axes[0].get_lines()[1]
+    x, y = tangent.get_xdata(), tangent.get_ydata()
+    assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(2.0)
+    assert y[0] + 2.0 * (1.0 - x[0]) == pytest.approx(1.0)
+
+
+def test_derivative_panel_bars_are_the_partials():
+    partials = [-0.1, 0.3, 0.1, 0.1, 0.2]
+    fig = plots.derivative_panel(np.linspace(-2, 2, 5), np.zeros(5), 0.0, 0.0, NEURON_INPUTS, partials, "x")
+    bars = fig.axes[1].patches
+    assert [b.get_height() for b in bars] == partials
+    assert bars[3].get_facecolor() != bars[0].get_facecolor()  # the chosen input stands out
+
+
+def record(params):
+    tape = Tape()
+    inputs = [tape.var(p) for p in params]
+    out = neuron(inputs)
+    return tape, inputs, tape.backward(out)
+
+
+def test_computation_graph_shows_every_node_with_value_and_gradient():
+    tape, inputs, cotangents = record([1, 2, -3, -1, 3])
+    fig = plots.computation_graph(
+        tape.nodes, cotangents, {v.index: n for v, n in zip(inputs, NEURON_INPUTS, strict=True)}
+    )
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "a\n= 1" in texts and "1 ÷ ·\n= 0.8808" in texts
+    assert "grad -0.105" in texts and "grad 0.315" in texts and "grad 1" in texts
+    assert sum(t.startswith("grad") for t in texts) == len(tape.nodes)
+
+
+def test_computation_graph_greys_out_nodes_that_do_not_reach_the_output():
+    tape, _, cotangents = record([1, 2, -3, -5, 3])  # z < 0: the other branch of sigmoid
+    assert any(g is None for g in cotangents)
+    fig = plots.computation_graph(tape.nodes, cotangents, {})
+    greys = [t for t in fig.axes[0].texts if t.get_color() == "0.6"]
+    assert [t.get_text().split("\n")[0] for t in greys] == ["neg"]
+
+
+def test_op_labels_read_like_math():
+    assert plots.op_label("+", 1.0) == "+ 1"
+    assert plots.op_label("c/", 1.0) == "1 ÷ ·"
+    assert plots.op_label("exp", None) == "exp"
+
+
+def test_cost_scaling_is_log_log():
+    fig = plots.cost_scaling(
+        [1, 10, 100], {"forward": [1e-5, 1e-3, 1e-1], "reverse": [1e-5, 1e-4, 1e-3]}, "cost"
+    )
+    (ax,) = fig.axes
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["forward", "reverse"]
+
+
+def test_builders_return_figures_without_touching_pyplot(histories):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    assert isinstance(plots.search_progress(histories), Figure)
+    assert plt.get_fignums() == before
