@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from article import GRADIENT, POINT, VALUE
 from hypothesis import given, settings
 from programs import inputs, programs, run
 
@@ -8,16 +9,6 @@ from gradbook.backprop import Tape, Var, backprop, eval_bp, grad_bp, sequence_va
 from gradbook.circuits import neuron, sum_of_squares
 from gradbook.dual import gradient
 from gradbook.numerical import check_grad
-
-POINT = [1, 2, -3, -1, 3]  # a, b, c, x, y
-VALUE = 0.8807970779778823
-GRADIENT = [
-    -0.1049935854035065,
-    0.3149807562105195,
-    0.1049935854035065,
-    0.1049935854035065,
-    0.209987170807013,
-]
 
 
 def test_the_articles_numbers_exactly():

@@ -1,12 +1,10 @@
 import numpy as np
 import pytest
+from article import POINT, VALUE
 
 from gradbook.backprop import eval_bp, grad_bp
 from gradbook.circuits import multiply_gate, neuron, sum_of_squares
 from gradbook.dual import Dual, gradient
-
-ARTICLE_POINT = [1, 2, -3, -1, 3]  # a, b, c, x, y
-ARTICLE_VALUE = 0.8807970779778823
 
 
 def test_multiply_gate_at_the_article_point():
@@ -18,15 +16,15 @@ def test_multiply_gate_on_arrays_is_elementwise():
 
 
 def test_neuron_value_is_the_articles_on_every_number_type():
-    assert neuron(ARTICLE_POINT) == ARTICLE_VALUE
-    assert neuron([Dual(p, 0.0) for p in ARTICLE_POINT]).primal == ARTICLE_VALUE
-    assert eval_bp(neuron, ARTICLE_POINT) == ARTICLE_VALUE
-    column = np.array(ARTICLE_POINT, dtype=float)[:, None] * np.ones((1, 3))
-    np.testing.assert_array_equal(neuron(column), [ARTICLE_VALUE] * 3)
+    assert neuron(POINT) == VALUE
+    assert neuron([Dual(p, 0.0) for p in POINT]).primal == VALUE
+    assert eval_bp(neuron, POINT) == VALUE
+    column = np.array(POINT, dtype=float)[:, None] * np.ones((1, 3))
+    np.testing.assert_array_equal(neuron(column), [VALUE] * 3)
 
 
 def test_neuron_gradient_is_the_same_in_both_modes():
-    assert gradient(neuron, ARTICLE_POINT) == grad_bp(neuron, ARTICLE_POINT)
+    assert gradient(neuron, POINT) == grad_bp(neuron, POINT)
 
 
 @pytest.mark.parametrize("params", [[1, 2, -3, -1], [1, 2, -3, -1, 3, 0], []])

@@ -3,21 +3,12 @@ import warnings
 
 import numpy as np
 import pytest
+from article import GRADIENT, POINT, VALUE
 
 from gradbook import functions as fn
 from gradbook.circuits import NEURON_INPUTS, neuron
 from gradbook.dual import Dual, constant, derivative, gradient, jvp, variable
 from gradbook.numerical import check_grad
-
-POINT = [1, 2, -3, -1, 3]  # a, b, c, x, y
-VALUE = 0.8807970779778823
-GRADIENT = [
-    -0.1049935854035065,
-    0.3149807562105195,
-    0.1049935854035065,
-    0.1049935854035065,
-    0.209987170807013,
-]
 
 
 def test_the_articles_six_numbers_exactly():

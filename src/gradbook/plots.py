@@ -309,3 +309,107 @@ def cost_scaling(ns: list[int], timings: Mapping[str, list[float]], title: str) 
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     return fig
+
+
+def decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    labels: np.ndarray,
+    title: str = "Decision boundary",
+    ax: Axes | None = None,
+    resolution: int = 120,
+) -> Figure:
+    """Regions of the plane by predicted class, with the labelled points on top.
+
+    ``predict`` maps an ``(m, 2)`` array of points to ``m`` class labels.
+    """
+    if ax is None:
+        fig, (ax,) = _figure(4.8, 4.2)
+    else:
+        fig = ax.figure
+    (x0, y0), (x1, y1) = x.min(axis=0) - 0.3, x.max(axis=0) + 0.3
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    regions = predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    classes = int(max(labels.max(), regions.max())) + 1
+    levels = np.arange(classes + 1) - 0.5
+    ax.contourf(gx, gy, regions, levels=levels, cmap="tab10", vmin=0, vmax=9, alpha=0.25)
+    for k in range(classes):
+        mine = labels == k
+        ax.scatter(x[mine, 0], x[mine, 1], s=10, color=f"C{k}", label=f"class {k}", edgecolors="none")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+def learning_curves(
+    curves: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    xlabel: str,
+    ylabel: str = "loss",
+    title: str = "Learning curves",
+    ax: Axes | None = None,
+    log: bool = False,
+) -> Figure:
+    """One line per labelled ``(x, y)`` curve, e.g. loss against loss evaluations."""
+    if ax is None:
+        fig, (ax,) = _figure(6.0, 3.8)
+    else:
+        fig = ax.figure
+    for label, (xs, ys) in curves.items():
+        ax.plot(xs, ys, label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def digit_grid(
+    images: np.ndarray, labels: np.ndarray, predicted: np.ndarray, columns: int = 10, title: str | None = None
+) -> Figure:
+    """8x8 digit images with their predicted label; mistakes are titled in red with the truth."""
+    rows = -(-len(images) // columns)
+    fig = Figure(figsize=(columns * 0.8, rows * 0.95), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, image, truth, guess in zip(axes.ravel(), images, labels, predicted, strict=False):
+        ax.imshow(image.reshape(8, 8), cmap="gray_r", interpolation="nearest")
+        wrong = truth != guess
+        ax.set_title(
+            f"{guess} (is {truth})" if wrong else f"{guess}", fontsize=8, color="C3" if wrong else "black"
+        )
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def confusion_matrix(matrix: np.ndarray, title: str = "Confusion matrix") -> Figure:
+    """Counts of (true class, predicted class), with the count written in each cell."""
+    fig, (ax,) = _figure(5.0, 4.4)
+    image = ax.imshow(matrix, cmap="Blues")
+    classes = len(matrix)
+    for i in range(classes):
+        for j in range(classes):
+            if matrix[i, j]:
+                dark = matrix[i, j] > matrix.max() / 2
+                ax.text(
+                    j,
+                    i,
+                    str(matrix[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if dark else "black",
+                )
+    ax.set_xticks(range(classes))
+    ax.set_yticks(range(classes))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="test images")
+    return fig
