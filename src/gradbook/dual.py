@@ -170,6 +170,10 @@ class Dual(Tracer):
             np.sum(tangent, axis=axis, keepdims=keepdims),
         )
 
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Dual:
+        total = self.sum(axis=axis, keepdims=keepdims)
+        return total * (np.size(total.primal) / np.size(self.primal))
+
     @property
     def shape(self) -> tuple[int, ...]:
         return np.shape(self.primal)

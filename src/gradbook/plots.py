@@ -413,3 +413,33 @@ def confusion_matrix(matrix: np.ndarray, title: str = "Confusion matrix") -> Fig
     ax.set_title(title)
     fig.colorbar(image, ax=ax, shrink=0.8, label="test images")
     return fig
+
+
+def training_overview(
+    predict: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    labels: np.ndarray,
+    losses: list[float],
+    title: str,
+    total_steps: int | None = None,
+    loss_limits: tuple[float, float] | None = None,
+) -> Figure:
+    """Decision boundary (left) and training loss so far (right).
+
+    ``total_steps`` and ``loss_limits`` fix the loss axes, so frames of an
+    animation line up.
+    """
+    fig, (left, right) = _figure(9.0, 3.8, ncols=2)
+    decision_boundary(predict, x, labels, title="what the network predicts", ax=left)
+    learning_curves(
+        {"training loss": (np.arange(1, len(losses) + 1), np.asarray(losses))},
+        xlabel="gradient steps",
+        title="cross-entropy loss",
+        ax=right,
+    )
+    if total_steps:
+        right.set_xlim(0, total_steps)
+    if loss_limits:
+        right.set_ylim(*loss_limits)
+    fig.suptitle(title)
+    return fig

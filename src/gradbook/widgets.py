@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gradbook import plots
+from gradbook import data, nn, plots
 from gradbook.backprop import Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
 from gradbook.dual import gradient
@@ -250,4 +250,80 @@ def neuron_graph_scrubber() -> widgets.VBox:
         "x",
         label=lambda v: f"{v:g}",
         start=values.index(-1.0),
+    )
+
+
+# Chapter 4: a small network learning the spirals.
+
+TRAINING_DEFAULTS: dict[str, Any] = {"learning_rate": 2.0, "hidden": 16, "seed": 0}
+TRAINING_STEPS = 200
+SPIRALS = data.spirals(60, classes=3, noise=0.2, rng=0)
+
+
+def _train_spirals(
+    learning_rate: float, hidden: int, seed: int, snapshot_every: int | None = None
+) -> nn.History:
+    x, labels = SPIRALS
+    start = nn.init_mlp([2, hidden, 3], rng=seed)
+    return nn.train(
+        start,
+        x,
+        labels,
+        learning_rate=learning_rate,
+        epochs=TRAINING_STEPS,
+        rng=seed,
+        snapshot_every=snapshot_every,
+    )
+
+
+def training_view(learning_rate: float = 2.0, hidden: int = 16, seed: int = 0) -> Figure:
+    """Train a 2 -> hidden -> 3 network on the spirals for 200 full-batch steps and draw it."""
+    history = _train_spirals(learning_rate, hidden, seed)
+    x, labels = SPIRALS
+    score = nn.accuracy(history.params, x, labels)
+    return plots.training_overview(
+        lambda points: nn.predict(history.params, points),
+        x,
+        labels,
+        history.losses,
+        title=f"learning rate {learning_rate:g}, {hidden} hidden units, seed {seed}: "
+        f"loss {history.losses[-1]:.3f}, accuracy {score:.0%}",
+    )
+
+
+def training_panel() -> widgets.VBox:
+    """The live chapter 4 panel: learning rate, hidden units and seed; each change retrains."""
+    d = TRAINING_DEFAULTS
+    controls = {
+        "learning_rate": widgets.FloatLogSlider(
+            value=d["learning_rate"], base=10, min=-2, max=1, description="learning rate"
+        ),
+        "hidden": widgets.IntSlider(value=d["hidden"], min=2, max=64, description="hidden units"),
+        "seed": widgets.IntSlider(value=d["seed"], min=0, max=20, description="seed"),
+    }
+    for control in controls.values():
+        control.style = {"description_width": "initial"}
+    return live_panel(training_view, controls)
+
+
+def training_scrubber() -> widgets.VBox:
+    """Chapter 4's scrubber: the decision boundary every 10 steps of the default training."""
+    history = _train_spirals(**TRAINING_DEFAULTS, snapshot_every=10)
+    x, labels = SPIRALS
+    limits = (0.0, max(history.losses) * 1.05)
+
+    def frame(k: int) -> Figure:
+        params, step = history.snapshots[k], history.snapshot_at[k]
+        return plots.training_overview(
+            lambda points: nn.predict(params, points),
+            x,
+            labels,
+            history.losses[:step],
+            title=f"after {step} gradient steps: accuracy {nn.accuracy(params, x, labels):.0%}",
+            total_steps=TRAINING_STEPS,
+            loss_limits=limits,
+        )
+
+    return scrubber(
+        frame, list(range(len(history.snapshots))), "steps", label=lambda k: str(history.snapshot_at[k])
     )

@@ -1,0 +1,35 @@
+import numpy as np
+import pytest
+
+from gradbook import data
+
+
+def test_spirals_shape_labels_and_seed():
+    x, labels = data.spirals(50, classes=3, noise=0.1, rng=4)
+    assert x.shape == (150, 2) and labels.tolist() == [0] * 50 + [1] * 50 + [2] * 50
+    again, _ = data.spirals(50, classes=3, noise=0.1, rng=4)
+    np.testing.assert_array_equal(x, again)
+    assert not np.array_equal(x, data.spirals(50, classes=3, noise=0.1, rng=5)[0])
+    assert np.abs(x).max() <= 1.0  # points lie within the unit disc
+
+
+def test_spirals_need_two_classes():
+    with pytest.raises(ValueError, match="two classes"):
+        data.spirals(10, classes=1)
+
+
+def test_digits_split_is_fixed_and_disjoint():
+    d = data.digits(test_fraction=0.25, seed=0)
+    assert d.x_train.shape == (1348, 64) and d.x_test.shape == (449, 64)
+    assert d.classes == 10 and set(d.y_test) == set(range(10))
+    assert d.x_train.min() >= 0.0 and d.x_train.max() <= 1.0
+    again = data.digits(test_fraction=0.25, seed=0)
+    np.testing.assert_array_equal(d.y_test, again.y_test)
+    train_rows = {row.tobytes() for row in d.x_train}
+    overlap = sum(row.tobytes() in train_rows for row in d.x_test)
+    assert overlap < 5  # only the few exact duplicate images the data set contains
+
+
+def test_digits_test_fraction_must_be_a_fraction():
+    with pytest.raises(ValueError, match=r"test_fraction must be between 0 and 1, got 1\.5"):
+        data.digits(test_fraction=1.5)
