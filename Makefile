@@ -2,6 +2,9 @@
 # check.  Both create .venv from requirements.txt when it is missing.
 
 PYTHON ?= python3
+# One BLAS thread: on a shared 2-core machine, OpenBLAS's second thread mostly
+# waits on the other processes and makes timings (and training) erratic.
+export OPENBLAS_NUM_THREADS ?= 1
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed

@@ -91,7 +91,7 @@ def test_tweak_must_be_a_number(tweak):
 
 
 def test_iterations_must_be_a_non_negative_whole_number():
-    with pytest.raises(ValueError, match="iterations must be 0 or more, got -1"):
+    with pytest.raises(ValueError, match="iterations must be at least 0, got -1"):
         random_search(multiply_gate, (-2, 3), 0.01, -1, 0)
     with pytest.raises(TypeError, match="iterations must be a whole number"):
         random_search(multiply_gate, (-2, 3), 0.01, 10.5, 0)

@@ -79,9 +79,12 @@ class Tape:
 
     def record(self, op: str, constant: Any, value: Any, inputs: Inputs) -> Var:
         """Append one operation and return the Var holding its result."""
-        var = object.__new__(Var)
-        var.value, var.tape, var.index = value, self, len(self.nodes)
-        self.nodes.append((op, constant, value, inputs))
+        nodes = self.nodes
+        var = _new_var(Var)  # every operation makes one: skip __new__'s checks
+        var.value = value
+        var.tape = self
+        var.index = len(nodes)
+        nodes.append((op, constant, value, inputs))
         return var
 
     def backward(self, output: Var) -> list[Any]:
@@ -100,7 +103,8 @@ class Tape:
             if g is None:
                 continue
             for j, partial in nodes[i][3]:
-                gj = partial(g) if callable(partial) else g * partial  # the chain rule
+                # the chain rule: a local derivative multiplies, a rule applies
+                gj = g * partial if partial.__class__ is float or not callable(partial) else partial(g)
                 if gj.__class__ is np.ndarray:
                     gj = _unbroadcast(gj, np.shape(nodes[j][2]))
                 old = cotangents[j]
@@ -149,7 +153,7 @@ class Var(Tracer):
 
     def _binary(self, other: Any) -> bool:
         """True if ``other`` is a Var (on this tape), False if it is a constant."""
-        if isinstance(other, Var):
+        if other.__class__ is Var:
             if other.tape is not self.tape:
                 raise ValueError("these Vars come from different forward passes (tapes)")
             return True
@@ -342,6 +346,7 @@ class Var(Tracer):
 
 
 Var.primal = Var.value  # type: ignore[assignment]  # the name generic code asks for
+_new_var = object.__new__
 
 
 def _check_matmul(a: Any, b: Any) -> None:
@@ -372,7 +377,11 @@ def _mm_right(a: Any, g: Any) -> Any:
 def _wrap(xs: Any, tape: Tape) -> Any:
     """Inputs as Vars on ``tape``: a list or tuple becomes a list of Vars."""
     if isinstance(xs, (list, tuple)):
-        return [tape.record("input", None, _check_input(x, i), ()) for i, x in enumerate(xs)]
+        record = tape.record
+        return [
+            record("input", None, x if x.__class__ is float else _check_input(x, i), ())
+            for i, x in enumerate(xs)
+        ]
     return tape.record("input", None, _check_input(xs, "the input"), ())
 
 
@@ -395,12 +404,13 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
     them, which ``f`` receives as a list of Vars.  ``f`` must return a scalar.
     The gradient has the shape of ``xs``: a list in, a list out.
     """
-    _check_function(f, "grad_bp")
+    if not callable(f):
+        raise TypeError(f"grad_bp needs a function to differentiate, got {type(f).__name__}")
     tape = Tape()
     inputs = _wrap(xs, tape)
     out = f(inputs)
-    value = primal(out)
-    if not isinstance(value, float) and np.ndim(value) != 0:
+    value = out.value if out.__class__ is Var else primal(out)
+    if value.__class__ is not float and np.ndim(value) != 0:
         raise ValueError(
             f"grad_bp needs f to return a scalar, but it returned an array of shape {np.shape(value)}; "
             "reduce it first (for example with .sum() or .mean())"
@@ -409,7 +419,7 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
 
     if isinstance(inputs, Var):
         return float(value), _gradient(inputs, cotangents)
-    grads = [_gradient(v, cotangents) for v in inputs]
+    grads = [g if type(g := cotangents[v.index]) is float else _gradient(v, cotangents) for v in inputs]
     return float(value), tuple(grads) if isinstance(xs, tuple) else grads
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,13 +17,18 @@ def spirals(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms in the plane, one arm per class.
 
-    Returns ``(x, labels)``: ``x`` has shape ``(n_per_class * classes, 2)``.
-    No straight line separates the arms, so a network needs a hidden layer.
+    Returns ``(x, labels)``: ``x`` has shape ``(n_per_class * classes, 2)``
+    and lies in the unit disc; ``noise`` is the standard deviation, in
+    radians, of a random turn added to each point.  No straight line
+    separates the arms, so a network needs a hidden layer.
     """
-    if n_per_class < 1 or classes < 2:
-        raise ValueError(
-            f"spirals needs at least one point per class and two classes, got {n_per_class}, {classes}"
-        )
+    for name, value, minimum in (("n_per_class", n_per_class, 1), ("classes", classes, 2)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
+        if value < minimum:
+            raise ValueError(f"spirals needs {name} of at least {minimum}, got {value}")
+    if not (isinstance(noise, (int, float, np.integer, np.floating)) and math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number of at least 0, got {noise!r}")
     rng = make_rng(rng)
     radius = np.tile(np.linspace(0.0, 1.0, n_per_class), classes)
     labels = np.repeat(np.arange(classes), n_per_class)
@@ -45,16 +51,19 @@ class Dataset:
 def digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     """scikit-learn's 1,797 handwritten digits (8x8 pixels, shipped with the package).
 
-    Pixels are scaled from 0..16 to 0..1.  A fixed-seed shuffle holds out
-    ``test_fraction`` of the images, which training never sees.
+    Each row of ``x`` is one image's 64 pixels, row by row (``reshape(8, 8)``
+    draws it), scaled from 0..16 to 0..1.  A shuffle seeded with ``seed``
+    holds out ``test_fraction`` of the images, which training never sees.
     """
     from sklearn.datasets import load_digits  # imported here: only chapter 4 needs scikit-learn
 
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    if not (isinstance(test_fraction, (float, int, np.floating)) and 0 < test_fraction < 1):
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
     bunch = load_digits()
     x, y = bunch.data / 16.0, bunch.target
-    order = np.random.default_rng(seed).permutation(len(y))
     n_test = round(test_fraction * len(y))
+    if not 0 < n_test < len(y):
+        raise ValueError(f"test_fraction {test_fraction} leaves an empty split of the {len(y)} images")
+    order = make_rng(seed).permutation(len(y))
     test, train = order[:n_test], order[n_test:]
     return Dataset(x[train], y[train], x[test], y[test], classes=10)

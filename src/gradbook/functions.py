@@ -53,22 +53,22 @@ class Tracer:
     primal: Any
 
     def __lt__(self, other: Any) -> Any:
-        return self.primal < primal(other)
+        return self.primal < (other.primal if isinstance(other, Tracer) else other)
 
     def __le__(self, other: Any) -> Any:
-        return self.primal <= primal(other)
+        return self.primal <= (other.primal if isinstance(other, Tracer) else other)
 
     def __gt__(self, other: Any) -> Any:
-        return self.primal > primal(other)
+        return self.primal > (other.primal if isinstance(other, Tracer) else other)
 
     def __ge__(self, other: Any) -> Any:
-        return self.primal >= primal(other)
+        return self.primal >= (other.primal if isinstance(other, Tracer) else other)
 
     def __eq__(self, other: object) -> Any:
-        return self.primal == primal(other)
+        return self.primal == (other.primal if isinstance(other, Tracer) else other)
 
     def __ne__(self, other: object) -> Any:
-        return self.primal != primal(other)
+        return self.primal != (other.primal if isinstance(other, Tracer) else other)
 
 
 def primal(x: Any) -> Any:

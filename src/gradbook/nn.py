@@ -2,9 +2,15 @@
 
 Everything here is written with the generic operations (``@``, ``+``,
 ``functions.tanh``, ``functions.log_softmax``), so the same ``mlp`` runs on
-plain numpy arrays (to predict) and on reverse-mode ``Var``s (to train).
-Two ways to train it, on the same budget of loss evaluations: gradient
-descent, and chapter 1's random search scaled up to every parameter.
+plain numpy arrays (to predict), on reverse-mode ``Var``s (to train) and on
+forward-mode ``Dual``s.
+
+Two ways to train it are compared on the same budget of *loss evaluations*.
+One loss evaluation is one forward pass of the loss over the examples a step
+uses (a minibatch, or the whole training set).  A gradient-descent step costs
+one evaluation and one backward pass; a random-search try costs one
+evaluation.  The count leaves the backward pass out, which favours gradient
+descent: in time, one step costs about as much as three or four tries.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import numpy as np
 
 from gradbook.backprop import backprop
 from gradbook.functions import log_softmax, tanh
-from gradbook.search import make_rng, perturb
+from gradbook.search import check_positive, check_whole, make_rng, perturb
 
 __all__ = [
     "History",
@@ -37,37 +43,13 @@ __all__ = [
 ]
 
 Params = list[Any]  # [W1, b1, W2, b2, ...]: arrays, or Vars while training
-
-
-def check_data(
-    x: Any, labels: Any = None, classes: int | None = None
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """``x`` as a 2-D float array (one row per example) and ``labels`` as integers."""
-    x = np.asarray(x)
-    if x.ndim != 2 or x.dtype.kind not in "biuf":
-        raise ValueError(f"x must be a 2-D numeric array (examples x features), got shape {x.shape}")
-    if labels is None:
-        return x.astype(float), None
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(
-            f"labels must be a 1-D array of integers, got shape {labels.shape}, dtype {labels.dtype}"
-        )
-    if len(labels) != len(x):
-        raise ValueError(f"x has {len(x)} examples but labels has {len(labels)}")
-    if classes is not None and len(labels) and not (labels.min() >= 0 and labels.max() < classes):
-        raise ValueError(f"labels must lie in 0..{classes - 1}, got {labels.min()}..{labels.max()}")
-    return x.astype(float), labels
+Activation = Callable[[Any], Any]
 
 
 def one_hot(labels: Any, classes: int) -> np.ndarray:
     """Row ``i`` is all zeros except a one in column ``labels[i]``."""
-    labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
-    if labels.size and not (labels.min() >= 0 and labels.max() < classes):
-        raise ValueError(f"labels must lie in 0..{classes - 1}, got {labels.min()}..{labels.max()}")
-    return np.eye(classes)[labels]
+    classes = check_whole("classes", classes, minimum=1)
+    return np.eye(classes)[_check_labels(labels, classes)]
 
 
 def init_mlp(sizes: list[int], rng: np.random.Generator | int | None = 0) -> Params:
@@ -76,8 +58,9 @@ def init_mlp(sizes: list[int], rng: np.random.Generator | int | None = 0) -> Par
     Weights are drawn with variance ``1 / fan_in`` so that every layer's
     outputs start at about the scale of its inputs; biases start at zero.
     """
-    if len(sizes) < 2 or any(n < 1 for n in sizes):
+    if len(sizes) < 2:
         raise ValueError(f"sizes must list at least two positive layer widths, got {sizes}")
+    sizes = [check_whole("every layer width", n, minimum=1) for n in sizes]
     rng = make_rng(rng)
     params: Params = []
     for fan_in, fan_out in itertools.pairwise(sizes):
@@ -85,7 +68,7 @@ def init_mlp(sizes: list[int], rng: np.random.Generator | int | None = 0) -> Par
     return params
 
 
-def mlp(params: Params, x: Any, activation: Callable[[Any], Any] = tanh) -> Any:
+def mlp(params: Params, x: Any, activation: Activation = tanh) -> Any:
     """Scores (logits), one row per example: ``activation(x @ W + b)`` layer after layer.
 
     The last layer has no activation: its outputs feed the softmax.
@@ -101,39 +84,43 @@ def cross_entropy(scores: Any, targets: np.ndarray) -> Any:
 
     ``targets`` is one-hot, so multiplying picks each row's true class.
     """
+    if np.shape(scores) != np.shape(targets):  # broadcasting would give a wrong number silently
+        raise ValueError(f"scores have shape {np.shape(scores)} but targets {np.shape(targets)}")
     return -(log_softmax(scores) * targets).sum(axis=1).mean()
 
 
-def loss(params: Params, x: Any, targets: np.ndarray, activation: Callable[[Any], Any] = tanh) -> Any:
+def loss(params: Params, x: Any, targets: np.ndarray, activation: Activation = tanh) -> Any:
     """The training objective: cross-entropy of the network's scores."""
     return cross_entropy(mlp(params, x, activation), targets)
 
 
-def predict(params: Params, x: Any, activation: Callable[[Any], Any] = tanh) -> np.ndarray:
+def predict(params: Params, x: Any, activation: Activation = tanh) -> np.ndarray:
     """The most likely class of each example."""
-    x, _ = check_data(x)
+    x, _ = _check_data(params, x)
     return np.argmax(mlp(params, x, activation), axis=1)
 
 
-def accuracy(params: Params, x: Any, labels: Any, activation: Callable[[Any], Any] = tanh) -> float:
+def accuracy(params: Params, x: Any, labels: Any, activation: Activation = tanh) -> float:
     """The fraction of examples classified correctly."""
-    x, labels = check_data(x, labels)
+    x, labels = _check_data(params, x, labels)
     return float(np.mean(predict(params, x, activation) == labels))
 
 
-def confusion(predicted: np.ndarray, labels: np.ndarray, classes: int) -> np.ndarray:
+def confusion(predicted: Any, labels: Any, classes: int) -> np.ndarray:
     """``matrix[true, predicted]`` counts."""
+    predicted, labels = _check_labels(predicted, classes), _check_labels(labels, classes)
+    if len(predicted) != len(labels):
+        raise ValueError(f"{len(predicted)} predictions for {len(labels)} labels")
     matrix = np.zeros((classes, classes), dtype=int)
-    np.add.at(matrix, (labels, predicted), 1)
+    np.add.at(matrix, (labels, predicted), 1)  # a repeated (true, predicted) pair counts every time
     return matrix
 
 
-def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None) -> Iterator[np.ndarray]:
     """The indices ``0..n-1`` shuffled and cut into batches (the last may be smaller)."""
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    order = rng.permutation(n)
-    for start in range(0, n, batch_size):
+    batch_size = check_whole("batch_size", batch_size, minimum=1)
+    order = make_rng(rng).permutation(check_whole("n", n, minimum=0))
+    for start in range(0, len(order), batch_size):
         yield order[start : start + batch_size]
 
 
@@ -144,15 +131,24 @@ def sgd_step(params: Params, grads: Params, learning_rate: float) -> Params:
 
 @dataclass
 class History:
-    """What training did.  ``losses[k]`` is the loss seen after ``evaluations[k]``
-    loss evaluations; ``snapshots`` holds copies of the parameters at the
-    evaluations listed in ``snapshot_at``."""
+    """What training did, one entry per loss evaluation.
+
+    ``losses[k]`` is what was known after evaluation ``k + 1``: for gradient
+    descent, the loss of the step's batch just before the step; for random
+    search, the lowest loss found so far.  ``params`` are the final
+    parameters.  ``snapshots`` holds the parameters after each number of
+    steps listed in ``snapshot_at``.
+    """
 
     params: Params
     losses: list[float] = field(default_factory=list)
-    evaluations: list[int] = field(default_factory=list)
     snapshots: list[Params] = field(default_factory=list)
     snapshot_at: list[int] = field(default_factory=list)
+
+    @property
+    def evaluations(self) -> list[int]:
+        """The loss evaluations used so far at each entry of ``losses``: 1, 2, 3, ..."""
+        return list(range(1, len(self.losses) + 1))
 
 
 def train(
@@ -164,29 +160,35 @@ def train(
     epochs: int = 10,
     batch_size: int | None = None,
     rng: np.random.Generator | int | None = 0,
-    activation: Callable[[Any], Any] = tanh,
+    activation: Activation = tanh,
     snapshot_every: int | None = None,
 ) -> History:
     """Minibatch gradient descent on the cross-entropy.
 
-    Every step runs the loss forward once on its batch (one loss evaluation)
-    and backward once for the gradient.  ``batch_size=None`` uses the whole
-    training set each step.
+    Each epoch shuffles the examples (with ``rng``) and takes one step per
+    batch; ``batch_size=None`` uses the whole training set every step.  A
+    step is one loss evaluation (the forward pass) plus one backward pass for
+    the gradient.  With ``snapshot_every=k``, the parameters are kept before
+    steps 0, k, 2k, ... and after the last step.  ``params`` is not changed.
     """
-    classes = params[-1].shape[0]
-    x, labels = check_data(x, labels, classes)
-    targets = one_hot(labels, classes)
+    x, labels = _check_data(params, x, labels)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    epochs = check_whole("epochs", epochs, minimum=0)
+    batch_size = len(x) if batch_size is None else check_whole("batch_size", batch_size, minimum=1)
+    if snapshot_every is not None:
+        check_whole("snapshot_every", snapshot_every, minimum=1)
+    targets = one_hot(labels, _classes(params))
     rng = make_rng(rng)
     history = History(params=list(params))
     for _ in range(epochs):
-        for batch in minibatches(len(x), batch_size or len(x), rng):
+        for batch in minibatches(len(x), batch_size, rng):
             if snapshot_every and len(history.losses) % snapshot_every == 0:
-                history.snapshots.append(history.params)
-                history.snapshot_at.append(len(history.losses))
+                _snapshot(history)
             value, grads = backprop(lambda p, b=batch: loss(p, x[b], targets[b], activation), history.params)
             history.params = sgd_step(history.params, grads, learning_rate)
             history.losses.append(value)
-            history.evaluations.append(len(history.losses))
+    if snapshot_every and history.snapshot_at[-1:] != [len(history.losses)]:
+        _snapshot(history)
     return history
 
 
@@ -198,26 +200,87 @@ def train_random_search(
     tweak: float = 0.01,
     evaluations: int = 100,
     rng: np.random.Generator | int | None = 0,
-    activation: Callable[[Any], Any] = tanh,
+    activation: Activation = tanh,
 ) -> History:
     """Chapter 1's random search on every parameter at once.
 
-    Each try nudges all parameters by ``tweak * u`` (``u`` uniform in
-    ``[-1, 1)``, see ``search.perturb``), evaluates the loss on the whole
-    training set (one loss evaluation) and keeps the try if the loss went
-    down.  ``losses`` records the best loss after each evaluation.
+    The first evaluation measures the loss at the start, on the whole
+    training set, as full-batch gradient descent's first step does.  Each of
+    the other ``evaluations - 1`` tries nudges all parameters by ``tweak * u``
+    (``u`` uniform in ``[-1, 1)``, see ``search.perturb``) and keeps the
+    nudge if the loss went down.  ``params`` is not changed.
     """
-    classes = params[-1].shape[0]
-    x, labels = check_data(x, labels, classes)
-    targets = one_hot(labels, classes)
+    x, labels = _check_data(params, x, labels)
+    tweak = check_positive("tweak", tweak)
+    evaluations = check_whole("evaluations", evaluations, minimum=1)
+    targets = one_hot(labels, _classes(params))
     rng = make_rng(rng)
     history = History(params=list(params))
     best = float(loss(history.params, x, targets, activation))
-    for k in range(evaluations):
+    history.losses.append(best)
+    for _ in range(evaluations - 1):
         candidate = perturb(history.params, tweak, rng)
         value = float(loss(candidate, x, targets, activation))
         if value < best:
             history.params, best = candidate, value
         history.losses.append(best)
-        history.evaluations.append(k + 1)
     return history
+
+
+def _snapshot(history: History) -> None:
+    # sgd_step returns new arrays, so keeping a reference keeps these values.
+    history.snapshots.append(history.params)
+    history.snapshot_at.append(len(history.losses))
+
+
+def _classes(params: Params) -> int:
+    """How many classes a network scores: the length of its last bias."""
+    return len(params[-1])
+
+
+def _check_params(params: Any) -> None:
+    """``params`` must be ``[W1, b1, W2, b2, ...]`` with shapes that chain, as ``init_mlp`` makes."""
+    if not isinstance(params, (list, tuple)) or len(params) < 2 or len(params) % 2:
+        raise TypeError("params must be a list [W1, b1, W2, b2, ...] such as init_mlp returns")
+    width = None
+    for layer, (W, b) in enumerate(zip(params[::2], params[1::2], strict=True), start=1):
+        w_shape, b_shape = np.shape(W), np.shape(b)
+        if len(w_shape) != 2 or b_shape != w_shape[1:] or width not in (None, w_shape[0]):
+            raise ValueError(
+                f"layer {layer}: weights of shape {w_shape} and biases of shape {b_shape} "
+                f"do not fit {'the inputs' if width is None else f'a previous layer of width {width}'}"
+            )
+        width = w_shape[1]
+
+
+def _check_data(params: Params, x: Any, labels: Any = None) -> tuple[np.ndarray, Any]:
+    """``x`` as a 2-D float array the network can read, and ``labels`` as checked integers."""
+    _check_params(params)
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x must hold numbers, got dtype {x.dtype}")
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D numeric array (examples x features), got shape {x.shape}")
+    if len(x) == 0:
+        raise ValueError("x has no examples")
+    features = np.shape(params[0])[0]
+    if x.shape[1] != features:
+        raise ValueError(f"x has {x.shape[1]} features per example but the network takes {features}")
+    if labels is None:
+        return x.astype(float), None
+    labels = _check_labels(labels, _classes(params))
+    if len(labels) != len(x):
+        raise ValueError(f"x has {len(x)} examples but labels has {len(labels)}")
+    return x.astype(float), labels
+
+
+def _check_labels(labels: Any, classes: int) -> np.ndarray:
+    """``labels`` as a 1-D integer array with every entry in ``0..classes-1``."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":  # bools and floats too: 1.0 is a score, not a class
+        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be a 1-D array (one label per example), got shape {labels.shape}")
+    if labels.size and not (labels.min() >= 0 and labels.max() < classes):
+        raise ValueError(f"labels must lie in 0..{classes - 1}, got {labels.min()}..{labels.max()}")
+    return labels

@@ -61,7 +61,8 @@ class SearchHistory:
         return (self.best_output - self.start_output) / self.iterations
 
 
-def _check_positive(name: str, value: Any) -> float:
+def check_positive(name: str, value: Any) -> float:
+    """``value`` as a float, or a clear error naming ``name`` if it is not a positive finite number."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {value!r}")
     if not (math.isfinite(value) and value > 0):
@@ -69,12 +70,13 @@ def _check_positive(name: str, value: Any) -> float:
     return float(value)
 
 
-def _check_iterations(iterations: Any) -> int:
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)):
-        raise TypeError(f"iterations must be a whole number, got {type(iterations).__name__} {iterations!r}")
-    if iterations < 0:
-        raise ValueError(f"iterations must be 0 or more, got {iterations}")
-    return int(iterations)
+def check_whole(name: str, value: Any, minimum: int) -> int:
+    """``value`` as an int, or a clear error naming ``name`` if it is not a whole number >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
 
 
 def _check_start(start: Any) -> np.ndarray:
@@ -137,8 +139,8 @@ def random_search(
     ``numpy.random.Generator`` or a seed: the same seed gives the same history.
     """
     point = _check_start(start)
-    tweak = _check_positive("tweak", tweak)
-    iterations = _check_iterations(iterations)
+    tweak = check_positive("tweak", tweak)
+    iterations = check_whole("iterations", iterations, 0)
     rng = make_rng(rng)
     start_point, best_output, rows = point, -math.inf, []
     for _ in range(iterations):
@@ -165,8 +167,8 @@ def gradient_ascent(
     or ``gradbook.backprop.grad_bp`` give the exact one.  Every step is kept.
     """
     point = _check_start(start)
-    step_size = _check_positive("step_size", step_size)
-    iterations = _check_iterations(iterations)
+    step_size = check_positive("step_size", step_size)
+    iterations = check_whole("iterations", iterations, 0)
     start_point, rows = point, []
     for _ in range(iterations):
         slope = np.array(gradient(lambda p: f(*p), list(point)), dtype=float)
