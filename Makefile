@@ -42,7 +42,7 @@ browser: $(INSTALLED)
 	$(BIN)/pytest -m browser
 
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab book/01_random_search.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/01_random_search.ipynb
 
 bench: $(INSTALLED)
 	$(BIN)/pip install -r benchmarks/requirements.txt
