@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy import ndarray  # cheaper to look up than np.ndarray, which the backward loop checks per edge
 
 from gradbook.functions import Tracer, cos, exp, log, primal, sin, sqrt, tanh
 
@@ -97,15 +98,20 @@ class Tape:
         nodes = self.nodes
         cotangents: list[Any] = [None] * len(nodes)
         seed = output.value
-        cotangents[output.index] = np.ones_like(seed) if isinstance(seed, np.ndarray) else 1.0
+        cotangents[output.index] = np.ones_like(seed) if isinstance(seed, ndarray) else 1.0
         for i in range(output.index, -1, -1):
             g = cotangents[i]
             if g is None:
                 continue
             for j, partial in nodes[i][3]:
-                # the chain rule: a local derivative multiplies, a rule applies
-                gj = g * partial if partial.__class__ is float or not callable(partial) else partial(g)
-                if gj.__class__ is np.ndarray:
+                # the chain rule: multiply by the local derivative, or apply the rule
+                if partial.__class__ is float:
+                    gj = g if partial == 1.0 else g * partial  # times 1: pass g on, no copy
+                elif callable(partial):
+                    gj = partial(g)
+                else:
+                    gj = g * partial
+                if gj.__class__ is ndarray:
                     gj = _unbroadcast(gj, np.shape(nodes[j][2]))
                 old = cotangents[j]
                 cotangents[j] = gj if old is None else old + gj
@@ -122,7 +128,7 @@ def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> Any:
     return g if shape else float(g)
 
 
-_CONSTANT = (int, float, np.number, np.ndarray)  # what may enter as a plain number
+_CONSTANT = (int, float, np.number, ndarray)  # what may enter as a plain number
 
 
 class Var(Tracer):
@@ -376,13 +382,22 @@ def _mm_right(a: Any, g: Any) -> Any:
 
 def _wrap(xs: Any, tape: Tape) -> Any:
     """Inputs as Vars on ``tape``: a list or tuple becomes a list of Vars."""
-    if isinstance(xs, (list, tuple)):
-        record = tape.record
-        return [
-            record("input", None, x if x.__class__ is float else _check_input(x, i), ())
-            for i, x in enumerate(xs)
-        ]
-    return tape.record("input", None, _check_input(xs, "the input"), ())
+    if not isinstance(xs, (list, tuple)):
+        return tape.record("input", None, _check_input(xs, "the input"), ())
+    # Tape.record, unrolled: grad_bp of a small function spends a good part
+    # of its time making its inputs.
+    nodes = tape.nodes
+    inputs = []
+    for x in xs:
+        if x.__class__ is not float:
+            x = _check_input(x, len(inputs))
+        var = _new_var(Var)
+        var.value = x
+        var.tape = tape
+        var.index = len(nodes)
+        nodes.append(("input", None, x, ()))
+        inputs.append(var)
+    return inputs
 
 
 def _check_function(f: Any, who: str) -> None:
@@ -409,17 +424,22 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
     tape = Tape()
     inputs = _wrap(xs, tape)
     out = f(inputs)
-    value = out.value if out.__class__ is Var else primal(out)
+    is_var = out.__class__ is Var
+    value = out.value if is_var else primal(out)
     if value.__class__ is not float and np.ndim(value) != 0:
         raise ValueError(
             f"grad_bp needs f to return a scalar, but it returned an array of shape {np.shape(value)}; "
             "reduce it first (for example with .sum() or .mean())"
         )
-    cotangents = tape.backward(out) if isinstance(out, Var) else [None] * len(tape)
+    cotangents = tape.backward(out) if is_var else [None] * len(tape)
 
-    if isinstance(inputs, Var):
+    if inputs.__class__ is Var:
         return float(value), _gradient(inputs, cotangents)
-    grads = [g if type(g := cotangents[v.index]) is float else _gradient(v, cotangents) for v in inputs]
+    grads = cotangents[: len(inputs)]  # _wrap put the inputs first, in order
+    for g in grads:
+        if g.__class__ is not float:  # an array, or an input f did not use: tidy them all
+            grads = [_gradient(v, cotangents) for v in inputs]
+            break
     return float(value), tuple(grads) if isinstance(xs, tuple) else grads
 
 
@@ -429,8 +449,8 @@ def _gradient(var: Var, cotangents: list[Any]) -> Any:
     if type(g) is float:
         return g
     if g is None:  # f did not depend on this input
-        return np.zeros_like(var.value) if isinstance(var.value, np.ndarray) else 0.0
-    if isinstance(g, np.ndarray) and g.ndim:
+        return np.zeros_like(var.value) if isinstance(var.value, ndarray) else 0.0
+    if isinstance(g, ndarray) and g.ndim:
         return g.copy()  # fresh and writable, even if it was a broadcast view
     return float(g)
 

@@ -76,19 +76,19 @@ def primal(x: Any) -> Any:
     return x.primal if isinstance(x, Tracer) else x
 
 
-def _numeric(name: str, scalar: Callable[[float], float], fn: Callable[[Any], Any], x: Any) -> Any:
-    """Apply ``math``'s function to a float, numpy's to anything else.
+def _numeric(name: str, scalar: Callable[[float], float], x: Any) -> Any:
+    """Apply ``math``'s function to a float, numpy's function of the same name to anything else.
 
     ``math`` is many times faster on one float; where it refuses (overflow,
     a value outside the domain), numpy answers with inf or nan and a warning.
     """
-    if type(x) is float:
+    if x.__class__ is float:
         try:
             return scalar(x)
         except (OverflowError, ValueError):
             pass
     try:
-        out = fn(x)
+        out = getattr(np, name)(x)
     except TypeError:
         raise TypeError(
             f"{name} expects a number, a numeric array, a Dual or a Var, got {type(x).__name__}"
@@ -98,32 +98,35 @@ def _numeric(name: str, scalar: Callable[[float], float], fn: Callable[[Any], An
 
 def exp(x: Any) -> Any:
     """e to the power x."""
-    return x.exp() if isinstance(x, Tracer) else _numeric("exp", math.exp, np.exp, x)
+    return x.exp() if isinstance(x, Tracer) else _numeric("exp", math.exp, x)
 
 
 def log(x: Any) -> Any:
     """Natural logarithm."""
-    return x.log() if isinstance(x, Tracer) else _numeric("log", math.log, np.log, x)
+    return x.log() if isinstance(x, Tracer) else _numeric("log", math.log, x)
 
 
 def sin(x: Any) -> Any:
     """Sine."""
-    return x.sin() if isinstance(x, Tracer) else _numeric("sin", math.sin, np.sin, x)
+    return x.sin() if isinstance(x, Tracer) else _numeric("sin", math.sin, x)
 
 
 def cos(x: Any) -> Any:
     """Cosine."""
-    return x.cos() if isinstance(x, Tracer) else _numeric("cos", math.cos, np.cos, x)
+    return x.cos() if isinstance(x, Tracer) else _numeric("cos", math.cos, x)
 
 
 def tanh(x: Any) -> Any:
     """Hyperbolic tangent; finite for every input (it saturates at +-1)."""
-    return x.tanh() if isinstance(x, Tracer) else _numeric("tanh", math.tanh, np.tanh, x)
+    return x.tanh() if isinstance(x, Tracer) else _numeric("tanh", math.tanh, x)
 
 
 def sqrt(x: Any) -> Any:
     """Square root."""
-    return x.sqrt() if isinstance(x, Tracer) else _numeric("sqrt", math.sqrt, np.sqrt, x)
+    return x.sqrt() if isinstance(x, Tracer) else _numeric("sqrt", math.sqrt, x)
+
+
+_BOOLS = (bool, np.bool_)  # built once: numpy's attributes are slow to look up on every call
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:
@@ -132,7 +135,7 @@ def where(condition: Any, x: Any, y: Any) -> Any:
     The derivative follows the chosen branch.  With a single ``bool`` as the
     condition, the chosen branch comes back unchanged.
     """
-    if isinstance(condition, (bool, np.bool_)) or np.ndim(condition) == 0:
+    if isinstance(condition, _BOOLS) or np.ndim(condition) == 0:
         return x if condition else y  # the branch itself: a constant stays constant
     for branch in (x, y):
         if isinstance(branch, Tracer):

@@ -317,7 +317,7 @@ def decision_boundary(
     labels: np.ndarray,
     title: str = "Decision boundary",
     ax: Axes | None = None,
-    resolution: int = 120,
+    resolution: int = 80,
 ) -> Figure:
     """Regions of the plane by predicted class, with the labelled points on top.
 
@@ -442,4 +442,19 @@ def training_overview(
     if loss_limits:
         right.set_ylim(*loss_limits)
     fig.suptitle(title)
+    return fig
+
+
+def ratio_bars(ratios: Mapping[str, float], xlabel: str, title: str, highlight: str | None = None) -> Figure:
+    """Horizontal bars on a log axis, one per labelled ratio, each with its value written beside it."""
+    fig, (ax,) = _figure(7.0, 0.45 * len(ratios) + 1.3)
+    labels = list(ratios)
+    colors = ["C3" if label == highlight else "C0" for label in labels]
+    bars = ax.barh(labels, [ratios[label] for label in labels], color=colors)
+    ax.bar_label(bars, fmt="%.3g", padding=3, fontsize=8)
+    ax.set_xscale("log")
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3, axis="x")
     return fig

@@ -37,10 +37,15 @@ __all__ = [
 ]
 
 
-def figure_png(fig: Figure, dpi: int = 80, colors: int = 96) -> bytes:
-    """Render ``fig`` as PNG bytes, reduced to a small palette to keep pages light."""
+def figure_png(fig: Figure, dpi: int = 80, colors: int | None = 96) -> bytes:
+    """Render ``fig`` as PNG bytes, reduced to a palette of ``colors`` to keep pages light.
+
+    ``colors=None`` skips the reduction: faster, for images nobody stores.
+    """
     raw = io.BytesIO()
     fig.savefig(raw, format="png", dpi=dpi)
+    if colors is None:
+        return raw.getvalue()
     image = Image.open(raw).convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
     small = io.BytesIO()
     image.save(small, format="png", optimize=True)
@@ -48,7 +53,7 @@ def figure_png(fig: Figure, dpi: int = 80, colors: int = 96) -> bytes:
 
 
 def live_panel(
-    update: Callable[..., Figure], controls: Mapping[str, widgets.ValueWidget], dpi: int = 80
+    update: Callable[..., Figure], controls: Mapping[str, widgets.ValueWidget], dpi: int = 72
 ) -> widgets.VBox:
     """Controls above a figure that ``update(**values)`` redraws on every change.
 
@@ -58,7 +63,8 @@ def live_panel(
     image = widgets.Image(format="png")
 
     def refresh(_change: Any = None) -> None:
-        image.value = figure_png(update(**{name: c.value for name, c in controls.items()}), dpi)
+        # full colour: a live image is redrawn at once and never stored in a page
+        image.value = figure_png(update(**{name: c.value for name, c in controls.items()}), dpi, colors=None)
 
     for control in controls.values():
         control.observe(refresh, names="value")

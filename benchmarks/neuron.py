@@ -1,0 +1,89 @@
+"""1. The article's neuron: all five partials of sigmoid(a*x + b*y + c) at [1, 2, -3, -1, 3].
+
+Each engine computes the whole gradient from scratch on every call, as a
+user would: gradbook's reverse mode (``grad_bp``, one forward and one
+backward pass), gradbook's forward mode (``dual.gradient``, five forward
+passes), micrograd (``Value`` graph and ``.backward()``) and autograd
+(``grad`` of a numpy function of a 5-vector).  The floor is one plain float
+evaluation of the same neuron.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+from micrograd.engine import Value
+
+from benchmarks import checks, peers  # noqa: F401  (peers adds micrograd's Value.exp)
+from benchmarks.timing import interleaved
+from gradbook import dual
+from gradbook.backprop import eval_bp, grad_bp
+from gradbook.circuits import neuron
+
+IMPORTS = ("gradbook", "numpy", "micrograd", "autograd")
+
+POINT = [1.0, 2.0, -3.0, -1.0, 3.0]  # [a, b, c, x, y]
+VALUE = 0.8807970779778823
+GRADIENT = [
+    -0.1049935854035065,
+    0.3149807562105195,
+    0.1049935854035065,
+    0.1049935854035065,
+    0.209987170807013,
+]
+
+FLOAT = "float evaluation (no gradient)"
+OURS = "gradbook Var (reverse, grad_bp)"
+DUAL = "gradbook Dual (5 forward passes)"
+MICROGRAD = "micrograd"
+AUTOGRAD = "autograd"
+
+
+def micrograd_gradient() -> list[float]:
+    """The neuron in micrograd, written as its README writes models."""
+    a, b, c, x, y = (Value(p) for p in POINT)
+    out = 1 / (1 + (-(a * x + b * y + c)).exp())
+    out.backward()
+    return [a.grad, b.grad, c.grad, x.grad, y.grad]
+
+
+def _autograd_neuron(p: np.ndarray) -> object:
+    return 1 / (1 + anp.exp(-(p[0] * p[3] + p[1] * p[4] + p[2])))
+
+
+def cases() -> dict[str, Callable[[], object]]:
+    """The timed callables, each checked against the article first."""
+    autograd_gradient = autograd.grad(_autograd_neuron)
+    point = np.array(POINT)
+    timed: dict[str, Callable[[], object]] = {
+        FLOAT: lambda: neuron(POINT),
+        OURS: lambda: grad_bp(neuron, POINT),
+        DUAL: lambda: dual.gradient(neuron, POINT),
+        MICROGRAD: micrograd_gradient,
+        AUTOGRAD: lambda: autograd_gradient(point),
+    }
+    checks.exactly(timed[FLOAT](), VALUE, "the neuron's value")
+    checks.exactly(eval_bp(neuron, POINT), VALUE, "eval_bp of the neuron")
+    checks.exactly(timed[OURS](), GRADIENT, "grad_bp of the neuron (the article's digits)")
+    checks.exactly(timed[DUAL](), GRADIENT, "dual.gradient of the neuron (the article's digits)")
+    checks.close(timed[MICROGRAD](), GRADIENT, "micrograd's neuron gradient", rtol=1e-14)
+    checks.close(timed[AUTOGRAD](), GRADIENT, "autograd's neuron gradient", rtol=1e-14)
+    return timed
+
+
+def measure(rounds: int) -> dict:
+    times = interleaved(cases(), rounds)
+    floor = times[FLOAT].median
+    return {
+        "checked": "gradbook's Var and Dual give the article's five partials to the last digit; "
+        "micrograd and autograd agree with them to 1e-14",
+        "microseconds per gradient": {name: t.median * 1e6 for name, t in times.items()},
+        "ratio to float evaluation": {name: t.median / floor for name, t in times.items()},
+        "gradbook Var / micrograd": times[OURS].median / times[MICROGRAD].median,
+        "note": "micrograd 0.1.0 has no exp: the benchmark adds one to its Value, in micrograd's own "
+        "style (benchmarks/peers.py)",
+        "timings": {name: t.as_json() for name, t in times.items()},
+    }

@@ -1,0 +1,292 @@
+"""`make bench`: the book's engines against micrograd and autograd, and how the book's costs grow.
+
+    python -m benchmarks.run [--quick] [--skip-book] [--cases neuron,scalar_mlp,...] [--rounds N] [--strict]
+
+The cases, one module each: ``neuron``, ``scalar_mlp``, ``vector_mlp``,
+``scaling``, and ``book`` for the book itself (its ``widgets`` and its build,
+measured as two cases).  Every case checks its answers before anything is
+timed.  Within a case the compared
+callables are interleaved round by round in one process, garbage collection
+on, and medians are reported; the goals are ratios measured within one run,
+because the machine is shared and absolute times drift by tens of percent
+from run to run.
+
+Each case runs in a fresh worker process (``--worker``), as pyperf does, so
+that no case inherits another's heap.  This matters for the array case: how
+glibc's malloc hands out and returns large blocks depends on what the
+process allocated before, and the same vectorized gradient measured 1.3x,
+2.1x or 3.9x the numpy forward pass depending only on which case had run
+earlier in the same process.  A fresh process is the state a user's own
+script starts from.
+
+Prints a Markdown table and writes ``benchmarks/results.json`` (a partial run,
+with ``--quick``, ``--skip-book`` or ``--cases``, writes
+``benchmarks/results-partial.json`` instead, so it never replaces the full one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+PARTIAL = ROOT / "benchmarks" / "results-partial.json"
+CASES = ("neuron", "scalar_mlp", "vector_mlp", "scaling", "widgets", "book")
+
+# name: (goal, how the measured value is read from the results)
+GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
+    "neuron gradient: gradbook Var / micrograd": (
+        0.35,
+        lambda r: r["neuron"]["gradbook Var / micrograd"],
+    ),
+    "scalar MLP step: gradbook Var / micrograd": (
+        0.35,
+        lambda r: r["scalar_mlp"]["gradbook Var / micrograd"],
+    ),
+    "vector MLP gradient: gradbook Var / numpy forward": (
+        3.0,
+        lambda r: r["vector_mlp"]["ratio to numpy forward"]["gradbook Var"],
+    ),
+    "book: rebuild / clean build": (0.2, lambda r: r["book"]["rebuild / clean build"]),
+    # The update function is what a live panel calls on every change (``live_panel``'s
+    # ``update``); drawing its figure to a PNG is matplotlib's work and is reported beside it.
+    "widget update function, slowest chapter (ms)": (
+        150.0,
+        lambda r: max(r["widgets"]["update function alone (ms)"].values()),
+    ),
+}
+# Not goals, but what the theory predicts: growth exponents of the gradient's cost in n.
+EXPECTED_GROWTH = {"forward (dual numbers, n passes)": 2.0, "reverse (backprop, one pass)": 1.0}
+GROWTH_TOLERANCE = 0.3
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "load average at start": _load(),
+    }
+
+
+def _load() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _git() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {"commit": git("rev-parse", "HEAD"), "uncommitted changes": bool(git("status", "--porcelain"))}
+
+
+def _measure(name: str, rounds: int, quick: bool) -> tuple[dict, tuple[str, ...]]:
+    """Run one case; returns its results and the distributions it imports."""
+    if name == "neuron":
+        from benchmarks import neuron
+
+        return neuron.measure(2 * rounds), neuron.IMPORTS
+    if name == "scalar_mlp":
+        from benchmarks import scalar_mlp
+
+        return scalar_mlp.measure(max(3, rounds // 2)), scalar_mlp.IMPORTS
+    if name == "vector_mlp":
+        from benchmarks import vector_mlp
+
+        return vector_mlp.measure(rounds), vector_mlp.IMPORTS
+    if name == "scaling":
+        from benchmarks import scaling
+
+        sizes = (1, 10, 100, 300) if quick else scaling.SIZES
+        return scaling.measure(rounds, sizes), scaling.IMPORTS
+    from benchmarks import book
+
+    if name == "widgets":
+        return book.measure_widgets(max(3, rounds // 2)), book.WIDGET_IMPORTS
+    return book.measure_build(), book.BUILD_IMPORTS
+
+
+def _worker(name: str, rounds: int, quick: bool, output: Path) -> None:
+    """Measure one case in this process and write its results (and versions) to ``output``."""
+    results, imports = _measure(name, rounds, quick)
+    versions = {d: _version(d) for d in imports} | {"python": platform.python_version()}
+    output.write_text(json.dumps({"results": results, "versions": versions}))
+
+
+def _in_fresh_process(name: str, rounds: int, quick: bool) -> dict:
+    """Run one case in a new Python process; its results and versions."""
+    with tempfile.TemporaryDirectory(prefix="gradbook-bench-") as tmp:
+        output = Path(tmp) / f"{name}.json"
+        command = [sys.executable, "-m", "benchmarks.run", "--worker", name, "--rounds", str(rounds)]
+        subprocess.run(
+            [*command, *(["--quick"] if quick else []), "--output", str(output)],
+            cwd=ROOT,
+            check=True,
+        )
+        return json.loads(output.read_text())
+
+
+def goals(results: dict) -> dict[str, dict[str, Any]]:
+    """Each goal whose case ran: measured value, goal, and whether it holds."""
+    out = {}
+    for name, (goal, read) in GOALS.items():
+        try:
+            value = read(results)
+        except KeyError:
+            continue
+        out[name] = {"measured": value, "goal": goal, "met": value <= goal}
+    return out
+
+
+def table(results: dict) -> str:
+    """The results as Markdown tables (the README quotes them)."""
+    lines = ["| goal | measured | goal | met |", "| --- | --- | --- | --- |"]
+    for name, g in results["goals"].items():
+        mark = "<" if "(ms)" in name else "<="
+        met = "yes" if g["met"] else "NO"
+        lines.append(f"| {name} | {g['measured']:.3g} | {mark} {g['goal']:g} | {met} |")
+    if "neuron" in results:
+        n = results["neuron"]
+        lines += ["", "| neuron gradient, 5 inputs | µs | × float evaluation |", "| --- | --- | --- |"]
+        for engine, us in n["microseconds per gradient"].items():
+            lines.append(f"| {engine} | {us:.1f} | {n['ratio to float evaluation'][engine]:.1f} |")
+        lines += ["", n["note"]] if "note" in n else []
+    if "scalar_mlp" in results:
+        s = results["scalar_mlp"]
+        micro = s["milliseconds per step"]["micrograd"]
+        lines += ["", "| scalar MLP step, 2-16-16-1, 100 points | ms | × micrograd |", "| --- | --- | --- |"]
+        for engine, ms in s["milliseconds per step"].items():
+            lines.append(f"| {engine} | {ms:.0f} | {ms / micro:.2f} |")
+    if "vector_mlp" in results:
+        v = results["vector_mlp"]
+        lines += ["", "| MLP gradient, 1797×64 → 128 → 10 | ms | × numpy forward |", "| --- | --- | --- |"]
+        for version, ms in v["milliseconds"].items():
+            lines.append(f"| {version} | {ms:.1f} | {v['ratio to numpy forward'][version]:.2f} |")
+    if "scaling" in results:
+        s = results["scaling"]
+        cells = " | ".join(f"n = {n}" for n in s["n"])
+        lines += ["", f"| gradient of a sum of n squares (ms) | {cells} | time ~ n^k, k = | expected |"]
+        lines.append("| --- " * (len(s["n"]) + 3) + "|")
+        for mode, ms in s["milliseconds"].items():
+            row = " | ".join(f"{t:.3g}" for t in ms)
+            k = s["growth exponent (n >= 10)"][mode]
+            lines.append(f"| {mode} | {row} | {k:.2f} | {EXPECTED_GROWTH[mode]:g} |")
+    if "widgets" in results:
+        w = results["widgets"]
+        lines += ["", "| live panel update (ms) | update function | + PNG |", "| --- | --- | --- |"]
+        for view, ms in w["update + PNG (ms)"].items():
+            lines.append(f"| widgets.{view} | {w['update function alone (ms)'][view]:.0f} | {ms:.0f} |")
+    if "book" in results:
+        b = results["book"]
+        lines += [
+            "",
+            "| book build | seconds |",
+            "| --- | --- |",
+            f"| clean (executes every notebook) | {b['clean build (s)']:.0f} |",
+            f"| rebuild, nothing changed | {b['rebuild, nothing changed (s)']:.1f} |",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--rounds", type=int, default=15, help="timing rounds per comparison (default 15)")
+    parser.add_argument("--quick", action="store_true", help="few rounds, n up to 300, no book build")
+    parser.add_argument("--skip-book", action="store_true", help="skip the book build (minutes)")
+    parser.add_argument("--cases", help=f"comma-separated subset of {','.join(CASES)}")
+    parser.add_argument("--output", type=Path, help="where to write the JSON results")
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 if a goal is not met")
+    parser.add_argument("--worker", choices=CASES, help=argparse.SUPPRESS)  # one case, in this process
+    args = parser.parse_args(argv)
+    if args.worker:
+        _worker(args.worker, args.rounds, args.quick, args.output)
+        return 0
+    # One BLAS thread, as `make` sets it: on a shared machine a second thread mostly waits.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+    chosen = list(CASES) if args.cases is None else [c.strip() for c in args.cases.split(",") if c.strip()]
+    unknown = sorted(set(chosen) - set(CASES))
+    if unknown:
+        parser.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASES)}")
+    if args.quick or args.skip_book:
+        chosen = [c for c in chosen if c != "book"]
+    rounds = 5 if args.quick and args.rounds == parser.get_default("rounds") else args.rounds
+    complete = chosen == list(CASES) and not args.quick and rounds == parser.get_default("rounds")
+    output = args.output or (RESULTS if complete else PARTIAL)
+
+    results: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "command": " ".join(["python -m benchmarks.run", *(argv if argv is not None else sys.argv[1:])]),
+        "complete run": complete,
+        "machine": _machine(),
+        "git": _git(),
+        "rounds": rounds,
+        "timing": "each case in a fresh process; medians over interleaved rounds, garbage collection on, "
+        "time.perf_counter",
+        "versions": {},
+    }
+    started = time.perf_counter()
+    for name in chosen:
+        print(f"measuring {name} ...", flush=True)
+        case_start = time.perf_counter()
+        case = _in_fresh_process(name, rounds, args.quick)
+        results[name], results["versions"][name] = case["results"], case["versions"]
+        print(f"  done in {time.perf_counter() - case_start:.0f} s", flush=True)
+    results["machine"]["load average at end"] = _load()
+    results["seconds for the whole run"] = time.perf_counter() - started
+    results["goals"] = goals(results)
+    if "scaling" in results:
+        exponents = results["scaling"]["growth exponent (n >= 10)"]
+        results["scaling"]["as expected (within 0.3)"] = {
+            mode: abs(exponents[mode] - k) <= GROWTH_TOLERANCE for mode, k in EXPECTED_GROWTH.items()
+        }
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(table(results))
+    print(f"\nwritten to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+    missed = [name for name, g in results["goals"].items() if not g["met"]]
+    if missed:
+        print(f"goals not met: {'; '.join(missed)}")
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

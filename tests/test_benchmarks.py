@@ -1,0 +1,117 @@
+"""The benchmarks' answer checks (not their timings): each case must refuse a wrong engine.
+
+The peers come from benchmarks/requirements.txt, which only `make bench`
+installs; without them the cases that need them are skipped.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _repository_root_on_path(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))  # benchmarks/ is a package at the root, not installed
+
+
+def test_exact_and_close_checks():
+    from benchmarks import checks
+
+    checks.exactly([0.1, 0.2], [0.1, 0.2], "same")
+    with pytest.raises(checks.WrongAnswerError, match="last digit: got"):
+        checks.exactly([0.1, 0.2 + 1e-16], [0.1, 0.2], "last digit")
+    assert checks.close([1.0, 2.0 + 1e-12], [1.0, 2.0], "near") < 1e-11
+    with pytest.raises(checks.WrongAnswerError, match="far"):
+        checks.close([1.0, 2.1], [1.0, 2.0], "far")
+    with pytest.raises(checks.WrongAnswerError, match=r"arrays \[1\]"):
+        checks.close([np.ones(2), np.zeros(3)], [np.ones(2), np.ones(3)], "arrays")
+
+
+def test_scaling_checks_the_gradient_and_the_number_of_passes():
+    from benchmarks import scaling
+
+    cases = scaling.cases(10)
+    assert cases[scaling.REVERSE]() == [2 * x for x in scaling.point(10)]
+    sizes = [10, 100, 1000]
+    assert scaling.growth_exponent(sizes, [3e-6 * n**2 for n in sizes]) == pytest.approx(2)
+
+
+def test_scaling_refuses_a_wrong_gradient(monkeypatch):
+    from benchmarks import checks, scaling
+
+    monkeypatch.setattr(scaling, "grad_bp", lambda f, xs: [2 * x + 1e-9 for x in xs])
+    with pytest.raises(checks.WrongAnswerError, match="grad_bp, n = 10"):
+        scaling.cases(10)
+
+
+def test_neuron_cases_reproduce_the_article(monkeypatch):
+    pytest.importorskip("micrograd")
+    pytest.importorskip("autograd")
+    from benchmarks import checks, neuron
+
+    cases = neuron.cases()
+    assert cases[neuron.OURS]() == neuron.GRADIENT
+    monkeypatch.setattr(neuron, "grad_bp", lambda f, xs: [*neuron.GRADIENT[:4], 0.20998717080701])
+    with pytest.raises(checks.WrongAnswerError, match="article's digits"):
+        neuron.cases()
+
+
+def test_scalar_mlp_matches_micrograd_and_refuses_a_wrong_gradient(monkeypatch):
+    pytest.importorskip("micrograd")
+    from benchmarks import checks, scalar_mlp
+
+    x, y = scalar_mlp.moons()
+    assert x.shape == (100, 2) and sorted(set(y.tolist())) == [-1.0, 1.0]
+    scalar_mlp.cases()  # checks loss and gradient against micrograd's
+
+    right = scalar_mlp.backprop
+
+    def off_by_a_little(f, params):
+        value, grads = right(f, params)
+        return value, [g * (1 + 1e-6) for g in grads]
+
+    monkeypatch.setattr(scalar_mlp, "backprop", off_by_a_little)
+    with pytest.raises(checks.WrongAnswerError, match="scalar MLP gradient"):
+        scalar_mlp.cases()
+
+
+def test_vector_mlp_gradients_agree_with_the_hand_written_one():
+    pytest.importorskip("autograd")
+    from benchmarks import vector_mlp
+
+    x, targets, params = vector_mlp.problem()
+    assert x.shape == (1797, 64) and targets.shape == (1797, 10)
+    assert [p.shape for p in params] == [(64, 128), (128,), (128, 10), (10,)]
+    vector_mlp.cases()
+
+
+def test_every_chapter_view_is_found():
+    from benchmarks import book
+
+    assert {"random_search_view", "neuron_view", "neuron_graph_view"} <= set(book.update_functions())
+
+
+def test_goals_and_table_from_results():
+    from benchmarks import run
+
+    results = {
+        "neuron": {
+            "gradbook Var / micrograd": 0.3,
+            "microseconds per gradient": {"gradbook": 10.0, "micrograd": 33.0},
+            "ratio to float evaluation": {"gradbook": 9.0, "micrograd": 30.0},
+        },
+        "vector_mlp": {
+            "milliseconds": {"gradbook Var": 20.0},
+            "ratio to numpy forward": {"gradbook Var": 3.5},
+        },
+    }
+    results["goals"] = run.goals(results)
+    assert results["goals"]["neuron gradient: gradbook Var / micrograd"]["met"]
+    assert not results["goals"]["vector MLP gradient: gradbook Var / numpy forward"]["met"]
+    assert "book: rebuild / clean build" not in results["goals"]  # not measured, not judged
+    text = run.table(results)
+    assert "| neuron gradient: gradbook Var / micrograd | 0.3 | <= 0.35 | yes |" in text
+    assert "| vector MLP gradient: gradbook Var / numpy forward | 3.5 | <= 3 | NO |" in text
