@@ -157,64 +157,56 @@ class Var(Tracer):
     def __len__(self) -> int:
         return len(self.value)
 
-    def _binary(self, other: Any) -> bool:
-        """True if ``other`` is a Var (on this tape), False if it is a constant."""
-        if other.__class__ is Var:
-            if other.tape is not self.tape:
-                raise ValueError("these Vars come from different forward passes (tapes)")
-            return True
-        return False
-
     # Arithmetic: each input is recorded with d(output)/d(input).
 
     def __add__(self, other: Any) -> Var:
-        if self._binary(other):
+        if other.__class__ is Var and other.tape is self.tape:
             return self.tape.record(
                 "+", None, self.value + other.value, ((self.index, 1.0), (other.index, 1.0))
             )
         if not isinstance(other, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(other)
         return self.tape.record("+", other, self.value + other, ((self.index, 1.0),))
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Var:
-        if self._binary(other):
+        if other.__class__ is Var and other.tape is self.tape:
             return self.tape.record(
                 "-", None, self.value - other.value, ((self.index, 1.0), (other.index, -1.0))
             )
         if not isinstance(other, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(other)
         return self.tape.record("-", other, self.value - other, ((self.index, 1.0),))
 
     def __rsub__(self, other: Any) -> Var:
         if not isinstance(other, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(other)
         return self.tape.record("c-", other, other - self.value, ((self.index, -1.0),))
 
     def __mul__(self, other: Any) -> Var:
         a = self.value
-        if self._binary(other):
+        if other.__class__ is Var and other.tape is self.tape:
             b = other.value
             return self.tape.record("*", None, a * b, ((self.index, b), (other.index, a)))
         if not isinstance(other, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(other)
         return self.tape.record("*", other, a * other, ((self.index, other),))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Var:
         u = self.value
-        if self._binary(other):
+        if other.__class__ is Var and other.tape is self.tape:
             v = other.value
             return self.tape.record("/", None, u / v, ((self.index, 1 / v), (other.index, -u / (v * v))))
         if not isinstance(other, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(other)
         return self.tape.record("/", other, u / other, ((self.index, 1 / other),))
 
     def __rtruediv__(self, other: Any) -> Var:
         if not isinstance(other, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(other)
         v = self.value
         return self.tape.record("c/", other, other / v, ((self.index, -other / (v * v)),))
 
@@ -229,19 +221,19 @@ class Var(Tracer):
 
     def __pow__(self, exponent: Any) -> Var:
         u = self.value
-        if self._binary(exponent):
+        if exponent.__class__ is Var and exponent.tape is self.tape:
             v = exponent.value  # u**v = exp(v log u): needs u > 0
             out = u**v
             return self.tape.record(
                 "**", None, out, ((self.index, v * u ** (v - 1)), (exponent.index, out * log(u)))
             )
         if not isinstance(exponent, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(exponent)
         return self.tape.record("**", exponent, u**exponent, ((self.index, exponent * u ** (exponent - 1)),))
 
     def __rpow__(self, base: Any) -> Var:
         if not isinstance(base, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(base)
         out = base**self.value
         return self.tape.record("c**", base, out, ((self.index, out * log(base)),))
 
@@ -249,7 +241,7 @@ class Var(Tracer):
 
     def __matmul__(self, other: Any) -> Var:
         a = self.value
-        if self._binary(other):
+        if other.__class__ is Var and other.tape is self.tape:
             b = other.value
             _check_matmul(a, b)
             return self.tape.record(
@@ -259,13 +251,13 @@ class Var(Tracer):
                 ((self.index, lambda g: _mm_left(g, b)), (other.index, lambda g: _mm_right(a, g))),
             )
         if not isinstance(other, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(other)
         _check_matmul(a, other)
         return self.tape.record("@", None, a @ other, ((self.index, lambda g: _mm_left(g, other)),))
 
     def __rmatmul__(self, other: Any) -> Var:
         if not isinstance(other, _CONSTANT):
-            return NotImplemented
+            return _not_a_constant(other)
         b = self.value
         _check_matmul(other, b)
         return self.tape.record("@", None, other @ b, ((self.index, lambda g: _mm_right(other, g)),))
@@ -349,6 +341,13 @@ class Var(Tracer):
             inputs.append((y.index, 1.0 - chosen))
         tape = (x if isinstance(x, Var) else y).tape
         return tape.record("where", None, np.where(condition, primal(x), primal(y)), tuple(inputs))
+
+
+def _not_a_constant(other: Any) -> Any:
+    """What an operation does with an operand that is neither a Var of its tape nor a number."""
+    if isinstance(other, Var):
+        raise ValueError("these Vars come from different forward passes (tapes)")
+    return NotImplemented  # Python then tries the other operand, or raises TypeError
 
 
 Var.primal = Var.value  # type: ignore[assignment]  # the name generic code asks for
