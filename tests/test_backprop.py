@@ -195,8 +195,18 @@ def test_ragged_input():
 def test_shapes_that_do_not_fit():
     with pytest.raises(ValueError, match=r"cannot matrix-multiply shapes \(2, 3\) and \(2, 3\)"):
         grad_bp(lambda w: (w @ w).sum(), np.ones((2, 3)))
-    with pytest.raises(ValueError, match="could not be broadcast"):
+    with pytest.raises(
+        ValueError,
+        match=r"grad_bp: f combined arrays whose shapes do not fit together \(.*\(3,\) \(4,\).*\); "
+        r"the inputs have shapes \(3,\), \(4,\)",
+    ):
         grad_bp(lambda p: (p[0] + p[1]).sum(), [np.ones(3), np.ones(4)])
+
+
+def test_powers_at_zero():
+    assert grad_bp(lambda v: v**0, 0.0) == 0.0
+    assert grad_bp(lambda v: v**2, 0.0) == 0.0
+    assert grad_bp(lambda v: v[0] ** v[1], [0.5, 0.0]) == pytest.approx([0.0, np.log(0.5)], rel=1e-15)
 
 
 def test_vars_from_two_tapes_do_not_mix():
@@ -209,6 +219,13 @@ def test_sequence_var_needs_a_sequence():
         sequence_var(1.0)
 
 
-def test_grad_bp_needs_a_function():
-    with pytest.raises(TypeError, match="grad_bp needs a function to differentiate, got list"):
-        grad_bp([1.0], [1.0])
+@pytest.mark.parametrize("who", [grad_bp, backprop, eval_bp])
+def test_needs_a_function(who):
+    with pytest.raises(TypeError, match=f"{who.__name__} needs a function to differentiate, got list"):
+        who([1.0], [1.0])
+
+
+@pytest.mark.parametrize("who", [grad_bp, backprop])
+def test_needs_a_scalar_output_and_says_who(who):
+    with pytest.raises(ValueError, match=f"{who.__name__} needs f to return a scalar"):
+        who(lambda v: v * 2.0, np.ones(3))

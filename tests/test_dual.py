@@ -74,6 +74,16 @@ def test_x_to_the_x():
         assert derivative(lambda v: v**v, x) == pytest.approx(x**x * (math.log(x) + 1), rel=1e-14)
 
 
+def test_powers_with_a_constant_exponent_need_no_positive_base():
+    # A Dual exponent with tangent 0 is a constant: the power rule, not exp(v log u).
+    squared = Dual(-2.0, 1.0) ** Dual(2.0, 0.0)
+    assert (squared.primal, squared.tangent) == (4.0, -4.0)
+    at_zero = Dual(0.0, 1.0) ** Dual(2.0, 0.0)
+    assert (at_zero.primal, at_zero.tangent) == (0.0, 0.0)
+    for zeroth in (Dual(0.0, 1.0) ** 0, Dual(0.0, 1.0) ** Dual(0.0, 0.0)):
+        assert (zeroth.primal, zeroth.tangent) == (1.0, 0.0)
+
+
 def test_comparisons_look_at_the_primal():
     u = Dual(3.0, 100.0)
     assert u > 2 and u >= 3 and u < 4 and u <= 3 and u == 3 and u != 4

@@ -143,6 +143,19 @@ def test_non_numbers_get_a_clear_type_error(name):
         getattr(fn, name)("x")
 
 
+@pytest.mark.parametrize("name", ["sigmoid", "relu"])
+@pytest.mark.parametrize("bad", ["x", [1.0, 2.0]])
+def test_composite_functions_name_themselves_on_bad_input(name, bad):
+    with pytest.raises(TypeError, match=f"{name} expects a number, a numeric array, a Dual or a Var"):
+        getattr(fn, name)(bad)
+
+
+def test_power_slope_at_zero_exponent_and_zero_base():
+    assert fn.power_slope(0.0, 0) == 0.0
+    assert fn.power_slope(3.0, 2) == 6.0
+    np.testing.assert_array_equal(fn.power_slope(np.array([0.0, 2.0]), 0), [0.0, 0.0])
+
+
 @settings(max_examples=150, deadline=None)
 @given(program=programs(), xs=inputs)
 def test_random_programs_forward_mode_matches_finite_differences(program, xs):

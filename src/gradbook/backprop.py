@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy import ndarray  # cheaper to look up than np.ndarray, which the backward loop checks per edge
 
-from gradbook.functions import Tracer, cos, exp, log, primal, sin, sqrt, tanh
+from gradbook.functions import Tracer, cos, exp, log, power_slope, primal, sin, sqrt, tanh
 
 __all__ = ["Tape", "Var", "backprop", "eval_bp", "grad_bp", "sequence_var"]
 
@@ -222,14 +222,14 @@ class Var(Tracer):
     def __pow__(self, exponent: Any) -> Var:
         u = self.value
         if exponent.__class__ is Var and exponent.tape is self.tape:
-            v = exponent.value  # u**v = exp(v log u): needs u > 0
+            v = exponent.value  # d/dv u**v = u**v log u, which needs u > 0
             out = u**v
             return self.tape.record(
-                "**", None, out, ((self.index, v * u ** (v - 1)), (exponent.index, out * log(u)))
+                "**", None, out, ((self.index, power_slope(u, v)), (exponent.index, out * log(u)))
             )
         if not isinstance(exponent, _CONSTANT):
             return _not_a_constant(exponent)
-        return self.tape.record("**", exponent, u**exponent, ((self.index, exponent * u ** (exponent - 1)),))
+        return self.tape.record("**", exponent, u**exponent, ((self.index, power_slope(u, exponent)),))
 
     def __rpow__(self, base: Any) -> Var:
         if not isinstance(base, _CONSTANT):
@@ -418,16 +418,29 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
     them, which ``f`` receives as a list of Vars.  ``f`` must return a scalar.
     The gradient has the shape of ``xs``: a list in, a list out.
     """
-    if not callable(f):
-        raise TypeError(f"grad_bp needs a function to differentiate, got {type(f).__name__}")
+    return _backprop(f, xs, "backprop")
+
+
+def _backprop(f: Callable[[Any], Any], xs: Any, who: str) -> tuple[float, Any]:
+    """``backprop``, with errors naming the public function ``who`` that was called."""
+    _check_function(f, who)
     tape = Tape()
     inputs = _wrap(xs, tape)
-    out = f(inputs)
+    try:
+        out = f(inputs)
+    except ValueError as error:
+        if "broadcast" not in str(error):
+            raise
+        shapes = ", ".join(str(np.shape(v.value)) for v in ([inputs] if inputs.__class__ is Var else inputs))
+        raise ValueError(
+            f"{who}: f combined arrays whose shapes do not fit together ({error}); "
+            f"the inputs have shapes {shapes}"
+        ) from None
     is_var = out.__class__ is Var
     value = out.value if is_var else primal(out)
     if value.__class__ is not float and np.ndim(value) != 0:
         raise ValueError(
-            f"grad_bp needs f to return a scalar, but it returned an array of shape {np.shape(value)}; "
+            f"{who} needs f to return a scalar, but it returned an array of shape {np.shape(value)}; "
             "reduce it first (for example with .sum() or .mean())"
         )
     cotangents = tape.backward(out) if is_var else [None] * len(tape)
@@ -457,7 +470,7 @@ def _gradient(var: Var, cotangents: list[Any]) -> Any:
 def grad_bp(f: Callable[[Any], Any], xs: Any) -> Any:
     """The gradient of ``f`` with respect to every input, in the shape of ``xs``
     (the article's ``gradBP``), from one backward pass."""
-    return backprop(f, xs)[1]
+    return _backprop(f, xs, "grad_bp")[1]
 
 
 def sequence_var(v: Any) -> list[Var]:

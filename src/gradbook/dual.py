@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from gradbook.functions import Tracer, cos, exp, log, primal, sin, sqrt, tanh
+from gradbook.functions import Tracer, cos, exp, log, power_slope, primal, sin, sqrt, tanh
 
 __all__ = ["Dual", "constant", "derivative", "gradient", "jvp", "variable"]
 
@@ -105,14 +105,16 @@ class Dual(Tracer):
 
     def __pow__(self, exponent: Any) -> Dual:
         if isinstance(exponent, Dual):
-            # u**v = exp(v log u): needs u > 0 unless v's tangent is 0.
-            value = self.primal**exponent.primal
-            rate = exponent.tangent * log(self.primal) + (exponent.primal * self.tangent / self.primal)
-            return Dual(value, value * rate)
+            if not np.any(exponent.tangent):  # a constant exponent: the power rule, any u
+                exponent = exponent.primal
+            else:  # u**v = exp(v log u), which needs u > 0
+                value = self.primal**exponent.primal
+                rate = exponent.tangent * log(self.primal) + (exponent.primal * self.tangent / self.primal)
+                return Dual(value, value * rate)
         if _lift(exponent) is NotImplemented:
             return NotImplemented
         u, n = self.primal, exponent
-        return Dual(u**n, n * u ** (n - 1) * self.tangent)
+        return Dual(u**n, power_slope(u, n) * self.tangent)
 
     def __rpow__(self, base: Any) -> Dual:
         base = _lift(base)

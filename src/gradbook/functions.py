@@ -25,6 +25,7 @@ __all__ = [
     "exp",
     "log",
     "log_softmax",
+    "power_slope",
     "primal",
     "relu",
     "sigmoid",
@@ -76,6 +77,21 @@ def primal(x: Any) -> Any:
     return x.primal if isinstance(x, Tracer) else x
 
 
+def power_slope(u: Any, n: Any) -> Any:
+    """``d(u**n)/du = n * u**(n - 1)`` for a constant exponent ``n``.
+
+    At ``n = 0`` the slope is 0 everywhere; the formula would compute
+    ``0 * u**-1``, which divides by zero at ``u = 0``.
+    """
+    if np.ndim(n) == 0 and n == 0:
+        return 0.0 * u
+    return n * u ** (n - 1)
+
+
+def _not_numeric(name: str, x: Any) -> TypeError:
+    return TypeError(f"{name} expects a number, a numeric array, a Dual or a Var, got {type(x).__name__}")
+
+
 def _numeric(name: str, scalar: Callable[[float], float], x: Any) -> Any:
     """Apply ``math``'s function to a float, numpy's function of the same name to anything else.
 
@@ -90,9 +106,7 @@ def _numeric(name: str, scalar: Callable[[float], float], x: Any) -> Any:
     try:
         out = getattr(np, name)(x)
     except TypeError:
-        raise TypeError(
-            f"{name} expects a number, a numeric array, a Dual or a Var, got {type(x).__name__}"
-        ) from None
+        raise _not_numeric(name, x) from None
     return out if np.ndim(out) else float(out)
 
 
@@ -152,14 +166,21 @@ def sigmoid(x: Any) -> Any:
     ``exp`` never sees a large positive argument: nothing overflows at
     ``x = -1000``, and the derivative there stays finite and correct.
     """
-    positive = x >= 0
+    try:
+        positive = x >= 0
+    except TypeError:
+        raise _not_numeric("sigmoid", x) from None
     e = exp(where(positive, -x, x))  # exp(-|x|) <= 1
     return where(positive, 1.0, e) / (1 + e)
 
 
 def relu(x: Any) -> Any:
     """``max(x, 0)``; its derivative is taken as 0 at ``x = 0``."""
-    return where(x > 0, x, 0.0)
+    try:
+        positive = x > 0
+    except TypeError:
+        raise _not_numeric("relu", x) from None
+    return where(positive, x, 0.0)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:
