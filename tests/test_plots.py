@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from gradbook import plots
+from gradbook import data, plots
 from gradbook.backprop import Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
 from gradbook.search import gradient_ascent, random_search
@@ -108,3 +109,69 @@ def test_builders_return_figures_without_touching_pyplot(histories):
     before = plt.get_fignums()
     assert isinstance(plots.search_progress(histories), Figure)
     assert plt.get_fignums() == before
+
+
+@pytest.fixture(scope="module")
+def spirals():
+    return data.spirals(20, classes=3, noise=0.1, rng=0)
+
+
+def test_decision_boundary_colours_the_plane_by_prediction(spirals):
+    x, labels = spirals
+    fig = plots.decision_boundary(lambda points: (points[:, 0] > 0).astype(int), x, labels, title="split")
+    (ax,) = fig.axes
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("split", "x₁", "x₂")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
+
+
+def test_learning_curves_one_labelled_line_each():
+    curves = {"descent": ([1, 2, 3], [1.0, 0.5, 0.2]), "search": ([1, 2, 3], [1.0, 0.9, 0.9])}
+    fig = plots.learning_curves(curves, xlabel="loss evaluations", log=True)
+    (ax,) = fig.axes
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_yscale()) == ("loss evaluations", "loss", "log")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["descent", "search"]
+    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), [1.0, 0.9, 0.9])
+
+
+def test_digit_grid_marks_mistakes_in_red_with_the_truth():
+    images = np.zeros((3, 64))
+    fig = plots.digit_grid(images, np.array([1, 2, 3]), np.array([1, 7, 3]), columns=3)
+    titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes]
+    assert titles == [("1", "black"), ("7 (is 2)", "C3"), ("3", "black")]
+
+
+def test_confusion_matrix_writes_each_count():
+    matrix = np.array([[5, 1], [0, 7]])
+    fig = plots.confusion_matrix(matrix)
+    ax = fig.axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted digit", "true digit")
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "5", "7"]
+
+
+def test_training_overview_fixes_its_axes_for_animation(spirals):
+    x, labels = spirals
+    fig = plots.training_overview(
+        lambda points: np.zeros(len(points), dtype=int),
+        x,
+        labels,
+        [1.1, 0.9, 0.7],
+        title="step 3",
+        total_steps=10,
+        loss_limits=(0.0, 1.2),
+    )
+    left, right = fig.axes
+    assert left.get_title() == "what the network predicts"
+    assert right.get_xlim() == (0, 10) and right.get_ylim() == (0.0, 1.2)
+    np.testing.assert_array_equal(right.get_lines()[0].get_ydata(), [1.1, 0.9, 0.7])
+    assert fig.get_suptitle() == "step 3"
+
+
+def test_ratio_bars_label_each_bar_and_mark_the_reference():
+    fig = plots.ratio_bars(
+        {"ours": 0.3, "theirs": 1.0}, xlabel="ratio", title="t", highlight="ours", reference=1.0
+    )
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ours", "theirs"]
+    assert [t.get_text() for t in ax.texts] == ["0.3", "1"] and ax.get_xscale() == "log"
+    assert [p.get_facecolor() for p in ax.patches] == [to_rgba("C3"), to_rgba("C0")]
+    assert [tuple(line.get_xdata()) for line in ax.get_lines()] == [(1.0, 1.0)]

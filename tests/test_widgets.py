@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gradbook import widgets
+from gradbook import nn, widgets
 from gradbook.circuits import neuron
 from gradbook.dual import gradient
 from gradbook.search import random_search
@@ -42,6 +42,19 @@ def test_neuron_graph_view_lists_the_gradient():
     )
 
 
+def test_training_view_reports_the_training_it_draws():
+    fig = widgets.training_view(learning_rate=1.0, hidden=8, seed=2)
+    x, labels = widgets.SPIRALS
+    history = nn.train(
+        nn.init_mlp([2, 8, 3], rng=2), x, labels, learning_rate=1.0, epochs=widgets.TRAINING_STEPS, rng=2
+    )
+    score = nn.accuracy(history.params, x, labels)
+    assert fig.get_suptitle() == (
+        f"learning rate 1, 8 hidden units, seed 2: loss {history.losses[-1]:.3f}, accuracy {score:.0%}"
+    )
+    np.testing.assert_array_equal(fig.axes[1].get_lines()[0].get_ydata(), history.losses)
+
+
 def test_live_panel_redraws_when_a_control_moves():
     calls = []
 
@@ -64,6 +77,7 @@ def test_live_panel_redraws_when_a_control_moves():
         (widgets.random_search_panel, ["tweak", "iterations", "start x", "start y", "seed"]),
         (widgets.neuron_panel, ["a", "b", "c", "x", "y", "d/d"]),
         (widgets.neuron_graph_panel, ["a", "b", "c", "x", "y"]),
+        (widgets.training_panel, ["learning rate", "hidden units", "seed"]),
     ],
 )
 def test_each_chapter_panel_has_its_controls_and_reacts(build, names):
@@ -93,7 +107,13 @@ def test_scrubber_links_a_slider_to_a_stack_of_frames(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "build", [widgets.random_search_scrubber, widgets.neuron_scrubber, widgets.neuron_graph_scrubber]
+    "build",
+    [
+        widgets.random_search_scrubber,
+        widgets.neuron_scrubber,
+        widgets.neuron_graph_scrubber,
+        widgets.training_scrubber,
+    ],
 )
 def test_chapter_scrubbers_stay_small(build):
     _, stack = build().children

@@ -10,7 +10,8 @@ One loss evaluation is one forward pass of the loss over the examples a step
 uses (a minibatch, or the whole training set).  A gradient-descent step costs
 one evaluation and one backward pass; a random-search try costs one
 evaluation.  The count leaves the backward pass out, which favours gradient
-descent: in time, one step costs about as much as three or four tries.
+descent: in time, one step costs about as much as two and a half tries
+(measured on chapter 4's digits network, whole training set).
 """
 
 from __future__ import annotations

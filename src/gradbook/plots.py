@@ -15,9 +15,20 @@ from matplotlib.figure import Figure
 from gradbook.search import SearchHistory
 
 __all__ = [
+    "computation_graph",
+    "confusion_matrix",
+    "cost_scaling",
+    "decision_boundary",
+    "derivative_panel",
+    "digit_grid",
+    "learning_curves",
+    "op_label",
+    "ratio_bars",
     "search_overview",
     "search_path",
     "search_progress",
+    "tangent_line",
+    "training_overview",
 ]
 
 
@@ -73,6 +84,7 @@ def _path_on(
         ax.plot(*path[-1], "o", color=line.get_color(), markersize=5)
     start = next(iter(histories.values())).start
     ax.plot(*start, "ks", markersize=6, label="start")
+    ax.plot([], [], "o", color="0.3", markersize=5, label="best point reached")
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_xlabel("x")
@@ -114,6 +126,8 @@ def search_overview(
     left.legend(fontsize=8, loc="lower right")
     _path_on(right, histories, f, upto, box)
     right.set_title("path of the best point over contours of f")
+    markers = [h for h in right.get_lines() if h.get_label() in ("start", "best point reached")]
+    right.legend(handles=markers, fontsize=8, loc="upper right")
     if title:
         fig.suptitle(title)
     return fig
@@ -210,7 +224,7 @@ def op_label(op: str, constant: object) -> str:
     return label.format(c=c) if "{c}" in label else f"{label} {c}"
 
 
-def _graph_layout(nodes: list[tuple], used: list[bool]) -> dict[int, tuple[float, float]]:
+def _graph_layout(nodes: list[tuple]) -> dict[int, tuple[float, float]]:
     """Columns by depth from the inputs; rows in order, inputs beside their first use."""
     depth: dict[int, int] = {}
     for i, (_, _, _, inputs) in enumerate(nodes):
@@ -243,7 +257,7 @@ def computation_graph(
     multiplies by; nodes that do not reach the output are grey.
     """
     used = [g is not None for g in cotangents]
-    position = _graph_layout(nodes, used)
+    position = _graph_layout(nodes)
     width = max(x for x, _ in position.values()) + 1
     height = max(len([p for p in position.values() if p[0] == d]) for d in range(int(width)))
     fig, (ax,) = _figure(1.3 * width + 0.4, 0.8 * height + 1.0)
@@ -294,6 +308,15 @@ def computation_graph(
     ax.set_xlim(-0.6, width - 0.4)
     ax.set_ylim(-height / 2 - 0.3, height / 2 + 0.1)
     ax.axis("off")
+    ax.text(
+        0.0,
+        -0.02,
+        "black: the node's value    red: d(output)/d(node)    ×k on an arrow: the local derivative",
+        transform=ax.transAxes,
+        fontsize=8,
+        color="0.3",
+        va="top",
+    )
     ax.set_title(title)
     return fig
 
@@ -445,13 +468,24 @@ def training_overview(
     return fig
 
 
-def ratio_bars(ratios: Mapping[str, float], xlabel: str, title: str, highlight: str | None = None) -> Figure:
-    """Horizontal bars on a log axis, one per labelled ratio, each with its value written beside it."""
+def ratio_bars(
+    ratios: Mapping[str, float],
+    xlabel: str,
+    title: str,
+    highlight: str | None = None,
+    reference: float | None = None,
+) -> Figure:
+    """Horizontal bars on a log axis, one per labelled ratio, each with its value written beside it.
+
+    ``highlight`` names a bar to draw in red; ``reference`` draws a dashed line there.
+    """
     fig, (ax,) = _figure(7.0, 0.45 * len(ratios) + 1.3)
     labels = list(ratios)
     colors = ["C3" if label == highlight else "C0" for label in labels]
     bars = ax.barh(labels, [ratios[label] for label in labels], color=colors)
     ax.bar_label(bars, fmt="%.3g", padding=3, fontsize=8)
+    if reference is not None:
+        ax.axvline(reference, color="0.3", linestyle="--", linewidth=1)
     ax.set_xscale("log")
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)

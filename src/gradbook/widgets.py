@@ -27,13 +27,24 @@ from gradbook.dual import gradient
 from gradbook.search import random_search
 
 __all__ = [
+    "NEURON_DEFAULTS",
     "SEARCH_DEFAULTS",
+    "TRAINING_DEFAULTS",
     "figure_png",
     "live_panel",
+    "neuron_graph_panel",
+    "neuron_graph_scrubber",
+    "neuron_graph_view",
+    "neuron_panel",
+    "neuron_scrubber",
+    "neuron_view",
     "random_search_panel",
     "random_search_scrubber",
     "random_search_view",
     "scrubber",
+    "training_panel",
+    "training_scrubber",
+    "training_view",
 ]
 
 
