@@ -13,7 +13,10 @@ NOTEBOOKS := $(wildcard book/*.ipynb)
 
 .PHONY: book test unit notebooks browser lint lab bench execute clean
 
+# The appendix is always executed when read (it draws benchmarks/results.json);
+# touching it makes Sphinx read it again after the results changed.
 book: $(INSTALLED) $(VENDORED)
+	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 test: $(INSTALLED)
@@ -44,12 +47,14 @@ browser: $(INSTALLED)
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/01_random_search.ipynb
 
-bench: $(INSTALLED)
+# Writes benchmarks/results.json, then stores the appendix's outputs from it.
+bench: $(INSTALLED) $(VENDORED)
 	$(BIN)/pip install -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace book/appendix_speed.ipynb
 
 $(INSTALLED): requirements.txt pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install -r requirements.txt
 	touch $@
 

@@ -114,16 +114,29 @@ def _git() -> dict[str, Any]:
     return {"commit": git("rev-parse", "HEAD"), "uncommitted changes": bool(git("status", "--porcelain"))}
 
 
+def case_rounds(name: str, rounds: int) -> int:
+    """The rounds one case runs, from the base ``rounds``: the quick neuron gets
+    twice as many, the slow scalar MLP and widgets half (at least 3); the book
+    is built once each way."""
+    special = {
+        "neuron": 2 * rounds,
+        "scalar_mlp": max(3, rounds // 2),
+        "widgets": max(3, rounds // 2),
+        "book": 1,
+    }
+    return special.get(name, rounds)
+
+
 def _measure(name: str, rounds: int, quick: bool) -> tuple[dict, tuple[str, ...]]:
-    """Run one case; returns its results and the distributions it imports."""
+    """Run one case for ``rounds`` rounds; returns its results and the distributions it imports."""
     if name == "neuron":
         from benchmarks import neuron
 
-        return neuron.measure(2 * rounds), neuron.IMPORTS
+        return neuron.measure(rounds), neuron.IMPORTS
     if name == "scalar_mlp":
         from benchmarks import scalar_mlp
 
-        return scalar_mlp.measure(max(3, rounds // 2)), scalar_mlp.IMPORTS
+        return scalar_mlp.measure(rounds), scalar_mlp.IMPORTS
     if name == "vector_mlp":
         from benchmarks import vector_mlp
 
@@ -136,13 +149,15 @@ def _measure(name: str, rounds: int, quick: bool) -> tuple[dict, tuple[str, ...]
     from benchmarks import book
 
     if name == "widgets":
-        return book.measure_widgets(max(3, rounds // 2)), book.WIDGET_IMPORTS
+        return book.measure_widgets(rounds), book.WIDGET_IMPORTS
     return book.measure_build(), book.BUILD_IMPORTS
 
 
 def _worker(name: str, rounds: int, quick: bool, output: Path) -> None:
     """Measure one case in this process and write its results (and versions) to ``output``."""
     results, imports = _measure(name, rounds, quick)
+    if name != "book":
+        results["rounds"] = rounds
     versions = {d: _version(d) for d in imports} | {"python": platform.python_version()}
     output.write_text(json.dumps({"results": results, "versions": versions}))
 
@@ -258,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         "complete run": complete,
         "machine": _machine(),
         "git": _git(),
-        "rounds": rounds,
+        "base rounds (--rounds)": rounds,
         "timing": "each case in a fresh process; medians over interleaved rounds, garbage collection on, "
         "time.perf_counter",
         "versions": {},
@@ -267,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         print(f"measuring {name} ...", flush=True)
         case_start = time.perf_counter()
-        case = _in_fresh_process(name, rounds, args.quick)
+        case = _in_fresh_process(name, case_rounds(name, rounds), args.quick)
         results[name], results["versions"][name] = case["results"], case["versions"]
         print(f"  done in {time.perf_counter() - case_start:.0f} s", flush=True)
     results["machine"]["load average at end"] = _load()
