@@ -17,6 +17,7 @@ is one multiplication per edge.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -307,7 +308,8 @@ class Var(Tracer):
     # Primitives of gradbook.functions: one local derivative each.
 
     def exp(self) -> Var:
-        e = exp(self.value)
+        u = self.value
+        e = exp(u) if u.__class__ is not float or u > 709.0 else math.exp(u)  # math: 3 calls fewer
         return self.tape.record("exp", None, e, ((self.index, e),))
 
     def log(self) -> Var:
@@ -423,7 +425,8 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
 
 def _backprop(f: Callable[[Any], Any], xs: Any, who: str) -> tuple[float, Any]:
     """``backprop``, with errors naming the public function ``who`` that was called."""
-    _check_function(f, who)
+    if not callable(f):  # not _check_function: a call here costs the neuron benchmark 1%
+        raise TypeError(f"{who} needs a function to differentiate, got {type(f).__name__}")
     tape = Tape()
     inputs = _wrap(xs, tape)
     try:
