@@ -68,13 +68,16 @@ def test_a_chain_of_100000_operations_needs_no_recursion():
     assert grad_bp(chain, 0.5) == pytest.approx(1.0001**100_000, rel=1e-9)
 
 
-def test_broadcasting_sums_the_gradient_back_to_each_input_shape():
+@pytest.mark.parametrize(
+    "column", [lambda x: x[:, None], lambda x: x.reshape(3, 1)], ids=["x[:, None]", "reshape"]
+)
+def test_broadcasting_sums_the_gradient_back_to_each_input_shape(column):
     rng = np.random.default_rng(1)
     x, w = rng.normal(size=3), rng.normal(size=(3, 4))
 
     def f(params):
         x, w = params
-        return (fn.tanh(x.reshape(3, 1) * w) + w[0]).sum()
+        return (fn.tanh(column(x) * w) + w[0]).sum()
 
     gx, gw = grad_bp(f, [x, w])
     assert gx.shape == (3,) and gw.shape == (3, 4)

@@ -132,7 +132,7 @@ def test_sum_and_matmul_for_array_models():
     assert w.shape == (2, 2)
 
 
-@pytest.mark.parametrize("bad", ["a", None, [1, "a"], {"x": 1}])
+@pytest.mark.parametrize("bad", ["a", None, [1, "a"], {"x": 1}, 1j, np.complex128(1j), [1j]])
 def test_a_dual_of_a_non_number_is_a_type_error(bad):
     with pytest.raises(TypeError, match="a Dual's primal must be a real number or a numeric array"):
         Dual(bad, 1.0)

@@ -21,7 +21,7 @@ __all__ = ["Dual", "constant", "derivative", "gradient", "jvp", "variable"]
 
 def _check_number(value: Any, what: str) -> Any:
     """Accept a real number or a numeric array; reject anything else clearly."""
-    if isinstance(value, (int, float, np.number)):
+    if isinstance(value, (int, float, np.integer, np.floating)):
         return value
     if isinstance(value, (list, tuple, np.ndarray)):
         array = np.asarray(value)
