@@ -175,3 +175,8 @@ def test_ratio_bars_label_each_bar_and_mark_the_reference():
     assert [t.get_text() for t in ax.texts] == ["0.3", "1"] and ax.get_xscale() == "log"
     assert [p.get_facecolor() for p in ax.patches] == [to_rgba("C3"), to_rgba("C0")]
     assert [tuple(line.get_xdata()) for line in ax.get_lines()] == [(1.0, 1.0)]
+
+
+def test_ratio_bars_can_use_a_linear_axis():
+    fig = plots.ratio_bars({"goal": 0.5}, xlabel="fraction", title="t", log=False)
+    assert fig.axes[0].get_xscale() == "linear"

@@ -474,19 +474,27 @@ def ratio_bars(
     title: str,
     highlight: str | None = None,
     reference: float | None = None,
+    log: bool = True,
 ) -> Figure:
-    """Horizontal bars on a log axis, one per labelled ratio, each with its value written beside it.
+    """Horizontal bars, one per labelled ratio, each with its value written beside it.
 
-    ``highlight`` names a bar to draw in red; ``reference`` draws a dashed line there.
+    ``highlight`` names a bar to draw in red; ``reference`` draws a dashed
+    line there; ``log`` puts the ratios on a log axis (for spreads of many
+    orders of magnitude).
     """
     fig, (ax,) = _figure(7.0, 0.45 * len(ratios) + 1.3)
     labels = list(ratios)
     colors = ["C3" if label == highlight else "C0" for label in labels]
     bars = ax.barh(labels, [ratios[label] for label in labels], color=colors)
-    ax.bar_label(bars, fmt="%.3g", padding=3, fontsize=8)
+    ax.bar_label(
+        bars, fmt="%.3g", padding=3, fontsize=8, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5}
+    )
     if reference is not None:
         ax.axvline(reference, color="0.3", linestyle="--", linewidth=1)
-    ax.set_xscale("log")
+    if log:
+        ax.set_xscale("log")
+    else:  # room for the value labels beside the longest bar
+        ax.set_xlim(0, 1.15 * max([*ratios.values(), reference or 0.0]))
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_title(title)
