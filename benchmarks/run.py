@@ -156,8 +156,7 @@ def _measure(name: str, rounds: int, quick: bool) -> tuple[dict, tuple[str, ...]
 def _worker(name: str, rounds: int, quick: bool, output: Path) -> None:
     """Measure one case in this process and write its results (and versions) to ``output``."""
     results, imports = _measure(name, rounds, quick)
-    if name != "book":
-        results["rounds"] = rounds
+    results["rounds"] = rounds
     versions = {d: _version(d) for d in imports} | {"python": platform.python_version()}
     output.write_text(json.dumps({"results": results, "versions": versions}))
 

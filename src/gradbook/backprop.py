@@ -309,7 +309,9 @@ class Var(Tracer):
 
     def exp(self) -> Var:
         u = self.value
-        e = exp(u) if u.__class__ is not float or u > 709.0 else math.exp(u)  # math: 3 calls fewer
+        # math.exp directly on a float (two calls fewer on every neuron); past
+        # 709.78 it would overflow, and functions.exp answers inf with a warning.
+        e = exp(u) if u.__class__ is not float or u > 709.0 else math.exp(u)
         return self.tape.record("exp", None, e, ((self.index, e),))
 
     def log(self) -> Var:
@@ -425,8 +427,7 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
 
 def _backprop(f: Callable[[Any], Any], xs: Any, who: str) -> tuple[float, Any]:
     """``backprop``, with errors naming the public function ``who`` that was called."""
-    if not callable(f):  # not _check_function: a call here costs the neuron benchmark 1%
-        raise TypeError(f"{who} needs a function to differentiate, got {type(f).__name__}")
+    _check_function(f, who)
     tape = Tape()
     inputs = _wrap(xs, tape)
     try:
