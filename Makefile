@@ -1,5 +1,7 @@
 # The two commands: `make book` builds the HTML book, `make test` runs every
-# check.  Both create .venv from requirements.txt when it is missing.
+# check.  Both first check what the system must provide (tools/system-deps
+# installs it when it can, or says what to run), then create .venv from the
+# hashed lock requirements.txt when it is missing.
 
 PYTHON ?= python3
 # One BLAS thread: on a shared 2-core machine, OpenBLAS's second thread mostly
@@ -11,18 +13,19 @@ INSTALLED := $(VENV)/.installed
 VENDORED := _vendor/.vendored
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book test unit notebooks browser lint lab bench execute clean
+.PHONY: book test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
-book: $(INSTALLED) $(VENDORED)
+book: system-book $(INSTALLED) $(VENDORED)
 	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
-test: $(INSTALLED)
+test: system-test $(INSTALLED)
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) notebooks
+	$(MAKE) notebooks-perturbed
 	$(MAKE) book
 	$(MAKE) browser
 
@@ -33,13 +36,32 @@ lint: $(INSTALLED)
 unit: $(INSTALLED)
 	$(BIN)/pytest -m "not browser"
 
-# Strict nbval: every stored text output must match a fresh run.
-notebooks: $(INSTALLED)
-	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+system-book:
+	tools/system-deps book
 
-# Re-execute every chapter top to bottom and store its outputs (before committing).
+system-test:
+	tools/system-deps test
+
+# Strict nbval: every stored text output must match a fresh run.
+NBVAL := $(BIN)/pytest -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+notebooks: $(INSTALLED)
+	$(NBVAL) $(NOTEBOOKS)
+
+# The same comparison with numpy's SIMD loops and OpenBLAS's kernel changed,
+# so that low-order bits move: a stored output that depends on them fails
+# here, on the developer's machine, instead of on the next machine.
+notebooks-perturbed: $(INSTALLED)
+	$(BIN)/python tools/perturbed-numerics $(NBVAL) $(NOTEBOOKS)
+
+# Re-execute every chapter top to bottom and store its outputs (before
+# committing).  Per-cell execution timestamps are stripped (cell tags are
+# kept), so a re-execution changes only what really changed.
+EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+  --ClearMetadataPreprocessor.enabled=True \
+  --ClearMetadataPreprocessor.clear_notebook_metadata=False \
+  --ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags
 execute: $(INSTALLED)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NOTEBOOKS)
+	$(EXECUTE) $(NOTEBOOKS)
 
 browser: $(INSTALLED)
 	$(BIN)/pytest -m browser
@@ -49,14 +71,25 @@ lab: $(INSTALLED)
 
 # Writes benchmarks/results.json, then stores the appendix's outputs from it.
 bench: $(INSTALLED) $(VENDORED)
-	$(BIN)/pip install -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks.run
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace book/appendix_speed.ipynb
+	$(EXECUTE) book/appendix_speed.ipynb
 
+# Every package comes from the lock with its hash checked; gradbook itself is
+# installed from src/ with the lock's setuptools (no build isolation, so
+# nothing unpinned is fetched to build it).
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/pip install -r requirements.txt
+	$(BIN)/pip install --require-hashes -r requirements.txt
+	$(BIN)/pip install --no-deps --no-build-isolation -e .
 	touch $@
+
+# Regenerate the lock from requirements.in.  pip-compile keeps every pin
+# already in requirements.txt that still fits, so running this with no change
+# to requirements.in rewrites the same file, byte for byte.
+lock: $(INSTALLED)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links \
+	  --output-file=requirements.txt requirements.in
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
