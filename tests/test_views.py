@@ -75,8 +75,15 @@ def test_random_search_view_draws_the_search_it_names():
     ]
 
 
+def test_search_gate_is_random_search_on_the_multiply_gate():
+    history = views.search_gate(TWEAK, ITERATIONS, *START, seed=2)
+    again = random_search(multiply_gate, START, TWEAK, ITERATIONS, 2)
+    np.testing.assert_array_equal(history.best_points, again.best_points)
+    assert history.best_output == again.best_output
+
+
 def test_random_search_frames_share_their_axes():
-    history = random_search(multiply_gate, START, TWEAK, ITERATIONS, 1)
+    history = views.search_gate(TWEAK, ITERATIONS, *START, seed=1)
     first = views.random_search_frame(history, 0, "seed 1")
     later = views.random_search_frame(history, 50, "seed 1")
     title = first.texts[0].get_text()

@@ -32,6 +32,7 @@ __all__ = [
     "neuron_view",
     "random_search_frame",
     "random_search_view",
+    "search_gate",
     "spirals",
     "train_spirals",
     "training_frame",
@@ -53,7 +54,7 @@ def random_search_view(
     seed: int = 1,
 ) -> Figure:
     """Run random search on ``x * y`` and draw its progress and path."""
-    history = random_search(multiply_gate, (x0, y0), tweak, iterations, seed)
+    history = search_gate(tweak, iterations, x0, y0, seed)
     title = (
         f"tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
         f"{history.start_output:.3f} → {history.best_output:.3f}"
@@ -63,6 +64,17 @@ def random_search_view(
         multiply_gate,
         title=title,
     )
+
+
+def search_gate(
+    tweak: float,
+    iterations: int,
+    x0: float,
+    y0: float,
+    seed: int,
+) -> SearchHistory:
+    """Random local search on the multiply gate ``x * y`` from ``(x0, y0)``."""
+    return random_search(multiply_gate, (x0, y0), tweak, iterations, seed)
 
 
 def random_search_frame(

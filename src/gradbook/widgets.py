@@ -24,8 +24,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from gradbook import views
-from gradbook.circuits import NEURON_INPUTS, multiply_gate
-from gradbook.search import random_search
+from gradbook.circuits import NEURON_INPUTS
 
 __all__ = [
     "figure_png",
@@ -161,14 +160,7 @@ def random_search_panel() -> widgets.VBox:
 def random_search_scrubber() -> widgets.VBox:
     """Chapter 1's scrubber: the default search after 0, 5, 10, ... steps."""
     d = _defaults(views.random_search_view)
-    start = (d["x0"], d["y0"])
-    history = random_search(
-        multiply_gate,
-        start,
-        d["tweak"],
-        d["iterations"],
-        d["seed"],
-    )
+    history = views.search_gate(**d)
     label = f"seed {d['seed']}"
     return scrubber(
         lambda k: views.random_search_frame(history, k, label),
