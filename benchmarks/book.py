@@ -9,7 +9,7 @@ is never touched.  Sphinx warnings are counted, not fatal (``make book``
 makes them errors; here they would only stop the timing).
 
 The widgets: a live panel calls its chapter's update function (a
-``*_view`` in :mod:`gradbook.widgets`) on every change and renders the figure
+``*_view`` in :mod:`gradbook.views`) on every change and renders the figure
 to PNG with ``widgets.figure_png``.  Both are timed: the update function
 alone (the goal) and with its PNG (matplotlib's drawing, reported beside it).  The update
 functions are discovered by name, so a new chapter's panel is measured as
@@ -43,13 +43,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def update_functions() -> dict[str, Callable[[], object]]:
-    """Every ``*_view`` function defined in gradbook.widgets, by name, in source order."""
-    from gradbook import widgets
+    """Every ``*_view`` in gradbook.views, by name, in source order."""
+    from gradbook import views
 
     found = [
         (inspect.getsourcelines(f)[1], name, f)
-        for name, f in inspect.getmembers(widgets, inspect.isfunction)
-        if name.endswith("_view") and f.__module__ == widgets.__name__
+        for name, f in inspect.getmembers(views, inspect.isfunction)
+        if name.endswith("_view") and f.__module__ == views.__name__
     ]
     return {name: f for _, name, f in sorted(found)}
 
@@ -64,13 +64,17 @@ def widget_cases() -> dict[str, Callable[[], object]]:
     for name, view in update_functions().items():
         figure = view()
         if not isinstance(figure, Figure):
-            raise checks.WrongAnswerError(f"widgets.{name}() returned {type(figure).__name__}, not a Figure")
+            kind = type(figure).__name__
+            wrong = f"views.{name}() returned {kind}, not a Figure"
+            raise checks.WrongAnswerError(wrong)
         if not figure_png(figure).startswith(PNG_SIGNATURE):
-            raise checks.WrongAnswerError(f"widgets.figure_png(widgets.{name}()) is not a PNG")
+            wrong = f"widgets.figure_png(views.{name}()) is not a PNG"
+            raise checks.WrongAnswerError(wrong)
         # rendered as live_panel renders it: 72 dpi, full colour
         timed[name] = lambda view=view: figure_png(view(), 72, colors=None)
     if not timed:
-        raise checks.WrongAnswerError("no *_view update functions found in gradbook.widgets")
+        wrong = "no *_view update functions found in gradbook.views"
+        raise checks.WrongAnswerError(wrong)
     return timed
 
 

@@ -19,21 +19,15 @@ from micrograd.engine import Value
 
 from benchmarks import checks, peers  # noqa: F401  (peers adds micrograd's Value.exp)
 from benchmarks.timing import interleaved
-from gradbook import dual
+from gradbook import article, dual
+from gradbook.article import GRADIENT, VALUE
 from gradbook.backprop import eval_bp, grad_bp
 from gradbook.circuits import neuron
 
 IMPORTS = ("gradbook", "numpy", "micrograd", "autograd")
 
-POINT = [1.0, 2.0, -3.0, -1.0, 3.0]  # [a, b, c, x, y]
-VALUE = 0.8807970779778823
-GRADIENT = [
-    -0.1049935854035065,
-    0.3149807562105195,
-    0.1049935854035065,
-    0.1049935854035065,
-    0.209987170807013,
-]
+# As floats, so every engine is timed on the same inputs.
+POINT = [float(p) for p in article.POINT]  # [a, b, c, x, y]
 
 FLOAT = "float evaluation (no gradient)"
 OURS = "gradbook Var (reverse, grad_bp)"

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-from article import GRADIENT, POINT, VALUE
 from hypothesis import given, settings
 from programs import inputs, programs, run
 
 from gradbook import functions as fn
+from gradbook.article import GRADIENT, POINT, VALUE
 from gradbook.backprop import Tape, Var, backprop, eval_bp, grad_bp, sequence_var
 from gradbook.circuits import neuron, sum_of_squares
 from gradbook.dual import gradient

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-from article import POINT, VALUE
 
+from gradbook.article import POINT, VALUE
 from gradbook.backprop import eval_bp, grad_bp
 from gradbook.circuits import multiply_gate, neuron, sum_of_squares
 from gradbook.dual import Dual, gradient

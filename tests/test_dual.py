@@ -3,9 +3,9 @@ import warnings
 
 import numpy as np
 import pytest
-from article import GRADIENT, POINT, VALUE
 
 from gradbook import functions as fn
+from gradbook.article import GRADIENT, POINT, VALUE
 from gradbook.circuits import NEURON_INPUTS, neuron
 from gradbook.dual import Dual, constant, derivative, gradient, jvp, variable
 from gradbook.numerical import check_grad

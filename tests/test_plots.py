@@ -4,6 +4,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from gradbook import data, plots
+from gradbook.article import POINT, START, TWEAK
 from gradbook.backprop import Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
 from gradbook.search import gradient_ascent, random_search
@@ -12,8 +13,8 @@ from gradbook.search import gradient_ascent, random_search
 @pytest.fixture(scope="module")
 def histories():
     return {
-        "random": random_search(multiply_gate, (-2, 3), 0.01, 50, rng=1),
-        "ascent": gradient_ascent(multiply_gate, (-2, 3), 0.01, 50),
+        "random": random_search(multiply_gate, START, TWEAK, 50, rng=1),
+        "ascent": gradient_ascent(multiply_gate, START, 0.01, 50),
     }
 
 
@@ -70,7 +71,7 @@ def record(params):
 
 
 def test_computation_graph_shows_every_node_with_value_and_gradient():
-    tape, inputs, cotangents = record([1, 2, -3, -1, 3])
+    tape, inputs, cotangents = record(POINT)
     fig = plots.computation_graph(
         tape.nodes, cotangents, {v.index: n for v, n in zip(inputs, NEURON_INPUTS, strict=True)}
     )

@@ -1,3 +1,4 @@
+import inspect
 import io
 
 import ipywidgets
@@ -5,54 +6,44 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gradbook import nn, widgets
-from gradbook.circuits import neuron
-from gradbook.dual import gradient
-from gradbook.search import random_search
+from gradbook import views, widgets
+from gradbook.article import ITERATIONS, POINT, START, TWEAK
 
 SCRUBBER_LIMIT = 500 * 1024  # embedded bytes per scrubber in the HTML book (base64)
 
 
 def test_figure_png_is_a_small_palette_png():
-    png = widgets.figure_png(widgets.random_search_view(iterations=10))
+    png = widgets.figure_png(views.random_search_view(iterations=10))
     image = Image.open(io.BytesIO(png))
     assert (image.format, image.mode) == ("PNG", "P")
 
 
-def test_random_search_view_draws_the_search_it_names():
-    fig = widgets.random_search_view(tweak=0.05, iterations=40, x0=-1.0, y0=2.0, seed=3)
-    history = random_search(lambda x, y: x * y, (-1.0, 2.0), 0.05, 40, 3)
-    progress = fig.axes[0].get_lines()[0]
-    assert progress.get_ydata()[-1] == history.best_output
-    assert f"{history.best_output:.3f}" in fig.texts[0].get_text()
+@pytest.mark.parametrize(
+    ("build", "view"),
+    [
+        (widgets.random_search_panel, views.random_search_view),
+        (widgets.neuron_panel, views.neuron_view),
+        (widgets.neuron_graph_panel, views.neuron_graph_view),
+        (widgets.training_panel, views.training_view),
+    ],
+)
+def test_each_panel_starts_at_its_views_defaults(build, view):
+    grid, _ = build().children
+    parameters = inspect.signature(view).parameters.values()
+    starts = [p.default for p in parameters if p.default is not None]
+    assert [c.value for c in grid.children] == starts
 
 
-def test_neuron_view_shows_the_gradient_and_the_tangent():
-    fig = widgets.neuron_view(wrt="b")
-    bars = [b.get_height() for b in fig.axes[1].patches]
-    assert bars == gradient(neuron, [1.0, 2.0, -3.0, -1.0, 3.0])
-    assert "tangent, slope 0.3150" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert "output 0.8808" in fig.texts[0].get_text()
-
-
-def test_neuron_graph_view_lists_the_gradient():
-    fig = widgets.neuron_graph_view()
-    assert fig.axes[0].get_title() == (
-        "output 0.8808; gradient [a, b, c, x, y] = [-0.1050, 0.3150, 0.1050, 0.1050, 0.2100]"
-    )
-
-
-def test_training_view_reports_the_training_it_draws():
-    fig = widgets.training_view(learning_rate=1.0, hidden=8, seed=2)
-    x, labels = widgets.SPIRALS
-    history = nn.train(
-        nn.init_mlp([2, 8, 3], rng=2), x, labels, learning_rate=1.0, epochs=widgets.TRAINING_STEPS, rng=2
-    )
-    score = nn.accuracy(history.params, x, labels)
-    assert fig.get_suptitle() == (
-        f"learning rate 1, 8 hidden units, seed 2: loss {history.losses[-1]:.3f}, accuracy {score:.0%}"
-    )
-    np.testing.assert_array_equal(fig.axes[1].get_lines()[0].get_ydata(), history.losses)
+def test_the_panels_start_at_the_articles_numbers():
+    search, _ = widgets.random_search_panel().children
+    assert [c.value for c in search.children] == [
+        TWEAK,
+        ITERATIONS,
+        *START,
+        1,
+    ]
+    neuron, _ = widgets.neuron_panel().children
+    assert [c.value for c in neuron.children] == [*POINT, "x"]
 
 
 def test_live_panel_redraws_when_a_control_moves():
@@ -60,7 +51,7 @@ def test_live_panel_redraws_when_a_control_moves():
 
     def update(tweak, seed):
         calls.append((tweak, seed))
-        return widgets.random_search_view(tweak=tweak, iterations=20, seed=seed)
+        return views.random_search_view(tweak=tweak, iterations=20, seed=seed)
 
     controls = {"tweak": ipywidgets.FloatSlider(value=0.01), "seed": ipywidgets.IntSlider(value=1)}
     panel = widgets.live_panel(update, controls)
@@ -98,7 +89,12 @@ def test_scrubber_links_a_slider_to_a_stack_of_frames(monkeypatch):
         return links[-1]
 
     monkeypatch.setattr(ipywidgets, "jslink", spy)
-    box = widgets.scrubber(lambda k: widgets.random_search_view(iterations=k), [0, 5, 10], "k", start=1)
+    box = widgets.scrubber(
+        lambda k: views.random_search_view(iterations=k),
+        [0, 5, 10],
+        "k",
+        start=1,
+    )
     slider, stack = box.children
     assert isinstance(stack, ipywidgets.Stack) and len(stack.children) == 3
     assert slider.options == ("0", "5", "10") and slider.index == stack.selected_index == 1
@@ -126,5 +122,5 @@ def test_chapter_scrubbers_stay_small(build):
 
 def test_neuron_scrubber_starts_at_the_articles_point():
     slider, _ = widgets.neuron_scrubber().children
-    assert slider.value == "-1"
+    assert slider.value == f"{POINT[3]:g}" == "-1"
     assert np.isclose(float(slider.options[0]), -4.0) and np.isclose(float(slider.options[-1]), 4.0)

@@ -1,9 +1,22 @@
 """The gradient book's engine: random search, forward mode and reverse mode.
 
-Modules, one idea each: ``circuits`` (the models), ``functions`` (elementary
-functions for every number type), ``search`` (random local search and
-gradient ascent), ``numerical`` (finite differences), ``dual`` (forward
-mode), ``backprop`` (reverse mode), ``plots`` and ``widgets``.
+Modules, one idea each:
+
+- ``checks``: the one policy for arguments (what counts as a number, the
+  error messages);
+- ``article``: the article's fixed points (the point, value, gradient,
+  search start, tweak amount and iterations);
+- ``circuits``: the models, written once for every kind of number;
+- ``functions``: elementary functions for every kind of number;
+- ``search``: random local search and gradient ascent;
+- ``numerical``: finite differences and ``check_grad``;
+- ``dual``: forward mode, with dual numbers;
+- ``backprop``: reverse mode, the article's ``BVar``;
+- ``nn`` and ``data``: a multilayer perceptron and its data sets;
+- ``plots``: figure builders, data in and figure out;
+- ``views``: each chapter's update logic, parameters in and figure out;
+- ``widgets``: live panels and scrubbers, built on ``views``;
+- ``source``: showing engine code in a chapter.
 """
 
 __version__ = "1.0.0"

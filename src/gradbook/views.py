@@ -1,0 +1,245 @@
+"""Each chapter's update logic: parameters in, figure out.
+
+A *view* (``*_view``) is a plain function that runs a chapter's computation
+for the values of its arguments and returns a ``matplotlib`` figure.  The
+live panels and scrubbers of :mod:`gradbook.widgets` are built on these
+functions; here they can be called, tested and timed without ipywidgets or a
+browser.  A view's defaults are the chapter's starting values (the article's
+numbers from :mod:`gradbook.article`), and the panels read them from the
+view's signature.
+
+Importing this module computes nothing: data and runs are made when a
+function is called.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook import data, nn, plots
+from gradbook.article import ITERATIONS, POINT, START, TWEAK
+from gradbook.backprop import Tape
+from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
+from gradbook.dual import gradient
+from gradbook.search import SearchHistory, random_search
+
+__all__ = [
+    "TRAINING_STEPS",
+    "neuron_graph_view",
+    "neuron_view",
+    "random_search_frame",
+    "random_search_view",
+    "search_gate",
+    "spirals",
+    "train_spirals",
+    "training_frame",
+    "training_view",
+]
+
+
+# Chapter 1: random local search on the multiply gate.
+
+# The region the default run's best point moves in (from START).
+_SEARCH_BOX = (-2.05, -1.65, 2.8, 3.05)
+
+
+def random_search_view(
+    tweak: float = TWEAK,
+    iterations: int = ITERATIONS,
+    x0: float = START[0],
+    y0: float = START[1],
+    seed: int = 1,
+) -> Figure:
+    """Run random search on ``x * y`` and draw its progress and path."""
+    history = search_gate(tweak, iterations, x0, y0, seed)
+    title = (
+        f"tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
+        f"{history.start_output:.3f} → {history.best_output:.3f}"
+    )
+    return plots.search_overview(
+        {f"seed {seed}": history},
+        multiply_gate,
+        title=title,
+    )
+
+
+def search_gate(
+    tweak: float,
+    iterations: int,
+    x0: float,
+    y0: float,
+    seed: int,
+) -> SearchHistory:
+    """Random local search on the multiply gate ``x * y`` from ``(x0, y0)``."""
+    return random_search(multiply_gate, (x0, y0), tweak, iterations, seed)
+
+
+def random_search_frame(
+    history: SearchHistory,
+    upto: int,
+    label: str,
+) -> Figure:
+    """``history`` after its first ``upto`` iterations: a scrubber's frame.
+
+    The axes fit the whole run, so every frame of one run lines up.
+    """
+    best = history.best_outputs[upto - 1] if upto else history.start_output
+    limits = (history.start_output - 0.05, history.best_output + 0.05)
+    return plots.search_overview(
+        {label: history},
+        multiply_gate,
+        upto=upto,
+        progress_limits=limits,
+        box=_SEARCH_BOX,
+        title=f"after {upto} iterations: best output {best:.3f}",
+    )
+
+
+# Chapters 2 and 3: the neuron sigmoid(a*x + b*y + c).
+
+
+def neuron_view(
+    a: float = POINT[0],
+    b: float = POINT[1],
+    c: float = POINT[2],
+    x: float = POINT[3],
+    y: float = POINT[4],
+    wrt: str = "x",
+    sweep: tuple[float, float] | None = None,
+    partial_limits: tuple[float, float] | None = None,
+) -> Figure:
+    """The neuron's output against ``wrt`` with its tangent, and all partials.
+
+    The curve is one forward pass over 201 values of ``wrt`` (numpy
+    arrays); the partials are the five forward passes of ``dual.gradient``.
+    ``sweep`` is the range of ``wrt`` drawn (its value ± 4 if None), and
+    ``partial_limits`` fixes the partials' axis.
+    """
+    if wrt not in NEURON_INPUTS:
+        names = ", ".join(NEURON_INPUTS)
+        wrong = f"neuron_view: wrt must be one of {names}, got {wrt!r}"
+        raise ValueError(wrong)
+    params = [a, b, c, x, y]
+    i = NEURON_INPUTS.index(wrt)
+    low, high = sweep or (params[i] - 4.0, params[i] + 4.0)
+    along = list(params)
+    along[i] = np.linspace(low, high, 201)
+    value = neuron(params)
+    partials = gradient(neuron, params)
+    pairs = zip(NEURON_INPUTS, params, strict=True)
+    names = ", ".join(f"{n}={p:g}" for n, p in pairs)
+    return plots.derivative_panel(
+        along[i],
+        neuron(along),
+        params[i],
+        value,
+        NEURON_INPUTS,
+        partials,
+        wrt,
+        title=f"neuron at {names}: output {value:.4f}",
+        partial_limits=partial_limits,
+    )
+
+
+def neuron_graph_view(
+    a: float = POINT[0],
+    b: float = POINT[1],
+    c: float = POINT[2],
+    x: float = POINT[3],
+    y: float = POINT[4],
+) -> Figure:
+    """The neuron's recorded graph, with its values and gradients."""
+    tape = Tape()
+    inputs = [tape.var(p) for p in (a, b, c, x, y)]
+    output = neuron(inputs)
+    cotangents = tape.backward(output)
+    grads = ", ".join(f"{cotangents[v.index]:.4f}" for v in inputs)
+    names = {v.index: n for v, n in zip(inputs, NEURON_INPUTS, strict=True)}
+    order = ", ".join(NEURON_INPUTS)
+    return plots.computation_graph(
+        tape.nodes,
+        cotangents,
+        names,
+        title=f"output {output.value:.4f}; gradient [{order}] = [{grads}]",
+    )
+
+
+# Chapter 4: a small network learning the spirals.
+
+TRAINING_STEPS = 200  # full-batch gradient steps per training run
+
+
+@functools.cache
+def spirals() -> tuple[np.ndarray, np.ndarray]:
+    """Chapter 4's data set: 3 spirals of 60 points (made once, read-only)."""
+    x, labels = data.spirals(60, classes=3, noise=0.2, rng=0)
+    x.setflags(write=False)
+    labels.setflags(write=False)
+    return x, labels
+
+
+def train_spirals(
+    learning_rate: float,
+    hidden: int,
+    seed: int,
+    snapshot_every: int | None = None,
+) -> nn.History:
+    """Train a 2 -> ``hidden`` -> 3 network on the spirals.
+
+    ``TRAINING_STEPS`` full-batch steps; ``seed`` draws the first weights.
+    """
+    x, labels = spirals()
+    start = nn.init_mlp([2, hidden, 3], rng=seed)
+    return nn.train(
+        start,
+        x,
+        labels,
+        learning_rate=learning_rate,
+        epochs=TRAINING_STEPS,
+        rng=seed,
+        snapshot_every=snapshot_every,
+    )
+
+
+def training_view(
+    learning_rate: float = 2.0,
+    hidden: int = 16,
+    seed: int = 0,
+) -> Figure:
+    """Train a 2 -> hidden -> 3 network on the spirals and draw the result.
+
+    One training run of ``TRAINING_STEPS`` full-batch gradient steps.
+    """
+    history = train_spirals(learning_rate, hidden, seed)
+    x, labels = spirals()
+    score = nn.accuracy(history.params, x, labels)
+    return plots.training_overview(
+        lambda points: nn.predict(history.params, points),
+        x,
+        labels,
+        history.losses,
+        title=f"learning rate {learning_rate:g}, {hidden} hidden units, "
+        f"seed {seed}: loss {history.losses[-1]:.3f}, accuracy {score:.0%}",
+    )
+
+
+def training_frame(history: nn.History, k: int) -> Figure:
+    """The network of snapshot ``k`` of ``history``: a scrubber's frame.
+
+    The loss axes fit the whole run, so every frame of one run lines up.
+    """
+    x, labels = spirals()
+    params, step = history.snapshots[k], history.snapshot_at[k]
+    score = nn.accuracy(params, x, labels)
+    return plots.training_overview(
+        lambda points: nn.predict(params, points),
+        x,
+        labels,
+        history.losses[:step],
+        title=f"after {step} gradient steps: accuracy {score:.0%}",
+        total_steps=TRAINING_STEPS,
+        loss_limits=(0.0, max(history.losses) * 1.05),
+    )
