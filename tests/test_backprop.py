@@ -82,7 +82,7 @@ def test_broadcasting_sums_the_gradient_back_to_each_input_shape(column):
     gx, gw = grad_bp(f, [x, w])
     assert gx.shape == (3,) and gw.shape == (3, 4)
     check_grad(f, [x, w], [gx, gw], rtol=1e-6)
-    np.testing.assert_allclose(gradient(lambda p: f([np.array(p[:3]), w]), list(x)), gx, rtol=1e-12)
+    np.testing.assert_allclose(gradient(lambda x: f([x, w]), x), gx, rtol=1e-12)
 
 
 def test_scalar_times_array_and_bias_broadcast():
@@ -125,7 +125,7 @@ def test_one_forward_pass_records_each_operation_once():
     out = neuron(inputs)
     # 5 inputs; a*x, b*y, +, +c; sigmoid at z >= 0: -z, exp, 1 + e, 1 / (1 + e)
     assert len(tape) == 5 + 4 + 4
-    assert [node[0] for node in tape.nodes[5:]] == ["*", "*", "+", "+", "neg", "exp", "+", "c/"]
+    assert [node.op for node in tape.nodes[5:]] == ["*", "*", "+", "+", "neg", "exp", "+", "c/"]
     assert out.index == len(tape) - 1
 
 
@@ -142,10 +142,11 @@ def test_the_backward_pass_visits_each_node_once():
         return rule
 
     tape.nodes = [
-        (op, c, v, tuple((j, counted(i, r)) for j, r in ins)) for i, (op, c, v, ins) in enumerate(tape.nodes)
+        node._replace(inputs=tuple((j, counted(i, r)) for j, r in node.inputs))
+        for i, node in enumerate(tape.nodes)
     ]
     cotangents = tape.backward(out)
-    edges = sum(len(node[3]) for node in tape.nodes)
+    edges = sum(len(node.inputs) for node in tape.nodes)
     assert len(calls) == edges  # one rule call per edge of the graph
     assert calls == sorted(calls, reverse=True)  # output first, then towards the inputs
     assert [cotangents[i] for i in range(5)] == GRADIENT
@@ -180,18 +181,18 @@ def test_var_constructor_and_repr():
 
 
 def test_a_function_that_does_not_return_a_scalar():
-    with pytest.raises(ValueError, match=r"f to return a scalar, but it returned an array of shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"grad_bp: f must return a scalar, but it returned an array of shape \(3,\)"):
         grad_bp(lambda v: v * 2.0, np.ones(3))
 
 
 @pytest.mark.parametrize("bad", [["a", 1.0], [None], "abc", [{"x": 1}]])
 def test_non_numeric_inputs(bad):
-    with pytest.raises(TypeError, match="must be a number or a numeric array"):
+    with pytest.raises(TypeError, match=r"grad_bp: xs(\[0\])? must be a real number or a numeric array"):
         grad_bp(lambda v: 0.0, bad)
 
 
 def test_ragged_input():
-    with pytest.raises(ValueError, match=r"input \[0\] is ragged"):
+    with pytest.raises(ValueError, match=r"grad_bp: xs\[0\] is ragged"):
         grad_bp(lambda v: 0.0, [[[1.0, 2.0], [3.0]]])
 
 
@@ -213,22 +214,22 @@ def test_powers_at_zero():
 
 
 def test_vars_from_two_tapes_do_not_mix():
-    with pytest.raises(ValueError, match="different forward passes"):
+    with pytest.raises(ValueError, match="Var: this Var belongs to another tape"):
         Var(1.0) + Var(2.0)
 
 
 def test_sequence_var_needs_a_sequence():
-    with pytest.raises(TypeError, match="sequence_var needs a Var holding a sequence, got float"):
+    with pytest.raises(TypeError, match="sequence_var: v must be a Var holding a sequence, got float 1.0"):
         sequence_var(1.0)
 
 
 @pytest.mark.parametrize("who", [grad_bp, backprop, eval_bp])
 def test_needs_a_function(who):
-    with pytest.raises(TypeError, match=f"{who.__name__} needs a function to differentiate, got list"):
+    with pytest.raises(TypeError, match=rf"{who.__name__}: f must be a function, got list \[1.0\]"):
         who([1.0], [1.0])
 
 
 @pytest.mark.parametrize("who", [grad_bp, backprop])
 def test_needs_a_scalar_output_and_says_who(who):
-    with pytest.raises(ValueError, match=f"{who.__name__} needs f to return a scalar"):
+    with pytest.raises(ValueError, match=f"{who.__name__}: f must return a scalar"):
         who(lambda v: v * 2.0, np.ones(3))

@@ -137,16 +137,14 @@ def test_primal_unwraps_any_number():
 
 @pytest.mark.parametrize("name", ["exp", "log", "sin", "cos", "tanh", "sqrt"])
 def test_non_numbers_get_a_clear_type_error(name):
-    with pytest.raises(
-        TypeError, match=f"{name} expects a number, a numeric array, a Dual or a Var, got str"
-    ):
+    with pytest.raises(TypeError, match=f"{name}: x must be a real number or a numeric array, got str 'x'"):
         getattr(fn, name)("x")
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "relu"])
-@pytest.mark.parametrize("bad", ["x", [1.0, 2.0]])
+@pytest.mark.parametrize("bad", ["x", None, True, 1j, ["a"]])
 def test_composite_functions_name_themselves_on_bad_input(name, bad):
-    with pytest.raises(TypeError, match=f"{name} expects a number, a numeric array, a Dual or a Var"):
+    with pytest.raises(TypeError, match=f"{name}: x must be a real number or a numeric array"):
         getattr(fn, name)(bad)
 
 
