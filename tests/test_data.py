@@ -14,7 +14,7 @@ def test_spirals_shape_labels_and_seed():
 
 
 def test_spirals_need_two_classes():
-    with pytest.raises(ValueError, match="spirals needs classes of at least 2, got 1"):
+    with pytest.raises(ValueError, match="spirals: classes must be at least 2, got 1"):
         data.spirals(10, classes=1)
 
 

@@ -57,5 +57,5 @@ def test_max_relative_error():
 
 
 def test_gradient_needs_a_function():
-    with pytest.raises(TypeError, match="gradient needs a function, got int"):
+    with pytest.raises(TypeError, match="gradient: f must be a function, got int 3"):
         gradient(3, [1.0])

@@ -142,14 +142,17 @@ def over_square(u: Any, v: Any) -> Any:
     subnormal or inf although the answer is representable, it is computed
     as ``(u / v) / v`` instead.
     """
-    square = v * v
-    s = plain(square)
-    if isinstance(s, float):
+    if isinstance(plain(v), float):  # Python floats neither warn nor raise here
+        square = v * v
+        s = plain(square)
         return u / square if _TINY <= s <= _HUGE else u / v / v
+    with np.errstate(over="ignore", under="ignore"):
+        square = v * v
+    s = plain(square)
     ordinary = (s >= _TINY) & (s <= _HUGE)
     if ordinary.all():
         return u / square
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with np.errstate(all="ignore"):
         return where(ordinary, u / square, u / v / v)
 
 
