@@ -33,3 +33,12 @@ def test_digits_split_is_fixed_and_disjoint():
 def test_digits_test_fraction_must_be_a_fraction():
     with pytest.raises(ValueError, match=r"test_fraction must be between 0 and 1, got 1\.5"):
         data.digits(test_fraction=1.5)
+
+
+def test_data_arguments_follow_the_policy():
+    with pytest.raises(TypeError, match="spirals: n_per_class must be a whole number, got bool True"):
+        data.spirals(True)
+    with pytest.raises(ValueError, match="spirals: noise must be a finite number of at least 0, got nan"):
+        data.spirals(10, noise=float("nan"))
+    with pytest.raises(TypeError, match="spirals: rng must be a numpy Generator or an integer seed"):
+        data.spirals(10, rng="seed")

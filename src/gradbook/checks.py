@@ -63,8 +63,16 @@ def describe(value: Any) -> str:
     return f"{type(value).__name__} {text}"
 
 
+def _holds_bool(value: Any) -> bool:
+    """Whether a list or tuple holds a bool anywhere (numpy would read
+    ``[True, 3]`` as ints)."""
+    if isinstance(value, (list, tuple)):
+        return any(_holds_bool(v) for v in value)
+    return isinstance(value, _BOOL)
+
+
 def _what_it_holds(value: Any, array: np.ndarray) -> str:
-    kind = _KINDS.get(array.dtype.kind, str(array.dtype))
+    kind = "bool" if _holds_bool(value) else _KINDS.get(array.dtype.kind, str(array.dtype))
     return f"{describe(value)} (it holds {kind})"
 
 
@@ -88,7 +96,7 @@ def as_number(value: Any, who: str, name: str) -> Any:
             array = np.asarray(value)
         except ValueError:
             raise ValueError(f"{who}: {name} is ragged: its rows have different lengths") from None
-        if array.dtype.kind in "iuf":
+        if array.dtype.kind in "iuf" and not _holds_bool(value):
             return array.astype(np.float64)
         raise TypeError(
             f"{who}: {name} must be a real number or a numeric array, got {_what_it_holds(value, array)}"
