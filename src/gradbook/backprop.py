@@ -83,8 +83,10 @@ class Tape:
 
     def record(self, op: str, constant: Any, value: Any, inputs: Any) -> Var:
         """Append one operation and return the Var holding its result."""
+        var = Var.__new__(Var)  # a result: its value needs no checking
+        var.tape, var.index, var.value = self, len(self.nodes), value
         self.nodes.append(Node(op, constant, value, inputs))
-        return Var._of(self, len(self.nodes) - 1)
+        return var
 
     def backward(self, output: Var) -> list[Any]:
         """Cotangents of every node for a scalar ``output``, in one sweep.
@@ -165,13 +167,6 @@ class Var(Tracer):
         self.tape = Tape() if tape is None else tape
         self.index = len(self.tape.nodes)
         self.tape.nodes.append(Node("input", None, self.value, ()))
-
-    @classmethod
-    def _of(cls, tape: Tape, index: int) -> Var:
-        """The Var of a node already on ``tape``: a result, not checked."""
-        var = cls.__new__(cls)
-        var.tape, var.index, var.value = tape, index, tape.nodes[index].value
-        return var
 
     @property
     def primal(self) -> Any:  # the name generic code asks for
@@ -393,8 +388,13 @@ def _matmul(a: Var | Constant, b: Var | Constant) -> Var:
 def _wrap(xs: Any, tape: Tape, who: str) -> Any:
     """Inputs as Vars on ``tape``: a list or tuple becomes a list of Vars."""
     if isinstance(xs, (list, tuple)):
-        return [Var(checks.as_number(x, who, f"xs[{i}]"), tape) for i, x in enumerate(xs)]
-    return Var(checks.as_number(xs, who, "xs"), tape)
+        return [_input(x, tape, who, f"xs[{i}]") for i, x in enumerate(xs)]
+    return _input(xs, tape, who, "xs")
+
+
+def _input(x: Any, tape: Tape, who: str, name: str) -> Var:
+    """Input ``x`` as a Var on ``tape``, checked in the words of ``who``."""
+    return tape.record("input", None, checks.as_number(x, who, name), ())
 
 
 def _value(out: Any, tape: Tape, who: str) -> Any:

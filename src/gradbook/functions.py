@@ -110,12 +110,12 @@ def times(t: Any, local: Any) -> Any:
     0 even if ``local`` is inf or nan there: the branch of a ``where`` that
     was not taken contributes nothing to the derivative.
     """
+    if isinstance(t, (int, float)) and isinstance(local, (int, float)):
+        return 0.0 if t == 0 else t * local
     if isinstance(t, Tracer) or isinstance(local, Tracer):
         return t * local  # nested derivatives: their own rules apply
-    if isinstance(t, np.ndarray) or isinstance(local, np.ndarray):
-        shape = np.broadcast_shapes(np.shape(t), np.shape(local))
-        return np.multiply(t, local, out=np.zeros(shape), where=t != 0)
-    return 0.0 if t == 0 else t * local
+    shape = np.broadcast_shapes(np.shape(t), np.shape(local))
+    return np.multiply(t, local, out=np.zeros(shape), where=np.not_equal(t, 0))
 
 
 def divide(a: Any, b: Any) -> Any:
@@ -231,7 +231,7 @@ def where(condition: Any, x: Any, y: Any) -> Any:
     nothing, even where its own derivative is infinite.  With a single
     ``bool`` as the condition, the chosen branch comes back unchanged.
     """
-    if np.ndim(condition) == 0:
+    if isinstance(condition, (bool, np.bool_)) or np.ndim(condition) == 0:
         return x if condition else y  # the branch itself: a constant stays constant
     tracers = {type(b) for b in (x, y) if isinstance(b, Tracer)}
     if len(tracers) > 1:
