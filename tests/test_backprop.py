@@ -183,7 +183,9 @@ def test_var_constructor_and_repr():
 
 
 def test_a_function_that_does_not_return_a_scalar():
-    with pytest.raises(ValueError, match=r"grad_bp: f must return a scalar, but it returned an array of shape \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"grad_bp: f must return a scalar, but it returned an array of shape \(3,\)"
+    ):
         grad_bp(lambda v: v * 2.0, np.ones(3))
 
 
@@ -331,7 +333,9 @@ def test_f_must_return_a_number(result, message):
     ("bad", "word"), [(True, "bool"), (np.bool_(False), "bool"), (1 + 2j, "complex"), ([True, False], "bool")]
 )
 def test_bools_and_complex_numbers_are_not_inputs(bad, word):
-    with pytest.raises(TypeError, match=rf"grad_bp: xs(\[0\])? must be a real number or a numeric array, got .*{word}"):
+    with pytest.raises(
+        TypeError, match=rf"grad_bp: xs(\[0\])? must be a real number or a numeric array, got .*{word}"
+    ):
         grad_bp(lambda v: v * 1.0, bad)
 
 

@@ -140,7 +140,9 @@ def test_a_dual_of_a_non_number_is_a_type_error(bad):
 
 
 def test_a_bad_tangent_is_named():
-    with pytest.raises(TypeError, match="Dual: tangent must be a real number or a numeric array, got str 'one'"):
+    with pytest.raises(
+        TypeError, match="Dual: tangent must be a real number or a numeric array, got str 'one'"
+    ):
         Dual(1.0, "one")
 
 
@@ -266,9 +268,13 @@ def test_f_must_return_a_number(result, word):
 def test_bools_and_complex_numbers_are_not_numbers(bad, word):
     with pytest.raises(TypeError, match=f"Dual: primal must be a real number or a numeric array, got {word}"):
         Dual(bad, 1.0)
-    with pytest.raises(TypeError, match=f"Dual: operand must be a real number or a numeric array, got {word}"):
+    with pytest.raises(
+        TypeError, match=f"Dual: operand must be a real number or a numeric array, got {word}"
+    ):
         Dual(1.0, 1.0) + bad
-    with pytest.raises(TypeError, match=f"derivative: x must be a real number or a numeric array, got {word}"):
+    with pytest.raises(
+        TypeError, match=f"derivative: x must be a real number or a numeric array, got {word}"
+    ):
         derivative(fn.sin, bad)
 
 
@@ -297,7 +303,9 @@ def test_the_quotient_rule_does_not_overflow_or_underflow():
     u, v = Dual(3.0, 2.0), Dual(7.0, -1.0)
     assert (u / v).tangent == (2.0 * 7.0 - 3.0 * -1.0) / (7.0 * 7.0)
     x = np.array([1e-170, 3.0, 1e160])
-    np.testing.assert_array_equal(jvp(lambda p: p[0] / p[1], [x, x], [0.0, 1.0])[1], [-1e170, -3.0 / 9.0, -1e-160])
+    np.testing.assert_array_equal(
+        jvp(lambda p: p[0] / p[1], [x, x], [0.0, 1.0])[1], [-1e170, -3.0 / 9.0, -1e-160]
+    )
 
 
 def test_dual_and_var_do_not_mix():

@@ -171,8 +171,16 @@ def test_random_programs_forward_mode_matches_finite_differences(program, xs):
 
 @pytest.mark.parametrize(
     ("bad", "word"),
-    [(True, "bool"), (np.bool_(False), "bool"), (1 + 2j, "complex"), (np.complex128(1j), "complex"),
-     ("1.0", "str"), (None, "None"), ([1.0, "a"], "str"), (np.array([True]), "bool")],
+    [
+        (True, "bool"),
+        (np.bool_(False), "bool"),
+        (1 + 2j, "complex"),
+        (np.complex128(1j), "complex"),
+        ("1.0", "str"),
+        (None, "None"),
+        ([1.0, "a"], "str"),
+        (np.array([True]), "bool"),
+    ],
 )
 def test_bools_complex_numbers_and_strings_are_refused(bad, word):
     # exp(True) once gave 2.71875 (float16), exp(1+2j) the real part

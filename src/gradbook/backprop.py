@@ -96,10 +96,8 @@ class Tape:
         broadcast, its cotangent is summed back to the input's shape.
         """
         if not isinstance(output, Var) or output.tape is not self:
-            raise ValueError(
-                "Tape.backward: output belongs to another tape "
-                "(another forward pass)"
-            )
+            problem = "output belongs to another tape (another forward pass)"
+            raise ValueError(f"Tape.backward: {problem}")
         grads: list[Any] = [None] * len(self.nodes)
         seed = output.value
         grads[output.index] = np.ones_like(seed) if np.ndim(seed) else 1.0
@@ -182,10 +180,8 @@ class Var(Tracer):
         """``other`` as a Var of this tape, or as a constant."""
         if isinstance(other, Var):
             if other.tape is not self.tape:
-                raise ValueError(
-                    "Var: this Var belongs to another tape "
-                    "(another forward pass)"
-                )
+                problem = "belongs to another tape (another forward pass)"
+                raise ValueError(f"Var: this Var {problem}")
             return other
         if isinstance(other, Tracer):
             raise TypeError(
@@ -238,13 +234,14 @@ class Var(Tracer):
     def __truediv__(self, other: Any) -> Var:
         other = self._operand(other)
         u, v = self.value, other.value
-        # d(u/v)/du = 1/v and d(u/v)/dv = -u/v**2
-        return self._record("/", u / v, (self, 1 / v), (other, over_square(-u, v)))
+        by_u, by_v = 1 / v, over_square(-u, v)  # 1/v and -u/v**2
+        return self._record("/", u / v, (self, by_u), (other, by_v))
 
     def __rtruediv__(self, other: Any) -> Var:
         other = self._operand(other)
         u, v = other.value, self.value
-        return self._record("c/", u / v, (other, 1 / v), (self, over_square(-u, v)))
+        by_u, by_v = 1 / v, over_square(-u, v)
+        return self._record("c/", u / v, (other, by_u), (self, by_v))
 
     def __neg__(self) -> Var:
         return self._record("neg", -self.value, (self, -1.0))
@@ -259,16 +256,17 @@ class Var(Tracer):
     def __pow__(self, exponent: Any) -> Var:
         exponent = self._operand(exponent)
         u, v = self.value, exponent.value
-        out = u**v
+        out, by_u = u**v, power_slope(u, v)
         if isinstance(exponent, Constant):  # the power rule, for any u
-            return self._record("**", out, (self, power_slope(u, v)), (exponent, None))
+            return self._record("**", out, (self, by_u), (exponent, None))
         # d(u**v)/dv = u**v log u, which needs u > 0
-        return self._record("**", out, (self, power_slope(u, v)), (exponent, out * log(u)))
+        return self._record("**", out, (self, by_u), (exponent, out * log(u)))
 
     def __rpow__(self, base: Any) -> Var:
         base = self._operand(base)
         out = base.value**self.value
-        return self._record("c**", out, (base, None), (self, out * log(base.value)))
+        by_v = out * log(base.value)
+        return self._record("c**", out, (base, None), (self, by_v))
 
     # Operations that mix elements: their operands get a rule, g -> cotangent.
 
@@ -282,7 +280,8 @@ class Var(Tracer):
 
     @property
     def T(self) -> Var:  # noqa: N802 (numpy's name)
-        return self._record("T", np.transpose(self.value), (self, np.transpose))
+        value = np.transpose(self.value)
+        return self._record("T", value, (self, np.transpose))
 
     def __getitem__(self, key: Any) -> Var:
         shape = np.shape(self.value)
@@ -319,7 +318,8 @@ class Var(Tracer):
         def rule(g: Any) -> np.ndarray:
             return np.reshape(g, old)
 
-        return self._record("reshape", np.reshape(self.value, new), (self, rule))
+        value = np.reshape(self.value, new)
+        return self._record("reshape", value, (self, rule))
 
     # Primitives of gradbook.functions: one local derivative each.
 
@@ -407,10 +407,8 @@ def _value(out: Any, tape: Tape, who: str) -> Any:
             )
         return out.value
     if isinstance(out, Tracer):
-        raise TypeError(
-            f"{who}: f returned a {type(out).__name__}; forward and reverse "
-            "mode cannot be mixed"
-        )
+        got = f"{who}: f returned a {type(out).__name__}"
+        raise TypeError(f"{got}; forward and reverse mode cannot be mixed")
     return checks.returned(out, who, "a number (a scalar Var)")
 
 
@@ -495,7 +493,5 @@ def sequence_var(v: Any) -> list[Var]:
         return list(v)
     if isinstance(v, Var) and np.ndim(v.value) >= 1:
         return [v[i] for i in range(len(v.value))]
-    raise TypeError(
-        "sequence_var: v must be a Var holding a sequence, "
-        f"got {checks.describe(v)}"
-    )
+    what, got = "a Var holding a sequence", checks.describe(v)
+    raise TypeError(f"sequence_var: v must be {what}, got {got}")

@@ -52,7 +52,13 @@ _REAL = (int, float, np.integer, np.floating)
 _BOOL = (bool, np.bool_)
 _COMPLEX = (complex, np.complexfloating)
 # What an array's dtype.kind says it holds, for messages.
-_KINDS = {"b": "bool", "c": "complex", "U": "str", "S": "bytes", "O": "object"}
+_KINDS = {
+    "b": "bool",
+    "c": "complex",
+    "U": "str",
+    "S": "bytes",
+    "O": "object",
+}
 
 
 def describe(value: Any) -> str:
@@ -63,17 +69,20 @@ def describe(value: Any) -> str:
     return f"{type(value).__name__} {text}"
 
 
+def _must(who: str, name: str, what: str, value: Any) -> str:
+    """The message ``"who: name must be what, got <value>"``."""
+    return f"{who}: {name} must be {what}, got {describe(value)}"
+
+
+_NUMBER = "a real number or a numeric array"
+
+
 def _holds_bool(value: Any) -> bool:
     """Whether a list or tuple holds a bool anywhere (numpy would read
     ``[True, 3]`` as ints)."""
     if isinstance(value, (list, tuple)):
         return any(_holds_bool(v) for v in value)
     return isinstance(value, _BOOL)
-
-
-def _what_it_holds(value: Any, array: np.ndarray) -> str:
-    kind = "bool" if _holds_bool(value) else _KINDS.get(array.dtype.kind, str(array.dtype))
-    return f"{describe(value)} (it holds {kind})"
 
 
 def as_number(value: Any, who: str, name: str) -> Any:
@@ -88,26 +97,29 @@ def as_number(value: Any, who: str, name: str) -> Any:
     if isinstance(value, np.ndarray) and value.dtype == np.float64:
         return value
     if isinstance(value, _BOOL):
-        raise TypeError(f"{who}: {name} must be a real number or a numeric array, got {describe(value)}")
+        raise TypeError(_must(who, name, _NUMBER, value))
     if isinstance(value, _REAL):
         return float(value)
-    if isinstance(value, (list, tuple, np.ndarray)):
-        try:
-            array = np.asarray(value)
-        except ValueError:
-            raise ValueError(f"{who}: {name} is ragged: its rows have different lengths") from None
-        if array.dtype.kind in "iuf" and not _holds_bool(value):
-            return array.astype(np.float64)
-        raise TypeError(
-            f"{who}: {name} must be a real number or a numeric array, got {_what_it_holds(value, array)}"
-        )
-    raise TypeError(f"{who}: {name} must be a real number or a numeric array, got {describe(value)}")
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        raise TypeError(_must(who, name, _NUMBER, value))
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        ragged = f"{who}: {name} is ragged"
+        error = ValueError(f"{ragged}: its rows have different lengths")
+        raise error from None
+    if array.dtype.kind in "iuf" and not _holds_bool(value):
+        return array.astype(np.float64)
+    kind = _KINDS.get(array.dtype.kind, str(array.dtype))
+    kind = "bool" if _holds_bool(value) else kind
+    message = _must(who, name, _NUMBER, value)
+    raise TypeError(f"{message} (it holds {kind})")
 
 
 def _real_scalar(value: Any, who: str, name: str, what: str) -> float:
-    """``value`` as a float if it is one real number; a TypeError otherwise."""
+    """``value`` as a float if it is one real number; a TypeError if not."""
     if isinstance(value, _BOOL) or not isinstance(value, _REAL):
-        raise TypeError(f"{who}: {name} must be {what}, got {describe(value)}")
+        raise TypeError(_must(who, name, what, value))
     return float(value)
 
 
@@ -115,7 +127,8 @@ def positive(value: Any, who: str, name: str) -> float:
     """A positive finite number (a tweak, a step size, ``h``), as a float."""
     number = _real_scalar(value, who, name, "a positive number")
     if not (math.isfinite(number) and number > 0):
-        raise ValueError(f"{who}: {name} must be a positive finite number, got {value!r}")
+        what = "a positive finite number"
+        raise ValueError(f"{who}: {name} must be {what}, got {value!r}")
     return number
 
 
@@ -123,7 +136,8 @@ def non_negative(value: Any, who: str, name: str) -> float:
     """A finite number of at least 0 (a noise level), as a float."""
     number = _real_scalar(value, who, name, "a number")
     if not (math.isfinite(number) and number >= 0):
-        raise ValueError(f"{who}: {name} must be a finite number of at least 0, got {value!r}")
+        what = "a finite number of at least 0"
+        raise ValueError(f"{who}: {name} must be {what}, got {value!r}")
     return number
 
 
@@ -131,37 +145,51 @@ def fraction(value: Any, who: str, name: str) -> float:
     """A number strictly between 0 and 1, as a float."""
     number = _real_scalar(value, who, name, "a number")
     if not 0 < number < 1:
-        raise ValueError(f"{who}: {name} must be between 0 and 1, got {value!r}")
+        what = "between 0 and 1"
+        raise ValueError(f"{who}: {name} must be {what}, got {value!r}")
     return number
 
 
-def whole(value: Any, who: str, name: str, minimum: int = 0, maximum: int | None = None) -> int:
+def whole(
+    value: Any,
+    who: str,
+    name: str,
+    minimum: int = 0,
+    maximum: int | None = None,
+) -> int:
     """A whole number in ``minimum..maximum``, as an int."""
     if isinstance(value, _BOOL) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{who}: {name} must be a whole number, got {describe(value)}")
+        raise TypeError(_must(who, name, "a whole number", value))
     if value < minimum:
-        raise ValueError(f"{who}: {name} must be at least {minimum}, got {value}")
+        what = f"at least {minimum}"
+        raise ValueError(f"{who}: {name} must be {what}, got {value}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{who}: {name} must be at most {maximum}, got {value}")
+        what = f"at most {maximum}"
+        raise ValueError(f"{who}: {name} must be {what}, got {value}")
     return int(value)
 
 
-def iterations(value: Any, who: str, name: str = "iterations", minimum: int = 0) -> int:
+def iterations(
+    value: Any,
+    who: str,
+    name: str = "iterations",
+    minimum: int = 0,
+) -> int:
     """A count of loop iterations: whole, at least ``minimum``, at most
     :data:`MAX_ITERATIONS`."""
     count = whole(value, who, name, minimum)
     if count > MAX_ITERATIONS:
-        raise ValueError(
-            f"{who}: {name} must be at most {MAX_ITERATIONS} "
-            f"(the bound on iterations, MAX_ITERATIONS), got {count}"
-        )
+        what = f"at most {MAX_ITERATIONS}"
+        bound = "the bound on iterations, MAX_ITERATIONS"
+        what = f"{what} ({bound})"
+        raise ValueError(f"{who}: {name} must be {what}, got {count}")
     return count
 
 
 def callable_(f: Any, who: str, name: str = "f") -> Any:
     """``f`` itself if it can be called; a TypeError otherwise."""
     if not callable(f):
-        raise TypeError(f"{who}: {name} must be a function, got {describe(f)}")
+        raise TypeError(_must(who, name, "a function", f))
     return f
 
 
@@ -176,44 +204,58 @@ def returned(value: Any, who: str, what: str = "a number") -> Any:
     try:
         return as_number(value, who, "f's result")
     except TypeError:
-        raise TypeError(f"{who}: f returned {describe(value)}; it must return {what}") from None
+        got = f"{who}: f returned {describe(value)}"
+        raise TypeError(f"{got}; it must return {what}") from None
 
 
 def point(value: Any, who: str, name: str) -> np.ndarray:
-    """A 1-D sequence of finite numbers, such as a search's start, as an array."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
-        raise TypeError(f"{who}: {name} must be a sequence of numbers such as (-2, 3), got {describe(value)}")
+    """A 1-D sequence of finite numbers, such as a search's start."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(_must(who, name, "a sequence of numbers", value))
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        what = "a sequence of numbers such as (-2, 3)"
+        raise TypeError(_must(who, name, what, value))
     array = as_number(value, who, name)
     if array.ndim != 1:
-        raise ValueError(f"{who}: {name} must be a flat sequence of numbers, got shape {array.shape}")
+        what = "a flat sequence of numbers"
+        got = f"shape {array.shape}"
+        raise ValueError(f"{who}: {name} must be {what}, got {got}")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{who}: {name} must be finite, got {value!r}")
     return array
 
 
-def same_shape(value: Any, shape: tuple[int, ...], who: str, name: str, expected: str) -> None:
-    """A ValueError unless ``value`` has ``shape``; ``expected`` names what has it."""
+def same_shape(
+    value: Any,
+    shape: tuple[int, ...],
+    who: str,
+    name: str,
+    expected: str,
+) -> None:
+    """A ValueError unless ``value`` has ``shape``, the shape of what
+    ``expected`` names."""
     if np.shape(value) != shape:
-        raise ValueError(f"{who}: {name} has shape {np.shape(value)}, but {expected} has shape {shape}")
+        has = f"{name} has shape {np.shape(value)}"
+        raise ValueError(f"{who}: {has}, but {expected} has shape {shape}")
 
 
 def matmul_shapes(a: tuple[int, ...], b: tuple[int, ...], who: str) -> None:
     """A ValueError unless arrays of shapes ``a`` and ``b`` can be multiplied
     with ``@`` (numpy's rules: 1-D operands, broadcast batch axes)."""
+    shapes = f"shapes {a} and {b}"
     if not a or not b:
-        raise ValueError(f"{who}: @ needs arrays of at least one dimension, got shapes {a} and {b}")
+        what = "arrays of at least one dimension"
+        raise ValueError(f"{who}: @ needs {what}, got {shapes}")
     inner_a, inner_b = a[-1], b[0] if len(b) == 1 else b[-2]
     if inner_a != inner_b:
-        raise ValueError(
-            f"{who}: cannot matrix-multiply shapes {a} and {b}: inner sizes {inner_a} and {inner_b} differ"
-        )
+        inner = f"inner sizes {inner_a} and {inner_b} differ"
+        raise ValueError(f"{who}: cannot matrix-multiply {shapes}: {inner}")
     try:
         np.broadcast_shapes(a[:-2], b[:-2])
     except ValueError:
-        raise ValueError(
-            f"{who}: cannot matrix-multiply shapes {a} and {b}: their batch shapes {a[:-2]} and "
-            f"{b[:-2]} do not broadcast"
-        ) from None
+        batch = f"batch shapes {a[:-2]} and {b[:-2]} do not broadcast"
+        error = f"{who}: cannot matrix-multiply {shapes}: {batch}"
+        raise ValueError(error) from None
 
 
 def make_rng(rng: Any, who: str = "make_rng") -> np.random.Generator:
@@ -221,6 +263,8 @@ def make_rng(rng: Any, who: str = "make_rng") -> np.random.Generator:
     (``None`` for a fresh, unseeded one)."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, _BOOL)):
+    seed = isinstance(rng, (int, np.integer)) and not isinstance(rng, _BOOL)
+    if rng is None or seed:
         return np.random.default_rng(rng)
-    raise TypeError(f"{who}: rng must be a numpy Generator or an integer seed, got {describe(rng)}")
+    what = "a numpy Generator or an integer seed"
+    raise TypeError(_must(who, "rng", what, rng))

@@ -21,8 +21,8 @@ def spirals(
     radians, of a random turn added to each point.  No straight line
     separates the arms, so a network needs a hidden layer.
     """
-    n_per_class = checks.whole(n_per_class, "spirals", "n_per_class", minimum=1)
-    classes = checks.whole(classes, "spirals", "classes", minimum=2)
+    n_per_class = checks.whole(n_per_class, "spirals", "n_per_class", 1)
+    classes = checks.whole(classes, "spirals", "classes", 2)
     noise = checks.non_negative(noise, "spirals", "noise")
     rng = checks.make_rng(rng, "spirals")
     radius = np.tile(np.linspace(0.0, 1.0, n_per_class), classes)
@@ -58,9 +58,8 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     x, y = bunch.data / 16.0, bunch.target
     n_test = round(test_fraction * len(y))
     if not 0 < n_test < len(y):
-        raise ValueError(
-            f"digits: test_fraction {test_fraction} leaves an empty split of the {len(y)} images"
-        )
+        empty = f"leaves an empty split of the {len(y)} images"
+        raise ValueError(f"digits: test_fraction {test_fraction} {empty}")
     order = checks.make_rng(seed).permutation(len(y))
     test, train = order[:n_test], order[n_test:]
     return Dataset(x[train], y[train], x[test], y[test], classes=10)

@@ -194,7 +194,8 @@ class Dual(Tracer):
     def reshape(self, *shape: Any) -> Dual:
         new = shape[0] if len(shape) == 1 else shape  # (3, 1) or 3, 1
         tangent = _full(self.tangent, self.shape)
-        return _dual(_reshape(self.primal, new), _reshape(tangent, new), self.tag)
+        primal, tangent = _reshape(self.primal, new), _reshape(tangent, new)
+        return _dual(primal, tangent, self.tag)
 
     @property
     def T(self) -> Dual:  # noqa: N802 (numpy's name)
@@ -292,10 +293,8 @@ def _seed(x: Any, t: Any, tag: int, who: str, name: str) -> Dual:
     ``x`` may itself be a dual of an outer call: derivatives nest.
     """
     if isinstance(x, Tracer) and not isinstance(x, Dual):
-        raise TypeError(
-            f"{who}: {name} is a {type(x).__name__}; forward and reverse "
-            "mode cannot be mixed"
-        )
+        got = f"{who}: {name} is a {type(x).__name__}"
+        raise TypeError(f"{got}; forward and reverse mode cannot be mixed")
     if not isinstance(x, Dual):
         x = checks.as_number(x, who, name)
     t = checks.as_number(t, who, f"the tangent of {name}")
@@ -309,20 +308,20 @@ def _output(out: Any, tag: int, who: str) -> tuple[Any, Any]:
     A result that is not a dual of this tag did not depend on the input:
     its tangent is 0.
     """
-    if isinstance(out, (list, tuple)) and any(isinstance(o, Tracer) for o in out):
+    many = isinstance(out, (list, tuple))
+    if many and any(isinstance(o, Tracer) for o in out):
         pairs = [_output(o, tag, who) for o in out]
         return [p for p, _ in pairs], [t for _, t in pairs]
     if isinstance(out, Dual):
         if out.tag == tag:
             return out.primal, out.tangent
         if out.tag > tag:
-            raise ValueError(f"{who}: f returned a Dual of an inner derivative that has finished")
+            inner = "a Dual of an inner derivative that has finished"
+            raise ValueError(f"{who}: f returned {inner}")
         return out, np.zeros(out.shape) if out.shape else 0.0
     if isinstance(out, Tracer):
-        raise TypeError(
-            f"{who}: f returned a {type(out).__name__}; forward and reverse "
-            "mode cannot be mixed"
-        )
+        got = f"{who}: f returned a {type(out).__name__}"
+        raise TypeError(f"{got}; forward and reverse mode cannot be mixed")
     value = checks.returned(out, who, "a number (a Dual)")
     return value, np.zeros(np.shape(value)) if np.ndim(value) else 0.0
 
@@ -332,7 +331,8 @@ def derivative(f: Callable[[Any], Any], x: Any) -> Any:
     points."""
     checks.callable_(f, "derivative")
     tag = next(_tags)
-    return _output(f(_seed(x, 1.0, tag, "derivative", "x")), tag, "derivative")[1]
+    out = f(_seed(x, 1.0, tag, "derivative", "x"))
+    return _output(out, tag, "derivative")[1]
 
 
 def jvp(f: Callable[[Any], Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
@@ -350,10 +350,12 @@ def jvp(f: Callable[[Any], Any], primals: Any, tangents: Any) -> tuple[Any, Any]
                 f"jvp: tangents must hold one tangent per primal: "
                 f"{len(primals)} primals, tangents {tangents!r}"
             )
-        pairs = enumerate(zip(primals, tangents, strict=True))
-        inputs = [_seed(p, t, tag, "jvp", f"primals[{i}]") for i, (p, t) in pairs]
+        inputs = []
+        for i, (p, t) in enumerate(zip(primals, tangents, strict=True)):
+            inputs.append(_seed(p, t, tag, "jvp", f"primals[{i}]"))
         return _output(f(inputs), tag, "jvp")
-    return _output(f(_seed(primals, tangents, tag, "jvp", "primals")), tag, "jvp")
+    out = f(_seed(primals, tangents, tag, "jvp", "primals"))
+    return _output(out, tag, "jvp")
 
 
 def gradient(f: Callable[[Any], Any], xs: Any) -> Any:
@@ -382,7 +384,9 @@ def gradient(f: Callable[[Any], Any], xs: Any) -> Any:
 
 def _partials(along: Callable[[Any], Any], x: Any, who: str, name: str) -> Any:
     """The derivatives along each element of ``x``: one pass per element."""
-    shape = _shape(x) if isinstance(x, Tracer) else np.shape(checks.as_number(x, who, name))
+    if not isinstance(x, Tracer):
+        x = checks.as_number(x, who, name)
+    shape = _shape(x)
     if not shape:
         return along(1.0)
     grad = np.zeros(shape)

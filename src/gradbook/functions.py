@@ -142,7 +142,7 @@ def over_square(u: Any, v: Any) -> Any:
     subnormal or inf although the answer is representable, it is computed
     as ``(u / v) / v`` instead.
     """
-    if isinstance(plain(v), float):  # Python floats neither warn nor raise here
+    if isinstance(plain(v), float):  # Python floats do not warn or raise
         square = v * v
         s = plain(square)
         return u / square if _TINY <= s <= _HUGE else u / v / v
@@ -245,7 +245,7 @@ def where(condition: Any, x: Any, y: Any) -> Any:
 
 
 def _number(x: Any, who: str) -> Any:
-    """``x`` itself if it carries derivatives, else ``x`` checked as a number."""
+    """``x`` itself if it carries derivatives, else checked as a number."""
     return x if isinstance(x, Tracer) else checks.as_number(x, who, "x")
 
 

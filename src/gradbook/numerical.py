@@ -41,7 +41,10 @@ def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
     checks.callable_(f, "gradient")
     h = checks.positive(h, "gradient", "h")
     if isinstance(xs, (list, tuple)):
-        leaves = [np.asarray(checks.as_number(x, "gradient", f"xs[{i}]")) for i, x in enumerate(xs)]
+        leaves = []
+        for i, x in enumerate(xs):
+            leaf = checks.as_number(x, "gradient", f"xs[{i}]")
+            leaves.append(np.asarray(leaf))
         grads = [
             _partials(lambda leaf, i=i: f(_replace(xs, i, leaf)), leaf, h) for i, leaf in enumerate(leaves)
         ]
@@ -74,7 +77,8 @@ def _scalar(value: Any) -> float:
     """What ``f`` returned, as one float; anything else is a clear error."""
     value = checks.returned(value, "gradient", "one number")
     if np.ndim(value):
-        raise ValueError(f"gradient: f must return one number, got an array of shape {np.shape(value)}")
+        got = f"an array of shape {np.shape(value)}"
+        raise ValueError(f"gradient: f must return one number, got {got}")
     return float(value)
 
 
@@ -87,7 +91,8 @@ def max_relative_error(a: Any, b: Any) -> float:
     who = "max_relative_error"
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         if len(a) != len(b):
-            raise ValueError(f"{who}: a has {len(a)} entries but b has {len(b)}")
+            counts = f"a has {len(a)} entries but b has {len(b)}"
+            raise ValueError(f"{who}: {counts}")
         pairs = list(zip(a, b, strict=True))
     else:
         pairs = [(a, b)]
@@ -128,7 +133,8 @@ def check_grad(
     if len(claimed) != len(reference):
         raise ValueError(f"the gradient has {len(claimed)} entries for {len(reference)} inputs")
     for i, (g, n) in enumerate(zip(claimed, reference, strict=True)):
-        g = np.asarray(checks.as_number(g, "check_grad", f"grad[{i}]" if len(claimed) > 1 else "grad"))
+        name = f"grad[{i}]" if len(claimed) > 1 else "grad"
+        g = np.asarray(checks.as_number(g, "check_grad", name))
         n = np.asarray(n, dtype=float)
         if g.shape != n.shape:
             raise AssertionError(f"input {i}: gradient has shape {g.shape}, expected {n.shape}")

@@ -91,10 +91,19 @@ class _Rows:
         self.best_points = np.zeros((iterations, n))
         self.best_outputs = np.zeros(iterations)
 
-    def record(self, k: int, tried: Any, output: float, kept: bool, best: Any, best_output: float) -> None:
+    def record(
+        self,
+        k: int,
+        tried: Any,
+        output: float,
+        kept: bool,
+        best: Any,
+        best_output: float,
+    ) -> None:
         """Row ``k``: the point tried, its output, whether it was kept, and
         the best point and output so far."""
-        self.tries[k], self.try_outputs[k], self.accepted[k] = tried, output, kept
+        self.tries[k], self.try_outputs[k] = tried, output
+        self.accepted[k] = kept
         self.best_points[k], self.best_outputs[k] = best, best_output
 
     def history(self, start_output: float) -> SearchHistory:
@@ -113,7 +122,8 @@ def _output(f: Callable[..., Any], point: np.ndarray, who: str) -> float:
     """``f(*point)`` as a float; anything but one number is a clear error."""
     value = checks.returned(f(*point), who, "one number")
     if np.ndim(value):
-        raise ValueError(f"{who}: f must return one number, got an array of shape {np.shape(value)}")
+        got = f"an array of shape {np.shape(value)}"
+        raise ValueError(f"{who}: f must return one number, got {got}")
     return float(value)
 
 
@@ -171,7 +181,8 @@ def gradient_ascent(
     for k in range(iterations):
         slope = gradient(lambda p: f(*p), list(point))
         slope = checks.as_number(slope, "gradient_ascent", "the gradient")
-        checks.same_shape(slope, point.shape, "gradient_ascent", "the gradient", "start")
+        who = "gradient_ascent"
+        checks.same_shape(slope, point.shape, who, "the gradient", "start")
         point = point + step_size * slope
         output = _output(f, point, "gradient_ascent")
         rows.record(k, point, output, True, point, output)
