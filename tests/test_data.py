@@ -14,7 +14,8 @@ def test_spirals_shape_labels_and_seed():
 
 
 def test_spirals_need_two_classes():
-    with pytest.raises(ValueError, match="spirals: classes must be at least 2, got 1"):
+    message = "spirals: classes must be at least 2, got 1"
+    with pytest.raises(ValueError, match=message):
         data.spirals(10, classes=1)
 
 
@@ -36,9 +37,12 @@ def test_digits_test_fraction_must_be_a_fraction():
 
 
 def test_data_arguments_follow_the_policy():
-    with pytest.raises(TypeError, match="spirals: n_per_class must be a whole number, got bool True"):
+    message = "spirals: n_per_class must be a whole number, got bool True"
+    with pytest.raises(TypeError, match=message):
         data.spirals(True)
-    with pytest.raises(ValueError, match="spirals: noise must be a finite number of at least 0, got nan"):
+    message = "spirals: noise must be a finite number of at least 0, got nan"
+    with pytest.raises(ValueError, match=message):
         data.spirals(10, noise=float("nan"))
-    with pytest.raises(TypeError, match="spirals: rng must be a numpy Generator or an integer seed"):
+    message = "spirals: rng must be a numpy Generator or an integer seed"
+    with pytest.raises(TypeError, match=message):
         data.spirals(10, rng="seed")

@@ -137,14 +137,16 @@ def test_primal_unwraps_any_number():
 
 @pytest.mark.parametrize("name", ["exp", "log", "sin", "cos", "tanh", "sqrt"])
 def test_non_numbers_get_a_clear_type_error(name):
-    with pytest.raises(TypeError, match=f"{name}: x must be a real number or a numeric array, got str 'x'"):
+    message = f"{name}: x must be a real number or a numeric array, got str"
+    with pytest.raises(TypeError, match=message):
         getattr(fn, name)("x")
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "relu"])
 @pytest.mark.parametrize("bad", ["x", None, True, 1j, ["a"]])
 def test_composite_functions_name_themselves_on_bad_input(name, bad):
-    with pytest.raises(TypeError, match=f"{name}: x must be a real number or a numeric array"):
+    message = f"{name}: x must be a real number or a numeric array"
+    with pytest.raises(TypeError, match=message):
         getattr(fn, name)(bad)
 
 
@@ -166,7 +168,7 @@ def test_random_programs_forward_mode_matches_finite_differences(program, xs):
     check_grad(f, xs, grad, rtol=1e-5, atol=1e-6)
 
 
-# Regressions: the policy for numbers (gradbook.checks), applied by every function.
+# Regressions: the policy for numbers (gradbook.checks), in every function.
 
 
 @pytest.mark.parametrize(
@@ -184,7 +186,8 @@ def test_random_programs_forward_mode_matches_finite_differences(program, xs):
 )
 def test_bools_complex_numbers_and_strings_are_refused(bad, word):
     # exp(True) once gave 2.71875 (float16), exp(1+2j) the real part
-    with pytest.raises(TypeError, match=f"exp: x must be a real number or a numeric array, got .*{word}"):
+    message = f"exp: x must be a real number or a numeric array, got .*{word}"
+    with pytest.raises(TypeError, match=message):
         fn.exp(bad)
 
 
@@ -213,12 +216,14 @@ def test_sigmoid_keeps_the_articles_digits_and_saturates():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert fn.sigmoid(1000.0) == 1.0 and fn.sigmoid(-1000.0) == 0.0
-        assert grad_bp(fn.sigmoid, -1000.0) == 0.0 and derivative(fn.sigmoid, 1000.0) == 0.0
+        assert grad_bp(fn.sigmoid, -1000.0) == 0.0
+        assert derivative(fn.sigmoid, 1000.0) == 0.0
 
 
 def test_helpers_for_the_rules():
     assert fn.times(0.0, math.inf) == 0.0 and fn.times(2.0, 3.0) == 6.0
-    np.testing.assert_array_equal(fn.times(np.array([0.0, 2.0]), np.array([math.inf, 3.0])), [0.0, 6.0])
+    t, local = np.array([0.0, 2.0]), np.array([math.inf, 3.0])
+    np.testing.assert_array_equal(fn.times(t, local), [0.0, 6.0])
     assert fn.divide(1.0, 0.0) == math.inf
     assert fn.over_square(1e-170, 1e-170) == 1e170
     assert fn.power_slope(0.0, 0.5) == math.inf

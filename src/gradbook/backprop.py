@@ -452,10 +452,9 @@ def _backprop(f: Callable[[Any], Any], xs: Any, who: str) -> tuple[float, Any]:
             f"shape {np.shape(value)}; reduce it first (for example with "
             ".sum() or .mean())"
         )
+    cotangents = [None] * len(tape)  # if f did not depend on its inputs
     if isinstance(out, Var):
         cotangents = tape.backward(out)
-    else:  # f did not depend on its inputs
-        cotangents = [None] * len(tape)
     grads = [_gradient(v, cotangents) for v in _as_list(inputs)]
     if isinstance(xs, (list, tuple)):
         return float(value), type(xs)(grads)
