@@ -110,12 +110,17 @@ def times(t: Any, local: Any) -> Any:
     0 even if ``local`` is inf or nan there: the branch of a ``where`` that
     was not taken contributes nothing to the derivative.
     """
-    if isinstance(t, (int, float)) and isinstance(local, (int, float)):
-        return 0.0 if t == 0 else t * local
+    if isinstance(local, (int, float)):
+        if isinstance(t, (int, float)):
+            return 0.0 if t == 0 else t * local
+        if math.isfinite(local):
+            return t * local
     if isinstance(t, Tracer) or isinstance(local, Tracer):
         return t * local  # nested derivatives: their own rules apply
-    shape = np.broadcast_shapes(np.shape(t), np.shape(local))
-    return np.multiply(t, local, out=np.zeros(shape), where=np.not_equal(t, 0))
+    if np.isfinite(local).all():  # the usual case: an ordinary product
+        return t * local
+    out = np.zeros(np.broadcast(t, local).shape)
+    return np.multiply(t, local, out=out, where=np.not_equal(t, 0))
 
 
 def divide(a: Any, b: Any) -> Any:
