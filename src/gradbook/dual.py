@@ -63,7 +63,7 @@ class Dual(Tracer):
     def __init__(self, primal: Any, tangent: Any = 0.0) -> None:
         primal = checks.as_number(primal, "Dual", "primal")
         tangent = checks.as_number(tangent, "Dual", "tangent")
-        _check_tangent_shape(tangent, np.shape(primal), "Dual")
+        _check_tangent_shape(tangent, primal, "Dual")
         self.primal, self.tangent, self.tag = primal, tangent, USER
 
     def __repr__(self) -> str:
@@ -268,12 +268,16 @@ def _matmul(a: Dual, b: Dual) -> Dual:
     return _dual(u @ v, du @ v + u @ dv, a.tag)
 
 
-def _check_tangent_shape(tangent: Any, shape: tuple, who: str) -> None:
-    """A tangent is one number, or has its primal's shape."""
-    if np.ndim(tangent) and _shape(tangent) != shape:
+def _check_tangent_shape(tangent: Any, primal: Any, who: str) -> None:
+    """A tangent (a checked number) is one number, or has its primal's
+    shape."""
+    if not isinstance(tangent, np.ndarray) or tangent.ndim == 0:
+        return
+    if tangent.shape != _shape(primal):
         raise ValueError(
-            f"{who}: tangent has shape {_shape(tangent)}, but the primal has "
-            f"shape {shape}; give one tangent per element, or one number"
+            f"{who}: tangent has shape {tangent.shape}, but the primal has "
+            f"shape {_shape(primal)}; give one tangent per element, or one "
+            "number"
         )
 
 
@@ -298,7 +302,7 @@ def _seed(x: Any, t: Any, tag: int, who: str, name: str) -> Dual:
     if not isinstance(x, Dual):
         x = checks.as_number(x, who, name)
     t = checks.as_number(t, who, f"the tangent of {name}")
-    _check_tangent_shape(t, _shape(x), who)
+    _check_tangent_shape(t, x, who)
     return _dual(x, t, tag)
 
 
