@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -5,9 +7,18 @@ from programs import inputs, programs, run
 
 from gradbook import functions as fn
 from gradbook.article import GRADIENT, POINT, VALUE
-from gradbook.backprop import Tape, Var, backprop, eval_bp, grad_bp, sequence_var
+from gradbook.backprop import (
+    OP_LABELS,
+    Node,
+    Tape,
+    Var,
+    backprop,
+    eval_bp,
+    grad_bp,
+    sequence_var,
+)
 from gradbook.circuits import neuron, sum_of_squares
-from gradbook.dual import gradient
+from gradbook.dual import Dual, derivative, gradient
 from gradbook.numerical import check_grad
 
 
@@ -82,7 +93,8 @@ def test_broadcasting_sums_the_gradient_back_to_each_input_shape(column):
     gx, gw = grad_bp(f, [x, w])
     assert gx.shape == (3,) and gw.shape == (3, 4)
     check_grad(f, [x, w], [gx, gw], rtol=1e-6)
-    np.testing.assert_allclose(gradient(lambda p: f([np.array(p[:3]), w]), list(x)), gx, rtol=1e-12)
+    forward = gradient(lambda x: f([x, w]), x)
+    np.testing.assert_allclose(forward, gx, rtol=1e-12)
 
 
 def test_scalar_times_array_and_bias_broadcast():
@@ -125,7 +137,8 @@ def test_one_forward_pass_records_each_operation_once():
     out = neuron(inputs)
     # 5 inputs; a*x, b*y, +, +c; sigmoid at z >= 0: -z, exp, 1 + e, 1 / (1 + e)
     assert len(tape) == 5 + 4 + 4
-    assert [node[0] for node in tape.nodes[5:]] == ["*", "*", "+", "+", "neg", "exp", "+", "c/"]
+    ops = [node.op for node in tape.nodes[5:]]
+    assert ops == ["*", "*", "+", "+", "neg", "exp", "+", "c/"]
     assert out.index == len(tape) - 1
 
 
@@ -142,10 +155,11 @@ def test_the_backward_pass_visits_each_node_once():
         return rule
 
     tape.nodes = [
-        (op, c, v, tuple((j, counted(i, r)) for j, r in ins)) for i, (op, c, v, ins) in enumerate(tape.nodes)
+        node._replace(inputs=tuple((j, counted(i, r)) for j, r in node.inputs))
+        for i, node in enumerate(tape.nodes)
     ]
     cotangents = tape.backward(out)
-    edges = sum(len(node[3]) for node in tape.nodes)
+    edges = sum(len(node.inputs) for node in tape.nodes)
     assert len(calls) == edges  # one rule call per edge of the graph
     assert calls == sorted(calls, reverse=True)  # output first, then towards the inputs
     assert [cotangents[i] for i in range(5)] == GRADIENT
@@ -180,18 +194,20 @@ def test_var_constructor_and_repr():
 
 
 def test_a_function_that_does_not_return_a_scalar():
-    with pytest.raises(ValueError, match=r"f to return a scalar, but it returned an array of shape \(3,\)"):
+    message = r"grad_bp: f must return a scalar, but it returned an array"
+    with pytest.raises(ValueError, match=message + r" of shape \(3,\)"):
         grad_bp(lambda v: v * 2.0, np.ones(3))
 
 
 @pytest.mark.parametrize("bad", [["a", 1.0], [None], "abc", [{"x": 1}]])
 def test_non_numeric_inputs(bad):
-    with pytest.raises(TypeError, match="must be a number or a numeric array"):
+    message = r"grad_bp: xs(\[0\])? must be a real number or a numeric array"
+    with pytest.raises(TypeError, match=message):
         grad_bp(lambda v: 0.0, bad)
 
 
 def test_ragged_input():
-    with pytest.raises(ValueError, match=r"input \[0\] is ragged"):
+    with pytest.raises(ValueError, match=r"grad_bp: xs\[0\] is ragged"):
         grad_bp(lambda v: 0.0, [[[1.0, 2.0], [3.0]]])
 
 
@@ -213,22 +229,182 @@ def test_powers_at_zero():
 
 
 def test_vars_from_two_tapes_do_not_mix():
-    with pytest.raises(ValueError, match="different forward passes"):
+    message = "Var: this Var belongs to another tape"
+    with pytest.raises(ValueError, match=message):
         Var(1.0) + Var(2.0)
 
 
 def test_sequence_var_needs_a_sequence():
-    with pytest.raises(TypeError, match="sequence_var needs a Var holding a sequence, got float"):
+    message = "sequence_var: v must be a Var holding a sequence, got float 1.0"
+    with pytest.raises(TypeError, match=message):
         sequence_var(1.0)
 
 
 @pytest.mark.parametrize("who", [grad_bp, backprop, eval_bp])
 def test_needs_a_function(who):
-    with pytest.raises(TypeError, match=f"{who.__name__} needs a function to differentiate, got list"):
+    message = rf"{who.__name__}: f must be a function, got list \[1.0\]"
+    with pytest.raises(TypeError, match=message):
         who([1.0], [1.0])
 
 
 @pytest.mark.parametrize("who", [grad_bp, backprop])
 def test_needs_a_scalar_output_and_says_who(who):
-    with pytest.raises(ValueError, match=f"{who.__name__} needs f to return a scalar"):
+    message = f"{who.__name__}: f must return a scalar"
+    with pytest.raises(ValueError, match=message):
         who(lambda v: v * 2.0, np.ones(3))
+
+
+# Regressions: each was a silently wrong number or an unclear error.
+
+
+def test_a_var_from_another_tape_is_refused_every_time():
+    w = Var(3.0)
+    for _ in range(2):  # once gave [0.0, 1.0], then an IndexError
+        message = "grad_bp: f returned a Var that belongs to another tape"
+        with pytest.raises(ValueError, match=message):
+            grad_bp(lambda v: w * w, [1.0, 2.0])
+    message = "Var: this Var belongs to another tape"
+    with pytest.raises(ValueError, match=message):
+        grad_bp(lambda v: v[0] * w, [1.0, 2.0])
+    message = "Tape.backward: output belongs to another tape"
+    with pytest.raises(ValueError, match=message):
+        Tape().backward(w * 2.0)
+
+
+def test_where_checks_the_tapes_of_both_branches():
+    other = Var(np.array([1.0, 2.0]))
+    message = "Var: this Var belongs to another tape"
+    with pytest.raises(ValueError, match=message):
+        grad_bp(lambda x: fn.where(x > 1.5, x, other).sum(), other.value)
+
+
+def test_the_branch_of_where_not_taken_contributes_nothing():
+    def f(x):
+        return fn.where(x > 0.1, fn.sqrt(x), 0.0)
+
+    with np.errstate(invalid="ignore"):  # sqrt(-1): nan, in the other branch
+        g = grad_bp(lambda x: f(x).sum(), np.array([4.0, -1.0]))
+    np.testing.assert_array_equal(g, [0.25, 0.0])
+    # the float path: sqrt's slope at 0 is inf, and no ZeroDivisionError
+    assert grad_bp(lambda v: f(v[0]), [0.0]) == [0.0]
+    assert grad_bp(f, 0.0) == 0.0
+
+    def g(x):
+        return fn.where(x > 0.1, fn.log(x), 0.0).sum()
+
+    with np.errstate(divide="ignore"):  # log(0) is -inf, its slope inf
+        np.testing.assert_array_equal(grad_bp(g, np.array([0.0, 1.0])), [0, 1])
+
+
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape"),
+    [
+        ((3,), (4, 3, 2)),
+        ((4, 2, 3), (3,)),
+        ((5, 1, 2, 3), (4, 3, 2)),
+        ((3,), (3,)),
+        ((2, 3), (3, 4)),
+    ],
+)
+def test_batched_matmul_follows_numpys_rules(a_shape, b_shape):
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=a_shape), rng.normal(size=b_shape)
+    weights = rng.normal(size=np.shape(a @ b))
+
+    def f(p):
+        return ((p[0] @ p[1]) * weights).sum()
+
+    ga, gb = grad_bp(f, [a, b])
+    assert ga.shape == a_shape and gb.shape == b_shape
+    check_grad(f, [a, b], [ga, gb], rtol=1e-6, atol=1e-9)
+    forward = gradient(f, [a, b])
+    np.testing.assert_allclose(forward[0], ga, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(forward[1], gb, rtol=1e-12, atol=1e-14)
+    # a constant on either side
+    ga_alone = grad_bp(lambda x: f([x, b]), a)
+    gb_alone = grad_bp(lambda y: f([a, y]), b)
+    np.testing.assert_allclose(ga_alone, ga, rtol=1e-14)
+    np.testing.assert_allclose(gb_alone, gb, rtol=1e-14)
+
+
+def test_matmul_shapes_that_do_not_broadcast():
+    message = r"Var: cannot matrix-multiply shapes \(2, 2, 3\) and \(3, 3, 2\)"
+    with pytest.raises(ValueError, match=message):
+        grad_bp(lambda w: (w @ np.ones((3, 3, 2))).sum(), np.ones((2, 2, 3)))
+
+
+def test_the_quotient_rule_does_not_overflow_or_underflow():
+    value, grads = backprop(lambda p: p[0] / p[1], [1e-170, 1e-170])
+    assert (value, grads) == (1.0, [1e170, -1e170])
+    assert grad_bp(lambda p: p[0] / p[1], [1e160, 1e160]) == [1e-160, -1e-160]
+    assert grad_bp(lambda v: 1.0 / v, 1e160) == -1e-320  # subnormal, but there
+    x = np.array([1e-170, 3.0, 1e160])
+    gu, gv = grad_bp(lambda p: (p[0] / p[1]).sum(), [x, x])
+    np.testing.assert_array_equal(gu, [1e170, 1 / 3.0, 1e-160])
+    np.testing.assert_array_equal(gv, [-1e170, -3.0 / 9.0, -1e-160])
+    # the ordinary range keeps the article's order of operations, bit for bit
+    ordinary = grad_bp(lambda p: p[0] / p[1], [3.0, 7.0])
+    assert ordinary == [1 / 7.0, -3.0 / (7.0 * 7.0)]
+
+
+@pytest.mark.parametrize(
+    ("result", "message"),
+    [
+        (None, "grad_bp: f returned None; it must return a number"),
+        ("1.5", "grad_bp: f returned str '1.5'"),
+        (True, "grad_bp: f returned bool True"),
+        (1 + 2j, "grad_bp: f returned complex"),
+    ],
+)
+def test_f_must_return_a_number(result, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        grad_bp(lambda v: result, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("bad", "word"),
+    [
+        (True, "bool"),
+        (np.bool_(False), "bool"),
+        (1 + 2j, "complex"),
+        ([True, False], "bool"),
+    ],
+)
+def test_bools_and_complex_numbers_are_not_inputs(bad, word):
+    message = r"grad_bp: xs(\[0\])? must be a real number or a numeric array"
+    with pytest.raises(TypeError, match=f"{message}, got .*{word}"):
+        grad_bp(lambda v: v * 1.0, bad)
+
+
+def test_ints_become_floats():
+    assert grad_bp(lambda x: x * x, 3) == 6.0
+    assert type(grad_bp(lambda x: x * x, np.int64(3))) is float
+    g = grad_bp(lambda x: x[0] * x[0] + x[1] * x[1], [1, 2])
+    assert g == [2.0, 4.0] and all(type(v) is float for v in g)
+    g = grad_bp(lambda x: (x * x).sum(), np.array([1, 2]))
+    assert g.dtype == np.float64
+
+
+def test_dual_and_var_do_not_mix():
+    message = "Var: a Var and a Dual cannot be mixed"
+    with pytest.raises(TypeError, match=message):
+        grad_bp(lambda v: v * Dual(1.0, 1.0), 1.0)
+    message = "where: x and y are a Dual and a Var, which cannot be mixed"
+    with pytest.raises(TypeError, match=message):
+        grad_bp(lambda v: fn.where(v > 0, Dual(1.0, 1.0), v), np.ones(1))
+    message = "grad_bp: xs must be a real number or a numeric array, got Dual"
+    with pytest.raises(TypeError, match=message):
+        derivative(lambda x: grad_bp(lambda v: v * v, x), 2.0)
+
+
+def test_nodes_are_named():
+    tape = Tape()
+    u, v = tape.var(3.0), tape.var(2.0)
+    q = 1.0 / (u / v)
+    node = tape.nodes[q.index]
+    assert isinstance(node, Node)
+    assert (node.op, node.constant, node.value) == ("c/", 1.0, 2 / 3)
+    assert tape.nodes[u.index] == Node("input", None, 3.0, ())
+    division = tape.nodes[q.index - 1]
+    assert division.inputs == ((0, 0.5), (1, -0.75))
+    assert set(OP_LABELS) >= {"c-", "c/", "c**"}

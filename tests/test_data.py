@@ -14,7 +14,8 @@ def test_spirals_shape_labels_and_seed():
 
 
 def test_spirals_need_two_classes():
-    with pytest.raises(ValueError, match="spirals needs classes of at least 2, got 1"):
+    message = "spirals: classes must be at least 2, got 1"
+    with pytest.raises(ValueError, match=message):
         data.spirals(10, classes=1)
 
 
@@ -33,3 +34,15 @@ def test_digits_split_is_fixed_and_disjoint():
 def test_digits_test_fraction_must_be_a_fraction():
     with pytest.raises(ValueError, match=r"test_fraction must be between 0 and 1, got 1\.5"):
         data.digits(test_fraction=1.5)
+
+
+def test_data_arguments_follow_the_policy():
+    message = "spirals: n_per_class must be a whole number, got bool True"
+    with pytest.raises(TypeError, match=message):
+        data.spirals(True)
+    message = "spirals: noise must be a finite number of at least 0, got nan"
+    with pytest.raises(ValueError, match=message):
+        data.spirals(10, noise=float("nan"))
+    message = "spirals: rng must be a numpy Generator or an integer seed"
+    with pytest.raises(TypeError, match=message):
+        data.spirals(10, rng="seed")

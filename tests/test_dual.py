@@ -6,6 +6,7 @@ import pytest
 
 from gradbook import functions as fn
 from gradbook.article import GRADIENT, POINT, VALUE
+from gradbook.backprop import grad_bp
 from gradbook.circuits import NEURON_INPUTS, neuron
 from gradbook.dual import Dual, constant, derivative, gradient, jvp, variable
 from gradbook.numerical import check_grad
@@ -134,12 +135,14 @@ def test_sum_and_matmul_for_array_models():
 
 @pytest.mark.parametrize("bad", ["a", None, [1, "a"], {"x": 1}, 1j, np.complex128(1j), [1j]])
 def test_a_dual_of_a_non_number_is_a_type_error(bad):
-    with pytest.raises(TypeError, match="a Dual's primal must be a real number or a numeric array"):
+    message = "Dual: primal must be a real number or a numeric array"
+    with pytest.raises(TypeError, match=message):
         Dual(bad, 1.0)
 
 
 def test_a_bad_tangent_is_named():
-    with pytest.raises(TypeError, match="a Dual's tangent must be"):
+    message = "Dual: tangent must be a real number or a numeric array"
+    with pytest.raises(TypeError, match=f"{message}, got str 'one'"):
         Dual(1.0, "one")
 
 
@@ -149,13 +152,15 @@ def test_arithmetic_with_a_non_number_is_a_type_error():
 
 
 def test_neuron_with_four_inputs():
-    with pytest.raises(ValueError, match=r"neuron expects five inputs \[a, b, c, x, y\], got 4"):
+    message = r"neuron: params must hold five inputs \[a, b, c, x, y\], got 4"
+    with pytest.raises(ValueError, match=message):
         gradient(neuron, [1, 2, -3, -1])
 
 
 @pytest.mark.parametrize("who", [derivative, gradient])
 def test_differentiating_a_non_callable(who):
-    with pytest.raises(TypeError, match=f"{who.__name__} needs a function to differentiate, got int"):
+    message = f"{who.__name__}: f must be a function, got int 3"
+    with pytest.raises(TypeError, match=message):
         who(3, [1.0])
 
 
@@ -164,9 +169,17 @@ def test_jvp_wants_one_tangent_per_primal():
         jvp(neuron, POINT, [1.0, 0.0])
 
 
-def test_gradient_wants_a_list():
-    with pytest.raises(TypeError, match="gradient needs a list of inputs, got float"):
-        gradient(fn.sin, 1.0)
+def test_gradient_of_a_number_or_an_array_has_its_shape():
+    assert gradient(fn.sin, 1.0) == math.cos(1.0)
+    v = np.array([1.0, 2.0, 3.0])
+    g = gradient(lambda v: (v * v).sum(), v)
+    assert isinstance(g, np.ndarray)
+    np.testing.assert_array_equal(g, [2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(g, grad_bp(lambda v: (v * v).sum(), v))
+    w = np.array([[1.0, 2.0], [3.0, 4.0]])
+    gw, gs = gradient(lambda p: (p[0] * p[1]).sum(), [w, 2.0])
+    np.testing.assert_array_equal(gw, [[2.0, 2.0], [2.0, 2.0]])
+    assert gs == 10.0
 
 
 def test_division_by_a_zero_primal_follows_the_primal_type():
@@ -178,3 +191,149 @@ def test_division_by_a_zero_primal_follows_the_primal_type():
     assert (out.primal[0], out.tangent[0]) == (np.inf, -np.inf)
     with pytest.warns(RuntimeWarning):
         Dual(np.array([1.0]), 1.0) / Dual(np.array([0.0]), 1.0)
+
+
+# Nesting: every call tags its perturbation, so inner and outer never mix.
+
+
+def test_nested_derivatives_do_not_confuse_their_perturbations():
+    # the classic trap: this once returned 0.0
+    assert derivative(lambda x: derivative(lambda y: x * y, 1.0), 2.0) == 1.0
+    # an inner f that ignores its own input has derivative 0, whatever x is
+    assert derivative(lambda x: derivative(lambda y: x, 1.0), 2.0) == 0.0
+    outer = derivative(lambda x: x * derivative(lambda y: x + y, 1.0), 2.0)
+    assert outer == 1.0
+
+
+def test_second_derivatives():
+    assert derivative(lambda x: derivative(lambda y: y**3, x), 2.0) == 12.0
+    assert derivative(lambda x: derivative(lambda y: y * y * y, x), 2.0) == 12
+    for t in (-1.0, 0.3, 2.0):
+        second = derivative(lambda x: derivative(fn.sin, x), t)
+        assert second == pytest.approx(-math.sin(t), rel=1e-15)
+        # sigmoid'' = s (1 - s) (1 - 2 s)
+        s = 1 / (1 + math.exp(-t))
+        expected = s * (1 - s) * (1 - 2 * s)
+        second = derivative(lambda x: derivative(fn.sigmoid, x), t)
+        assert second == pytest.approx(expected, rel=1e-12)
+
+    def slope(y):
+        return derivative(lambda z: z**4, y)
+
+    assert derivative(lambda x: derivative(slope, x), 2.0) == 48.0
+
+
+def test_hessian_vector_product_forward_over_forward():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 3))
+    x0, v = rng.normal(size=3), rng.normal(size=3)
+
+    def f(x):
+        return 0.5 * (x @ a @ x) + fn.sin(x).sum()
+
+    # H v = d/dx of the directional derivative of f along v
+    hvp = gradient(lambda x: jvp(f, x, v)[1], x0)
+    hessian = 0.5 * (a + a.T) - np.diag(np.sin(x0))
+    np.testing.assert_allclose(hvp, hessian @ v, rtol=1e-12, atol=1e-14)
+
+    # and as jvp of a gradient taken along each direction
+    def along(e):
+        return derivative(lambda t: jvp(f, x0 + t * v, e)[1], 0.0)
+
+    columns = [along(e) for e in np.eye(3)]
+    np.testing.assert_allclose(columns, hessian @ v, rtol=1e-12, atol=1e-14)
+
+
+def test_forward_over_reverse_is_refused_not_wrong():
+    with pytest.raises(TypeError, match="cannot be mixed"):
+        derivative(lambda x: grad_bp(lambda v: v * x, 1.0), 2.0)
+    with pytest.raises(TypeError, match="cannot be mixed"):
+        grad_bp(lambda v: derivative(lambda y: v * y, 1.0), 2.0)
+
+
+# Regressions: each was a silently wrong number or an unclear error.
+
+
+def test_gradient_of_an_array_is_an_array():
+    g = gradient(lambda v: (v * v).sum(), np.array([1.0, 2.0, 3.0]))  # once 12
+    np.testing.assert_array_equal(g, [2.0, 4.0, 6.0])
+
+
+def test_a_tangent_of_the_wrong_shape_is_refused():
+    message = r"Dual: tangent has shape \(2,\), but the primal has shape"
+    with pytest.raises(ValueError, match=message):
+        Dual(np.ones(3), np.ones(2))
+    with pytest.raises(ValueError, match="jvp: tangent has shape"):
+        jvp(lambda x: x, np.ones(3), np.ones(2))
+    assert Dual(np.ones(3), 1.0).tangent == 1.0  # one number for every element
+
+
+@pytest.mark.parametrize(
+    ("result", "word"),
+    [(None, "None"), ("1.5", "str"), (True, "bool"), (1j, "complex")],
+)
+def test_f_must_return_a_number(result, word):
+    with pytest.raises(TypeError, match=f"derivative: f returned {word}"):
+        derivative(lambda x: result, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("bad", "word"),
+    [(True, "bool"), (np.bool_(True), "bool"), (1 + 2j, "complex")],
+)
+def test_bools_and_complex_numbers_are_not_numbers(bad, word):
+    number = "must be a real number or a numeric array, got"
+    message = f"Dual: primal {number} {word}"
+    with pytest.raises(TypeError, match=message):
+        Dual(bad, 1.0)
+    with pytest.raises(TypeError, match=f"Dual: operand {number} {word}"):
+        Dual(1.0, 1.0) + bad
+    with pytest.raises(TypeError, match=f"derivative: x {number} {word}"):
+        derivative(fn.sin, bad)
+
+
+def test_ints_become_floats():
+    d = Dual(2, 1)
+    assert type(d.primal) is float and type(d.tangent) is float
+    assert Dual(np.array([1, 2]), 1).primal.dtype == np.float64
+
+
+def test_the_branch_of_where_not_taken_contributes_nothing():
+    def f(x):
+        return fn.where(x > 0.1, fn.sqrt(x), 0.0)
+
+    with np.errstate(invalid="ignore"):  # sqrt(-1): nan, in the other branch
+        slopes = derivative(f, np.array([4.0, -1.0]))
+    np.testing.assert_array_equal(slopes, [0.25, 0.0])
+    assert derivative(f, 0.0) == 0.0  # sqrt's slope at 0: no ZeroDivisionError
+    # a zero tangent times an infinite local slope is 0, not nan
+    along_x = jvp(lambda p: p[0] + fn.sqrt(p[1]), [1.0, 0.0], [1.0, 0.0])
+    assert along_x == (1.0, 1.0)
+
+
+def test_the_quotient_rule_does_not_overflow_or_underflow():
+    tiny = [1e-170, 1e-170]
+    assert jvp(lambda p: p[0] / p[1], tiny, [1.0, 0.0]) == (1.0, 1e170)
+    assert gradient(lambda p: p[0] / p[1], [1e-170, 1e-170]) == [1e170, -1e170]
+    assert gradient(lambda p: p[0] / p[1], [1e160, 1e160]) == [1e-160, -1e-160]
+    # the ordinary range keeps (du v - u dv) / (v v), bit for bit
+    u, v = Dual(3.0, 2.0), Dual(7.0, -1.0)
+    assert (u / v).tangent == (2.0 * 7.0 - 3.0 * -1.0) / (7.0 * 7.0)
+    x = np.array([1e-170, 3.0, 1e160])
+    np.testing.assert_array_equal(
+        jvp(lambda p: p[0] / p[1], [x, x], [0.0, 1.0])[1],
+        [-1e170, -3.0 / 9.0, -1e-160],
+    )
+
+
+def test_dual_and_var_do_not_mix():
+    from gradbook.backprop import Var
+
+    message = "Dual: a Dual and a Var cannot be mixed"
+    with pytest.raises(TypeError, match=message):
+        Dual(1.0, 1.0) * Var(2.0)
+    with pytest.raises(TypeError, match="where: x and y are a Dual and a Var"):
+        fn.where(np.ones(2) > 0, Dual(np.ones(2), 1.0), Var(np.ones(2)))
+    message = "Dual: primal must be a real number or a numeric array, got Var"
+    with pytest.raises(TypeError, match=message):
+        Dual(Var(1.0), 1.0)

@@ -332,3 +332,40 @@ def test_confusion_counts_pairs():
     np.testing.assert_array_equal(matrix, [[1, 0, 0], [0, 1, 0], [0, 1, 1]])
     with pytest.raises(ValueError, match="3 predictions for 4 labels"):
         nn.confusion(np.array([0, 1, 1]), np.array([0, 1, 2, 2]), 3)
+
+
+def test_sgd_step_refuses_a_gradient_of_the_wrong_shape():
+    # it once broadcast a (1,) gradient over every weight
+    message = r"sgd_step: grads\[0\] has shape \(1,\), but params\[0\]"
+    with pytest.raises(ValueError, match=message):
+        nn.sgd_step([np.zeros(2)], [np.ones(1)], 0.1)
+    message = "sgd_step: grads must hold one gradient per parameter"
+    with pytest.raises(ValueError, match=message):
+        nn.sgd_step([np.zeros(2), np.zeros(2)], [np.ones(2)], 0.1)
+
+
+def test_mlp_and_loss_name_the_shapes_that_do_not_fit():
+    params = nn.init_mlp([4, 5, 3], rng=0)
+    message = r"mlp: x has shape \(6, 5\), but the first layer's"
+    with pytest.raises(ValueError, match=message):
+        nn.mlp(params, np.zeros((6, 5)))
+    message = r"loss: the network's scores have shape \(6, 3\) but"
+    with pytest.raises(ValueError, match=message):
+        nn.loss(params, X, np.zeros((6, 2)))
+    with pytest.raises(ValueError, match="mlp: layer 2: weights of shape"):
+        nn.mlp([*params[:2], np.zeros((4, 3)), np.zeros(3)], X)
+
+
+def test_training_loops_are_bounded():
+    params, x = nn.init_mlp([2, 3, 2], rng=0), np.zeros((4, 2))
+    labels = np.array([0, 1, 0, 1])
+    message = "train: epochs must be at most 1000000"
+    with pytest.raises(ValueError, match=message):
+        nn.train(params, x, labels, epochs=10**7)
+    message = "train: 500000 epochs of 4 batches are 2000000 steps"
+    message = f"{message}, above the bound on iterations"
+    with pytest.raises(ValueError, match=message):
+        nn.train(params, x, labels, epochs=500_000, batch_size=1)
+    message = "train_random_search: evaluations must be at most 1000000"
+    with pytest.raises(ValueError, match=message):
+        nn.train_random_search(params, x, labels, evaluations=10**7)

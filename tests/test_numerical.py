@@ -57,5 +57,42 @@ def test_max_relative_error():
 
 
 def test_gradient_needs_a_function():
-    with pytest.raises(TypeError, match="gradient needs a function, got int"):
+    message = "gradient: f must be a function, got int 3"
+    with pytest.raises(TypeError, match=message):
         gradient(3, [1.0])
+
+
+def test_the_referee_cannot_be_fooled_by_nan():
+    message = "gradient nan but finite differences give 2"
+    with pytest.raises(AssertionError, match=message):
+        check_grad(lambda x: x * x, 1.0, float("nan"))  # once passed: 0.0
+    with pytest.raises(AssertionError, match="finite differences give nan"):
+        check_grad(lambda x: x * math.nan, 1.0, 0.0)
+    with pytest.raises(AssertionError, match=r"input 0\[1\]"):
+        x, claimed = np.array([1.0, 2.0]), np.array([2.0, math.nan])
+        check_grad(lambda w: (w * w).sum(), x, claimed)
+    assert math.isnan(max_relative_error([1.0, math.nan], [1.0, 2.0]))
+
+
+@pytest.mark.parametrize("h", [0, 0.0, -1e-6, math.nan, math.inf])
+def test_h_must_be_a_positive_finite_number(h):
+    # h = 0 once gave ZeroDivisionError
+    for who in (central_difference, gradient):
+        message = f"{who.__name__}: h must be a positive finite number"
+        with pytest.raises(ValueError, match=message):
+            who(math.sin, 1.0, h)
+    with pytest.raises(ValueError, match="gradient: h must be"):
+        check_grad(math.sin, 1.0, math.cos(1.0), h=h)
+
+
+def test_f_must_return_a_number():
+    message = "gradient: f returned None; it must return one number"
+    with pytest.raises(TypeError, match=message):
+        gradient(lambda x: None, 1.0)
+    with pytest.raises(TypeError, match="central_difference: f returned str"):
+        central_difference(lambda x: "1.5", 1.0)
+    message = "gradient: xs must be a real number or a numeric array, got bool"
+    with pytest.raises(TypeError, match=message):
+        gradient(math.sin, True)
+    with pytest.raises(ValueError, match=r"gradient: xs\[0\] is ragged"):
+        gradient(lambda x: 0.0, [[[1.0], [1.0, 2.0]]])

@@ -5,7 +5,7 @@ from matplotlib.figure import Figure
 
 from gradbook import data, plots
 from gradbook.article import POINT, START, TWEAK
-from gradbook.backprop import Tape
+from gradbook.backprop import OP_LABELS, Node, Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
 from gradbook.search import gradient_ascent, random_search
 
@@ -181,3 +181,15 @@ def test_ratio_bars_label_each_bar_and_mark_the_reference():
 def test_ratio_bars_can_use_a_linear_axis():
     fig = plots.ratio_bars({"goal": 0.5}, xlabel="fraction", title="t", log=False)
     assert fig.axes[0].get_xscale() == "linear"
+
+
+def test_the_graph_reads_named_nodes_and_the_engines_labels():
+    nodes = [
+        Node("input", None, 1.0, ()),
+        Node("c/", 2.0, 2.0, ((0, -2.0),)),
+    ]
+    fig = plots.computation_graph(nodes, [-2.0, 1.0], {0: "x"})
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "x\n= 1" in texts and "2 ÷ ·\n= 2" in texts and "×−2" in texts
+    assert plots.op_label("c-", 3.0) == OP_LABELS["c-"].format(c="3")
+    assert plots.op_label("*", 3.0) == OP_LABELS["*"] + " 3"

@@ -3,9 +3,15 @@ import math
 import numpy as np
 import pytest
 
-from gradbook import dual
+from gradbook import checks, dual
 from gradbook.circuits import multiply_gate
-from gradbook.search import gradient_ascent, make_rng, perturb, random_search
+from gradbook.search import (
+    MAX_ITERATIONS,
+    gradient_ascent,
+    make_rng,
+    perturb,
+    random_search,
+)
 
 # The seeds chapter 1 runs the article's experiment with, and what they give.
 CHAPTER_SEEDS = {
@@ -139,3 +145,38 @@ def test_gradient_ascent_first_step_follows_the_gradient():
 def test_gradient_ascent_checks_its_step_size():
     with pytest.raises(ValueError, match="step_size must be a positive finite number"):
         gradient_ascent(multiply_gate, (-2, 3), step_size=0.0)
+
+
+def test_loops_are_bounded():
+    # a huge count once grew the history without bound
+    message = "random_search: iterations must be at most 1000000"
+    with pytest.raises(ValueError, match=message):
+        random_search(multiply_gate, (-2, 3), 0.01, 10**12, 0)
+    message = "gradient_ascent: iterations must be at most"
+    with pytest.raises(ValueError, match=message):
+        gradient_ascent(multiply_gate, (-2, 3), 0.01, MAX_ITERATIONS + 1)
+    assert MAX_ITERATIONS == checks.MAX_ITERATIONS == 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [(True, TypeError), (math.nan, ValueError), ("0.1", TypeError)],
+)
+def test_every_message_names_the_function_and_the_argument(bad, error):
+    with pytest.raises(error, match="random_search: tweak must be a positive"):
+        random_search(multiply_gate, (-2, 3), bad, 10, 0)
+    message = "gradient_ascent: step_size must be a positive"
+    with pytest.raises(error, match=message):
+        gradient_ascent(multiply_gate, (-2, 3), bad, 10)
+
+
+def test_f_must_return_one_number():
+    message = "random_search: f returned None; it must return one number"
+    with pytest.raises(TypeError, match=message):
+        random_search(lambda x, y: None, (-2, 3), 0.01, 10, 0)
+    message = "random_search: f must be a function, got str"
+    with pytest.raises(TypeError, match=message):
+        random_search("x * y", (-2, 3), 0.01, 10, 0)
+    message = r"random_search: start must be .*got tuple \(True, 3\)"
+    with pytest.raises(TypeError, match=message):
+        random_search(multiply_gate, (True, 3), 0.01, 10, 0)

@@ -17,257 +17,271 @@ is one multiplication per edge.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from numpy import ndarray  # cheaper to look up than np.ndarray, which the backward loop checks per edge
 
-from gradbook.functions import Tracer, cos, exp, log, power_slope, primal, sin, sqrt, tanh
+from gradbook import checks
+from gradbook.functions import (
+    Tracer,
+    cos,
+    divide,
+    exp,
+    log,
+    over_square,
+    power_slope,
+    sin,
+    sqrt,
+    tanh,
+    times,
+)
 
-__all__ = ["Tape", "Var", "backprop", "eval_bp", "grad_bp", "sequence_var"]
+__all__ = [
+    "OP_LABELS",
+    "Node",
+    "Tape",
+    "Var",
+    "backprop",
+    "eval_bp",
+    "grad_bp",
+    "sequence_var",
+]
 
-# For each input of a node: the local derivative (number or array), or a rule
-# g -> the input's cotangent for operations that are not elementwise.
-Partial = Any
-Inputs = tuple[tuple[int, Partial], ...]
 
+class Node(NamedTuple):
+    """One operation on a :class:`Tape`.
 
-def _check_input(value: Any, where: str | int) -> Any:
-    """An input as a float or float array; anything else is a clear error.
-
-    ``where`` names the input in messages: a description, or its position.
+    ``inputs`` holds one ``(input index, local)`` pair per input that is a
+    Var: ``local`` is the local derivative of this node's value with
+    respect to that input (a number, or an array, elementwise), or a rule
+    ``g -> the input's cotangent`` for operations that mix elements, such
+    as ``@`` and ``sum``.  Constants are not inputs, since nothing flows
+    back to them; ``constant`` keeps the plain number an operation used,
+    for drawing the graph.
     """
-    if type(value) is float:
-        return value
-    if isinstance(where, int):
-        where = f"input [{where}]"
-    if isinstance(value, Tracer):
-        raise TypeError(f"{where} is already a {type(value).__name__}; pass plain numbers")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    if isinstance(value, (list, tuple, np.ndarray)):
-        try:
-            array = np.asarray(value)
-        except ValueError:
-            raise ValueError(f"{where} is ragged: its rows have different lengths") from None
-        if array.dtype.kind in "biuf":
-            return array.astype(float)
-    raise TypeError(f"{where} must be a number or a numeric array, got {type(value).__name__} {value!r}")
+
+    op: str
+    constant: Any
+    value: Any
+    inputs: tuple[tuple[int, Any], ...]
 
 
 class Tape:
-    """The record of one forward pass, in the order the operations ran.
-
-    Node ``i`` is ``(op, constant, value, inputs)``: the operation's name, the
-    plain number it used if any (kept for drawing the graph), its value, and
-    one ``(input index, local derivative or rule)`` pair per input that is a
-    :class:`Var`.  Constants are not recorded as inputs: nothing flows back
-    to them.
-    """
-
-    __slots__ = ("nodes",)
+    """The record of one forward pass: its nodes, in the order the
+    operations ran (already a topological order)."""
 
     def __init__(self) -> None:
-        self.nodes: list[tuple[str, Any, Any, Inputs]] = []
+        self.nodes: list[Node] = []
 
     def __len__(self) -> int:
         return len(self.nodes)
 
     def var(self, value: Any) -> Var:
         """A new input on this tape."""
-        return self.record("input", None, _check_input(value, "a Var's value"), ())
+        return Var(value, self)
 
-    def record(self, op: str, constant: Any, value: Any, inputs: Inputs) -> Var:
+    def record(self, op: str, constant: Any, value: Any, inputs: Any) -> Var:
         """Append one operation and return the Var holding its result."""
-        nodes = self.nodes
-        var = _new_var(Var)  # every operation makes one: skip __new__'s checks
-        var.value = value
-        var.tape = self
-        var.index = len(nodes)
-        nodes.append((op, constant, value, inputs))
+        var = Var.__new__(Var)  # a result: its value needs no checking
+        var.tape, var.index, var.value = self, len(self.nodes), value
+        self.nodes.append(Node(op, constant, value, inputs))
         return var
 
     def backward(self, output: Var) -> list[Any]:
-        """Cotangents of every node for a scalar ``output``, in one reverse sweep.
+        """Cotangents of every node for a scalar ``output``, in one sweep.
 
         A node that does not lead to ``output`` gets ``None``.  Where a value
         feeds several operations, its cotangents add up.  Where an input was
         broadcast, its cotangent is summed back to the input's shape.
         """
-        nodes = self.nodes
-        cotangents: list[Any] = [None] * len(nodes)
+        if not isinstance(output, Var) or output.tape is not self:
+            problem = "output belongs to another tape (another forward pass)"
+            raise ValueError(f"Tape.backward: {problem}")
+        grads: list[Any] = [None] * len(self.nodes)
         seed = output.value
-        cotangents[output.index] = np.ones_like(seed) if isinstance(seed, ndarray) else 1.0
-        for i in range(output.index, -1, -1):
-            g = cotangents[i]
-            if g is None:
+        grads[output.index] = np.ones_like(seed) if np.ndim(seed) else 1.0
+        for i in reversed(range(output.index + 1)):
+            g = grads[i]
+            if g is None:  # node i does not lead to the output
                 continue
-            for j, partial in nodes[i][3]:
-                # the chain rule: multiply by the local derivative, or apply the rule
-                if partial.__class__ is float:
-                    gj = g if partial == 1.0 else g * partial  # times 1: pass g on, no copy
-                elif callable(partial):
-                    gj = partial(g)
-                else:
-                    gj = g * partial
-                if gj.__class__ is ndarray:
-                    gj = _unbroadcast(gj, np.shape(nodes[j][2]))
-                old = cotangents[j]
-                cotangents[j] = gj if old is None else old + gj
-        return cotangents
+            for j, local in self.nodes[i].inputs:
+                # the chain rule: times the local derivative, or the rule
+                gj = local(g) if callable(local) else times(g, local)
+                if isinstance(gj, np.ndarray):  # maybe broadcast: sum back
+                    gj = _unbroadcast(gj, np.shape(self.nodes[j].value))
+                grads[j] = gj if grads[j] is None else grads[j] + gj
+        return grads
 
 
-def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> Any:
+def _unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum a cotangent over the axes along which its input was broadcast."""
-    if g.shape == shape:
+    if np.shape(g) == shape:
         return g
-    g = g.sum(axis=tuple(range(g.ndim - len(shape))))
+    if np.ndim(g) < len(shape):
+        return np.broadcast_to(g, shape)
+    g = np.sum(g, axis=tuple(range(np.ndim(g) - len(shape))))
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
     g = g.sum(axis=axes, keepdims=True) if axes else g
     return g if shape else float(g)
 
 
-_CONSTANT = (int, float, np.number, ndarray)  # what may enter as a plain number
+class Constant(NamedTuple):
+    """A plain number in an operation on Vars: nothing flows back to it."""
+
+    value: Any
+
+
+# How a reader writes each operation that uses a constant ({c}), for
+# drawing the graph (plots.computation_graph).  "c-", "c/" and "c**" are
+# the reflected operations, with the constant on the left: 1 / v.
+OP_LABELS = {
+    "+": "+",
+    "-": "−",
+    "c-": "{c} −",
+    "*": "×",
+    "/": "÷",
+    "c/": "{c} ÷ ·",
+    "neg": "neg",
+    "**": "**",
+    "c**": "{c} **",
+}
 
 
 class Var(Tracer):
     """A value that records how it was computed (the article's ``BVar``).
 
-    Arithmetic with other Vars and with plain numbers (constants) works on
-    either side, as do ``@``, indexing, ``.sum``, ``.mean``, ``.T`` and every
-    function in :mod:`gradbook.functions`.  ``value`` holds the primal.
+    ``Var(value)`` is an input on a new tape, ``Var(value, tape)`` one on
+    ``tape``.  Arithmetic with other Vars of the same tape and with plain
+    numbers (constants) works on either side, as do ``@``, indexing,
+    ``.sum``, ``.mean``, ``.T`` and every function in
+    :mod:`gradbook.functions`.  ``value`` holds the primal.
     """
 
     __slots__ = ("index", "tape", "value")
-    value: Any
-    tape: Tape
-    index: int
 
-    def __new__(cls, value: Any, tape: Tape | None = None) -> Var:
-        return (tape if tape is not None else Tape()).var(value)
+    def __init__(self, value: Any, tape: Tape | None = None) -> None:
+        self.value = checks.as_number(value, "Var", "value")
+        self.tape = Tape() if tape is None else tape
+        self.index = len(self.tape.nodes)
+        self.tape.nodes.append(Node("input", None, self.value, ()))
+
+    @property
+    def primal(self) -> Any:  # the name generic code asks for
+        return self.value
 
     def __repr__(self) -> str:
         return f"Var({self.value!r})"
 
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return np.shape(self.value)
-
     def __len__(self) -> int:
         return len(self.value)
 
-    # Arithmetic: each input is recorded with d(output)/d(input).
+    def _operand(self, other: Any) -> Var | Constant:
+        """``other`` as a Var of this tape, or as a constant."""
+        if isinstance(other, Var):
+            if other.tape is not self.tape:
+                problem = "belongs to another tape (another forward pass)"
+                raise ValueError(f"Var: this Var {problem}")
+            return other
+        if isinstance(other, Tracer):
+            raise TypeError(
+                f"Var: a Var and a {type(other).__name__} cannot be mixed "
+                "(forward and reverse mode do not nest in gradbook)"
+            )
+        return Constant(checks.as_number(other, "Var", "operand"))
+
+    def _record(self, op: str, value: Any, *edges: Any) -> Var:
+        """Record an operation on the tape and return its result.
+
+        ``edges`` pairs each operand with the local derivative of the
+        result with respect to it.  A constant gets no edge; the node keeps
+        it for drawing.
+        """
+        inputs, constant = [], None
+        for operand, local in edges:
+            if isinstance(operand, Var):
+                inputs.append((operand.index, local))
+            else:
+                constant = operand.value
+        return self.tape.record(op, constant, value, tuple(inputs))
+
+    # Arithmetic: each operand with d(result)/d(operand).
 
     def __add__(self, other: Any) -> Var:
-        if other.__class__ is Var and other.tape is self.tape:
-            return self.tape.record(
-                "+", None, self.value + other.value, ((self.index, 1.0), (other.index, 1.0))
-            )
-        if not isinstance(other, _CONSTANT):
-            return _not_a_constant(other)
-        return self.tape.record("+", other, self.value + other, ((self.index, 1.0),))
+        other = self._operand(other)
+        value = self.value + other.value
+        return self._record("+", value, (self, 1.0), (other, 1.0))
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Var:
-        if other.__class__ is Var and other.tape is self.tape:
-            return self.tape.record(
-                "-", None, self.value - other.value, ((self.index, 1.0), (other.index, -1.0))
-            )
-        if not isinstance(other, _CONSTANT):
-            return _not_a_constant(other)
-        return self.tape.record("-", other, self.value - other, ((self.index, 1.0),))
+        other = self._operand(other)
+        value = self.value - other.value
+        return self._record("-", value, (self, 1.0), (other, -1.0))
 
     def __rsub__(self, other: Any) -> Var:
-        if not isinstance(other, _CONSTANT):
-            return _not_a_constant(other)
-        return self.tape.record("c-", other, other - self.value, ((self.index, -1.0),))
+        other = self._operand(other)
+        value = other.value - self.value
+        return self._record("c-", value, (other, 1.0), (self, -1.0))
 
     def __mul__(self, other: Any) -> Var:
-        a = self.value
-        if other.__class__ is Var and other.tape is self.tape:
-            b = other.value
-            return self.tape.record("*", None, a * b, ((self.index, b), (other.index, a)))
-        if not isinstance(other, _CONSTANT):
-            return _not_a_constant(other)
-        return self.tape.record("*", other, a * other, ((self.index, other),))
+        other = self._operand(other)
+        a, b = self.value, other.value
+        return self._record("*", a * b, (self, b), (other, a))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Var:
-        u = self.value
-        if other.__class__ is Var and other.tape is self.tape:
-            v = other.value
-            return self.tape.record("/", None, u / v, ((self.index, 1 / v), (other.index, -u / (v * v))))
-        if not isinstance(other, _CONSTANT):
-            return _not_a_constant(other)
-        return self.tape.record("/", other, u / other, ((self.index, 1 / other),))
+        other = self._operand(other)
+        u, v = self.value, other.value
+        by_u, by_v = 1 / v, over_square(-u, v)  # 1/v and -u/v**2
+        return self._record("/", u / v, (self, by_u), (other, by_v))
 
     def __rtruediv__(self, other: Any) -> Var:
-        if not isinstance(other, _CONSTANT):
-            return _not_a_constant(other)
-        v = self.value
-        return self.tape.record("c/", other, other / v, ((self.index, -other / (v * v)),))
+        other = self._operand(other)
+        u, v = other.value, self.value
+        by_u, by_v = 1 / v, over_square(-u, v)
+        return self._record("c/", u / v, (other, by_u), (self, by_v))
 
     def __neg__(self) -> Var:
-        return self.tape.record("neg", None, -self.value, ((self.index, -1.0),))
+        return self._record("neg", -self.value, (self, -1.0))
 
     def __pos__(self) -> Var:
         return self
 
     def __abs__(self) -> Var:
-        return self.tape.record("abs", None, abs(self.value), ((self.index, np.sign(self.value)),))
+        u = self.value
+        return self._record("abs", abs(u), (self, np.sign(u)))
 
     def __pow__(self, exponent: Any) -> Var:
-        u = self.value
-        if exponent.__class__ is Var and exponent.tape is self.tape:
-            v = exponent.value  # d/dv u**v = u**v log u, which needs u > 0
-            out = u**v
-            return self.tape.record(
-                "**", None, out, ((self.index, power_slope(u, v)), (exponent.index, out * log(u)))
-            )
-        if not isinstance(exponent, _CONSTANT):
-            return _not_a_constant(exponent)
-        return self.tape.record("**", exponent, u**exponent, ((self.index, power_slope(u, exponent)),))
+        exponent = self._operand(exponent)
+        u, v = self.value, exponent.value
+        out, by_u = u**v, power_slope(u, v)
+        if isinstance(exponent, Constant):  # the power rule, for any u
+            return self._record("**", out, (self, by_u), (exponent, None))
+        # d(u**v)/dv = u**v log u, which needs u > 0
+        return self._record("**", out, (self, by_u), (exponent, out * log(u)))
 
     def __rpow__(self, base: Any) -> Var:
-        if not isinstance(base, _CONSTANT):
-            return _not_a_constant(base)
-        out = base**self.value
-        return self.tape.record("c**", base, out, ((self.index, out * log(base)),))
+        base = self._operand(base)
+        out = base.value**self.value
+        by_v = out * log(base.value)
+        return self._record("c**", out, (base, None), (self, by_v))
 
-    # Operations that mix elements: their inputs get a rule, g -> cotangent.
+    # Operations that mix elements: their operands get a rule, g -> cotangent.
 
     def __matmul__(self, other: Any) -> Var:
-        a = self.value
-        if other.__class__ is Var and other.tape is self.tape:
-            b = other.value
-            _check_matmul(a, b)
-            return self.tape.record(
-                "@",
-                None,
-                a @ b,
-                ((self.index, lambda g: _mm_left(g, b)), (other.index, lambda g: _mm_right(a, g))),
-            )
-        if not isinstance(other, _CONSTANT):
-            return _not_a_constant(other)
-        _check_matmul(a, other)
-        return self.tape.record("@", None, a @ other, ((self.index, lambda g: _mm_left(g, other)),))
+        other = self._operand(other)
+        return _matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Var:
-        if not isinstance(other, _CONSTANT):
-            return _not_a_constant(other)
-        b = self.value
-        _check_matmul(other, b)
-        return self.tape.record("@", None, other @ b, ((self.index, lambda g: _mm_right(other, g)),))
+        other = self._operand(other)
+        return _matmul(other, self)
 
     @property
     def T(self) -> Var:  # noqa: N802 (numpy's name)
-        return self.tape.record(
-            "T", None, np.transpose(self.value), ((self.index, lambda g: np.transpose(g)),)
-        )
+        value = np.transpose(self.value)
+        return self._record("T", value, (self, np.transpose))
 
     def __getitem__(self, key: Any) -> Var:
         shape = np.shape(self.value)
@@ -277,7 +291,7 @@ class Var(Tracer):
             np.add.at(out, key, g)  # repeated indices add up
             return out
 
-        return self.tape.record("[]", key, self.value[key], ((self.index, rule),))
+        return self._record("[]", self.value[key], (self, rule))
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Var:
         """Sum of the elements (along ``axis``), like ``numpy.sum``."""
@@ -288,9 +302,8 @@ class Var(Tracer):
                 g = np.expand_dims(g, axis)
             return np.broadcast_to(g, shape)
 
-        return self.tape.record(
-            "sum", None, np.sum(self.value, axis=axis, keepdims=keepdims), ((self.index, rule),)
-        )
+        total = np.sum(self.value, axis=axis, keepdims=keepdims)
+        return self._record("sum", total, (self, rule))
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Var:
         """Mean of the elements (along ``axis``), like ``numpy.mean``."""
@@ -300,118 +313,110 @@ class Var(Tracer):
     def reshape(self, *shape: Any) -> Var:
         """The same elements in a new shape, like ``numpy.reshape``."""
         old = np.shape(self.value)
-        new = shape[0] if len(shape) == 1 else shape  # reshape(3, 1) or reshape((3, 1))
-        return self.tape.record(
-            "reshape", None, np.reshape(self.value, new), ((self.index, lambda g: np.reshape(g, old)),)
-        )
+        new = shape[0] if len(shape) == 1 else shape  # (3, 1) or 3, 1
+
+        def rule(g: Any) -> np.ndarray:
+            return np.reshape(g, old)
+
+        value = np.reshape(self.value, new)
+        return self._record("reshape", value, (self, rule))
 
     # Primitives of gradbook.functions: one local derivative each.
 
     def exp(self) -> Var:
-        u = self.value
-        # math.exp directly on a float (two calls fewer on every neuron); past
-        # 709.78 it would overflow, and functions.exp answers inf with a warning.
-        e = exp(u) if u.__class__ is not float or u > 709.0 else math.exp(u)
-        return self.tape.record("exp", None, e, ((self.index, e),))
+        e = exp(self.value)
+        return self._record("exp", e, (self, e))
 
     def log(self) -> Var:
         u = self.value
-        return self.tape.record("log", None, log(u), ((self.index, 1 / u),))
+        return self._record("log", log(u), (self, divide(1.0, u)))
 
     def sin(self) -> Var:
         u = self.value
-        return self.tape.record("sin", None, sin(u), ((self.index, cos(u)),))
+        return self._record("sin", sin(u), (self, cos(u)))
 
     def cos(self) -> Var:
         u = self.value
-        return self.tape.record("cos", None, cos(u), ((self.index, -sin(u)),))
+        return self._record("cos", cos(u), (self, -sin(u)))
 
     def tanh(self) -> Var:
         t = tanh(self.value)
-        return self.tape.record("tanh", None, t, ((self.index, 1 - t * t),))
+        return self._record("tanh", t, (self, 1 - t * t))
 
     def sqrt(self) -> Var:
         s = sqrt(self.value)
-        return self.tape.record("sqrt", None, s, ((self.index, 0.5 / s),))
+        return self._record("sqrt", s, (self, divide(0.5, s)))
 
     @classmethod
     def where(cls, condition: Any, x: Any, y: Any) -> Var:
-        """Elementwise choice; ``functions.where`` handles a single bool itself."""
+        """Elementwise choice; ``functions.where`` handles a single bool."""
+        var = x if isinstance(x, Var) else y
+        x, y = var._operand(x), var._operand(y)  # one tape for both
         chosen = np.asarray(condition, dtype=float)
-        inputs = []
-        if isinstance(x, Var):
-            inputs.append((x.index, chosen))
-        if isinstance(y, Var):
-            inputs.append((y.index, 1.0 - chosen))
-        tape = (x if isinstance(x, Var) else y).tape
-        return tape.record("where", None, np.where(condition, primal(x), primal(y)), tuple(inputs))
+        value = np.where(condition, x.value, y.value)
+        return var._record("where", value, (x, chosen), (y, 1.0 - chosen))
 
 
-def _not_a_constant(other: Any) -> Any:
-    """What an operation does with an operand that is neither a Var of its tape nor a number."""
-    if isinstance(other, Var):
-        raise ValueError("these Vars come from different forward passes (tapes)")
-    return NotImplemented  # Python then tries the other operand, or raises TypeError
+def _matmul(a: Var | Constant, b: Var | Constant) -> Var:
+    """``a @ b`` with numpy's rules, and the rules for its cotangents.
+
+    numpy treats a 1-D ``a`` as a row ``(1, n)`` and a 1-D ``b`` as a
+    column ``(n, 1)``, multiplies the last two axes and broadcasts the
+    others, then drops the added axes.  The cotangent rules undo each step:
+    restore the dropped axes of ``g``, multiply by the other operand
+    transposed, sum over broadcast axes, drop the added axes.
+    """
+    u, v = a.value, b.value
+    checks.matmul_shapes(np.shape(u), np.shape(v), "Var")
+    u2 = u[np.newaxis, :] if u.ndim == 1 else u
+    v2 = v[:, np.newaxis] if v.ndim == 1 else v
+    batch = np.broadcast_shapes(u2.shape[:-2], v2.shape[:-2])
+    out2 = (*batch, u2.shape[-2], v2.shape[-1])
+
+    def rule_a(g: Any) -> Any:
+        ga = np.reshape(g, out2) @ np.swapaxes(v2, -1, -2)
+        return _unbroadcast(ga, u2.shape).reshape(u.shape)
+
+    def rule_b(g: Any) -> Any:
+        gb = np.swapaxes(u2, -1, -2) @ np.reshape(g, out2)
+        return _unbroadcast(gb, v2.shape).reshape(v.shape)
+
+    var = a if isinstance(a, Var) else b
+    return var._record("@", u @ v, (a, rule_a), (b, rule_b))
 
 
-Var.primal = Var.value  # type: ignore[assignment]  # the name generic code asks for
-_new_var = object.__new__
-
-
-def _check_matmul(a: Any, b: Any) -> None:
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
-        raise ValueError("@ needs arrays of at least one dimension, not scalars")
-    inner_a, inner_b = np.shape(a)[-1], np.shape(b)[0 if np.ndim(b) == 1 else -2]
-    if inner_a != inner_b:
-        raise ValueError(
-            f"cannot matrix-multiply shapes {np.shape(a)} and {np.shape(b)}: "
-            f"inner sizes {inner_a} and {inner_b} differ"
-        )
-
-
-def _mm_left(g: Any, b: Any) -> Any:
-    """Cotangent of ``a`` in ``a @ b``: ``g @ b.T`` (vectors handled as numpy does)."""
-    if np.ndim(b) == 1:
-        return np.multiply.outer(g, b)
-    return g @ np.swapaxes(b, -1, -2) if np.ndim(g) else g * b
-
-
-def _mm_right(a: Any, g: Any) -> Any:
-    """Cotangent of ``b`` in ``a @ b``: ``a.T @ g``."""
-    if np.ndim(a) == 1:
-        return np.multiply.outer(a, g)
-    return np.swapaxes(a, -1, -2) @ g
-
-
-def _wrap(xs: Any, tape: Tape) -> Any:
+def _wrap(xs: Any, tape: Tape, who: str) -> Any:
     """Inputs as Vars on ``tape``: a list or tuple becomes a list of Vars."""
-    if not isinstance(xs, (list, tuple)):
-        return tape.record("input", None, _check_input(xs, "the input"), ())
-    # Tape.record, unrolled: grad_bp of a small function spends a good part
-    # of its time making its inputs.
-    nodes = tape.nodes
-    inputs = []
-    for x in xs:
-        if x.__class__ is not float:
-            x = _check_input(x, len(inputs))
-        var = _new_var(Var)
-        var.value = x
-        var.tape = tape
-        var.index = len(nodes)
-        nodes.append(("input", None, x, ()))
-        inputs.append(var)
-    return inputs
+    if isinstance(xs, (list, tuple)):
+        return [_input(x, tape, who, f"xs[{i}]") for i, x in enumerate(xs)]
+    return _input(xs, tape, who, "xs")
 
 
-def _check_function(f: Any, who: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{who} needs a function to differentiate, got {type(f).__name__}")
+def _input(x: Any, tape: Tape, who: str, name: str) -> Var:
+    """Input ``x`` as a Var on ``tape``, checked in the words of ``who``."""
+    return tape.record("input", None, checks.as_number(x, who, name), ())
+
+
+def _value(out: Any, tape: Tape, who: str) -> Any:
+    """The value ``f`` returned: a Var of ``tape``, or a constant."""
+    if isinstance(out, Var):
+        if out.tape is not tape:
+            raise ValueError(
+                f"{who}: f returned a Var that belongs to another tape "
+                "(another forward pass); make every Var inside f"
+            )
+        return out.value
+    if isinstance(out, Tracer):
+        got = f"{who}: f returned a {type(out).__name__}"
+        raise TypeError(f"{got}; forward and reverse mode cannot be mixed")
+    return checks.returned(out, who, "a number (a scalar Var)")
 
 
 def eval_bp(f: Callable[[Any], Any], xs: Any) -> Any:
-    """The forward pass alone: ``f(xs)``, computed on Vars (the article's ``evalBP``)."""
-    _check_function(f, "eval_bp")
-    out = primal(f(_wrap(xs, Tape())))
+    """The forward pass alone: ``f(xs)``, computed on Vars (``evalBP``)."""
+    checks.callable_(f, "eval_bp")
+    tape = Tape()
+    out = _value(f(_wrap(xs, tape, "eval_bp")), tape, "eval_bp")
     return out if np.ndim(out) else float(out)
 
 
@@ -426,59 +431,58 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
 
 
 def _backprop(f: Callable[[Any], Any], xs: Any, who: str) -> tuple[float, Any]:
-    """``backprop``, with errors naming the public function ``who`` that was called."""
-    _check_function(f, who)
+    """``backprop``, with errors naming ``who``, the function called."""
+    checks.callable_(f, who)
     tape = Tape()
-    inputs = _wrap(xs, tape)
+    inputs = _wrap(xs, tape, who)
     try:
         out = f(inputs)
     except ValueError as error:
         if "broadcast" not in str(error):
             raise
-        shapes = ", ".join(str(np.shape(v.value)) for v in ([inputs] if inputs.__class__ is Var else inputs))
+        shapes = ", ".join(str(v.shape) for v in _as_list(inputs))
         raise ValueError(
-            f"{who}: f combined arrays whose shapes do not fit together ({error}); "
-            f"the inputs have shapes {shapes}"
+            f"{who}: f combined arrays whose shapes do not fit together "
+            f"({error}); the inputs have shapes {shapes}"
         ) from None
-    is_var = out.__class__ is Var
-    value = out.value if is_var else primal(out)
-    if value.__class__ is not float and np.ndim(value) != 0:
+    value = _value(out, tape, who)
+    if np.ndim(value) != 0:
         raise ValueError(
-            f"{who} needs f to return a scalar, but it returned an array of shape {np.shape(value)}; "
-            "reduce it first (for example with .sum() or .mean())"
+            f"{who}: f must return a scalar, but it returned an array of "
+            f"shape {np.shape(value)}; reduce it first (for example with "
+            ".sum() or .mean())"
         )
-    cotangents = tape.backward(out) if is_var else [None] * len(tape)
+    cotangents = [None] * len(tape)  # if f did not depend on its inputs
+    if isinstance(out, Var):
+        cotangents = tape.backward(out)
+    grads = [_gradient(v, cotangents) for v in _as_list(inputs)]
+    if isinstance(xs, (list, tuple)):
+        return float(value), type(xs)(grads)
+    return float(value), grads[0]
 
-    if inputs.__class__ is Var:
-        return float(value), _gradient(inputs, cotangents)
-    grads = cotangents[: len(inputs)]  # _wrap put the inputs first, in order
-    for g in grads:
-        if g.__class__ is not float:  # an array, or an input f did not use: tidy them all
-            grads = [_gradient(v, cotangents) for v in inputs]
-            break
-    return float(value), tuple(grads) if isinstance(xs, tuple) else grads
+
+def _as_list(inputs: Any) -> list[Var]:
+    return inputs if isinstance(inputs, list) else [inputs]
 
 
 def _gradient(var: Var, cotangents: list[Any]) -> Any:
     """The cotangent of an input, shaped like it and safe to hand out."""
     g = cotangents[var.index]
-    if type(g) is float:
-        return g
     if g is None:  # f did not depend on this input
-        return np.zeros_like(var.value) if isinstance(var.value, ndarray) else 0.0
-    if isinstance(g, ndarray) and g.ndim:
-        return g.copy()  # fresh and writable, even if it was a broadcast view
+        return np.zeros_like(var.value) if np.ndim(var.value) else 0.0
+    if isinstance(g, np.ndarray) and g.ndim:
+        return np.array(g)  # fresh and writable, even if it was a view
     return float(g)
 
 
 def grad_bp(f: Callable[[Any], Any], xs: Any) -> Any:
-    """The gradient of ``f`` with respect to every input, in the shape of ``xs``
-    (the article's ``gradBP``), from one backward pass."""
+    """The gradient of ``f`` with respect to every input, in the shape of
+    ``xs`` (the article's ``gradBP``), from one backward pass."""
     return _backprop(f, xs, "grad_bp")[1]
 
 
 def sequence_var(v: Any) -> list[Var]:
-    """A Var holding a sequence, as a list of Vars (the article's ``sequenceVar``).
+    """A Var holding a sequence, as a list of Vars (``sequenceVar``).
 
     ``grad_bp`` already hands ``f`` a list of Vars when ``xs`` is a list, and
     those pass through unchanged; a Var holding an array is split into one
@@ -488,4 +492,5 @@ def sequence_var(v: Any) -> list[Var]:
         return list(v)
     if isinstance(v, Var) and np.ndim(v.value) >= 1:
         return [v[i] for i in range(len(v.value))]
-    raise TypeError(f"sequence_var needs a Var holding a sequence, got {type(v).__name__}")
+    what, got = "a Var holding a sequence", checks.describe(v)
+    raise TypeError(f"sequence_var: v must be {what}, got {got}")

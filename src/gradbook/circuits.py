@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gradbook import checks
 from gradbook.functions import sigmoid
 
 __all__ = ["NEURON_INPUTS", "multiply_gate", "neuron", "sum_of_squares"]
@@ -25,14 +26,15 @@ def multiply_gate(x: Any, y: Any) -> Any:
 
 def neuron(params: Sequence[Any]) -> Any:
     """A single neuron, ``sigmoid(a*x + b*y + c)``, for ``params = [a, b, c, x, y]``."""
+    five = "five inputs [a, b, c, x, y]"
     try:
         count = len(params)
     except TypeError:
-        raise TypeError(
-            f"neuron expects a list of five inputs [a, b, c, x, y], got {type(params).__name__}"
-        ) from None
+        message = f"neuron: params must be a list of {five}"
+        got = checks.describe(params)
+        raise TypeError(f"{message}, got {got}") from None
     if count != len(NEURON_INPUTS):
-        raise ValueError(f"neuron expects five inputs [a, b, c, x, y], got {count}")
+        raise ValueError(f"neuron: params must hold {five}, got {count}")
     a, b, c, x, y = params
     return sigmoid(a * x + b * y + c)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from gradbook.search import make_rng
+from gradbook import checks
 
 __all__ = ["Dataset", "digits", "spirals"]
 
@@ -22,14 +21,10 @@ def spirals(
     radians, of a random turn added to each point.  No straight line
     separates the arms, so a network needs a hidden layer.
     """
-    for name, value, minimum in (("n_per_class", n_per_class, 1), ("classes", classes, 2)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
-        if value < minimum:
-            raise ValueError(f"spirals needs {name} of at least {minimum}, got {value}")
-    if not (isinstance(noise, (int, float, np.integer, np.floating)) and math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number of at least 0, got {noise!r}")
-    rng = make_rng(rng)
+    n_per_class = checks.whole(n_per_class, "spirals", "n_per_class", 1)
+    classes = checks.whole(classes, "spirals", "classes", 2)
+    noise = checks.non_negative(noise, "spirals", "noise")
+    rng = checks.make_rng(rng, "spirals")
     radius = np.tile(np.linspace(0.0, 1.0, n_per_class), classes)
     labels = np.repeat(np.arange(classes), n_per_class)
     angle = labels * 2 * np.pi / classes + 4.0 * radius + noise * rng.normal(size=radius.shape)
@@ -57,13 +52,14 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     """
     from sklearn.datasets import load_digits  # imported here: only chapter 4 needs scikit-learn
 
-    if not (isinstance(test_fraction, (float, int, np.floating)) and 0 < test_fraction < 1):
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+    test_fraction = checks.fraction(test_fraction, "digits", "test_fraction")
+    seed = checks.whole(seed, "digits", "seed")
     bunch = load_digits()
     x, y = bunch.data / 16.0, bunch.target
     n_test = round(test_fraction * len(y))
     if not 0 < n_test < len(y):
-        raise ValueError(f"test_fraction {test_fraction} leaves an empty split of the {len(y)} images")
-    order = make_rng(seed).permutation(len(y))
+        empty = f"leaves an empty split of the {len(y)} images"
+        raise ValueError(f"digits: test_fraction {test_fraction} {empty}")
+    order = checks.make_rng(seed).permutation(len(y))
     test, train = order[:n_test], order[n_test:]
     return Dataset(x[train], y[train], x[test], y[test], classes=10)

@@ -5,31 +5,44 @@ the article's ``(x, x')``.  Every operation computes both, using the rule of
 calculus for that operation, so the derivative of a whole program falls out
 of running it once.  One run gives the derivative along ONE direction: the
 gradient of a function of n inputs needs n runs (see :func:`gradient`).
+
+Derivatives nest: ``derivative(lambda x: derivative(f, x), 2.0)`` is the
+second derivative.  Each call of :func:`derivative`, :func:`jvp` or
+:func:`gradient` tags its perturbation with a fresh number.  Where two
+duals of different tags meet, the one with the older tag (the outer call)
+is a constant inside the newer one, so the inner and outer tangents never
+mix (Siskind and Pearlmutter's "perturbation confusion").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from gradbook.functions import Tracer, cos, exp, log, power_slope, primal, sin, sqrt, tanh
+from gradbook import checks
+from gradbook.functions import (
+    Tracer,
+    cos,
+    divide,
+    exp,
+    log,
+    over_square,
+    plain,
+    power_slope,
+    sin,
+    sqrt,
+    tanh,
+    times,
+    where,
+)
 
 __all__ = ["Dual", "constant", "derivative", "gradient", "jvp", "variable"]
 
-
-def _check_number(value: Any, what: str) -> Any:
-    """Accept a real number or a numeric array; reject anything else clearly."""
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return value
-    if isinstance(value, (list, tuple, np.ndarray)):
-        array = np.asarray(value)
-        if array.dtype.kind in "biuf":
-            return array
-    raise TypeError(
-        f"a Dual's {what} must be a real number or a numeric array, got {type(value).__name__} {value!r}"
-    )
+_tags = itertools.count(1)  # one per derivative, jvp or gradient call
+USER = 0  # the tag of duals made with Dual(...) by hand
 
 
 class Dual(Tracer):
@@ -37,158 +50,235 @@ class Dual(Tracer):
 
     Arithmetic mixes freely with plain numbers, which act as constants
     (tangent 0).  Either part may be a numpy array, so one pass
-    differentiates a function at many points at once.
+    differentiates a function at many points at once; the tangent has the
+    primal's shape, or is one number for every element.
 
     Division follows the primal's own rules: by a Dual whose primal is the
     float ``0.0`` it raises ``ZeroDivisionError``, like ``1 / 0.0``; with numpy
     arrays it gives ``inf``/``nan`` and numpy's ``RuntimeWarning``.
     """
 
-    __slots__ = ("primal", "tangent")
+    __slots__ = ("primal", "tag", "tangent")
 
     def __init__(self, primal: Any, tangent: Any = 0.0) -> None:
-        self.primal = _check_number(primal, "primal")
-        self.tangent = _check_number(tangent, "tangent")
+        primal = checks.as_number(primal, "Dual", "primal")
+        tangent = checks.as_number(tangent, "Dual", "tangent")
+        _check_tangent_shape(tangent, primal, "Dual")
+        self.primal, self.tangent, self.tag = primal, tangent, USER
 
     def __repr__(self) -> str:
         return f"Dual(primal={self.primal!r}, tangent={self.tangent!r})"
 
-    # Arithmetic: one rule each.  ``_lift`` turns a plain number into a
-    # constant, a dual with tangent 0 (the article's ``constOp``).
+    # Arithmetic: one rule each.  _pair lifts a plain number to a constant,
+    # a dual with tangent 0 (the article's constOp).
 
     def __add__(self, other: Any) -> Dual:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return Dual(self.primal + other.primal, self.tangent + other.tangent)
+        a, b = _pair(self, other)
+        return _dual(a.primal + b.primal, a.tangent + b.tangent, a.tag)
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Dual:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return Dual(self.primal - other.primal, self.tangent - other.tangent)
+        a, b = _pair(self, other)
+        return _dual(a.primal - b.primal, a.tangent - b.tangent, a.tag)
 
     def __rsub__(self, other: Any) -> Dual:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other - self
+        return _pair(other, self)[0] - self
 
     def __mul__(self, other: Any) -> Dual:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        u, du, v, dv = self.primal, self.tangent, other.primal, other.tangent
-        return Dual(u * v, du * v + u * dv)
+        a, b = _pair(self, other)
+        u, du, v, dv = a.primal, a.tangent, b.primal, b.tangent
+        return _dual(u * v, du * v + u * dv, a.tag)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Dual:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        u, du, v, dv = self.primal, self.tangent, other.primal, other.tangent
-        return Dual(u / v, (du * v - u * dv) / (v * v))
+        a, b = _pair(self, other)
+        u, du, v, dv = a.primal, a.tangent, b.primal, b.tangent
+        # the quotient rule, (du v - u dv) / v**2
+        return _dual(u / v, over_square(du * v - u * dv, v), a.tag)
 
     def __rtruediv__(self, other: Any) -> Dual:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other / self
+        return _pair(other, self)[0] / self
 
     def __neg__(self) -> Dual:
-        return Dual(-self.primal, -self.tangent)
+        return _dual(-self.primal, -self.tangent, self.tag)
 
     def __pos__(self) -> Dual:
         return self
 
     def __abs__(self) -> Dual:
-        return Dual(abs(self.primal), np.sign(self.primal) * self.tangent)
+        return self._chain(abs(self.primal), np.sign(plain(self.primal)))
 
     def __pow__(self, exponent: Any) -> Dual:
-        if isinstance(exponent, Dual):
-            if not np.any(exponent.tangent):  # a constant exponent: the power rule, any u
-                exponent = exponent.primal
-            else:  # u**v = exp(v log u), which needs u > 0
-                value = self.primal**exponent.primal
-                rate = exponent.tangent * log(self.primal) + (exponent.primal * self.tangent / self.primal)
-                return Dual(value, value * rate)
-        if _lift(exponent) is NotImplemented:
-            return NotImplemented
-        u, n = self.primal, exponent
-        return Dual(u**n, power_slope(u, n) * self.tangent)
+        a, b = _pair(self, exponent)
+        u, du, v, dv = a.primal, a.tangent, b.primal, b.tangent
+        value = u**v
+        if not isinstance(dv, Tracer) and not np.any(dv):
+            # a constant exponent: the power rule, for any u
+            return _dual(value, times(du, power_slope(u, v)), a.tag)
+        # u**v = exp(v log u), which needs u > 0
+        rate = dv * log(u) + divide(v * du, u)
+        return _dual(value, value * rate, a.tag)
 
     def __rpow__(self, base: Any) -> Dual:
-        base = _lift(base)
-        return NotImplemented if base is NotImplemented else base**self
+        return _pair(base, self)[0] ** self
 
     def __matmul__(self, other: Any) -> Dual:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        u, v = self.primal, other.primal
-        du, dv = np.broadcast_to(self.tangent, np.shape(u)), np.broadcast_to(other.tangent, np.shape(v))
-        return Dual(u @ v, du @ v + u @ dv)
+        return _matmul(*_pair(self, other))
 
     def __rmatmul__(self, other: Any) -> Dual:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other @ self
+        return _matmul(*_pair(other, self))
 
-    # Primitives of gradbook.functions: the chain rule, one line each.
+    # Primitives of gradbook.functions: each states its local derivative.
+
+    def _chain(self, value: Any, local: Any) -> Dual:
+        """The result of a one-input primitive with this local derivative:
+        its tangent is ``tangent * local`` (the chain rule)."""
+        return _dual(value, times(self.tangent, local), self.tag)
 
     def exp(self) -> Dual:
         e = exp(self.primal)
-        return Dual(e, self.tangent * e)
+        return self._chain(e, e)
 
     def log(self) -> Dual:
-        return Dual(log(self.primal), self.tangent / self.primal)
+        u = self.primal
+        return self._chain(log(u), divide(1.0, u))
 
     def sin(self) -> Dual:
-        return Dual(sin(self.primal), self.tangent * cos(self.primal))
+        u = self.primal
+        return self._chain(sin(u), cos(u))
 
     def cos(self) -> Dual:
-        return Dual(cos(self.primal), -self.tangent * sin(self.primal))
+        u = self.primal
+        return self._chain(cos(u), -sin(u))
 
     def tanh(self) -> Dual:
         t = tanh(self.primal)
-        return Dual(t, self.tangent * (1 - t * t))
+        return self._chain(t, 1 - t * t)
 
     def sqrt(self) -> Dual:
         s = sqrt(self.primal)
-        return Dual(s, self.tangent / (2 * s))
+        return self._chain(s, divide(0.5, s))
 
     @classmethod
     def where(cls, condition: Any, x: Any, y: Any) -> Dual:
-        x, y = _lift(x), _lift(y)
-        return Dual(
-            np.where(condition, x.primal, y.primal),
-            np.where(condition, x.tangent, y.tangent),
+        a, b = _pair(x, y)
+        return _dual(
+            where(condition, a.primal, b.primal),
+            where(condition, a.tangent, b.tangent),
+            a.tag,
         )
 
     # Enough of numpy's array interface for models written with arrays.
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Dual:
-        tangent = np.broadcast_to(self.tangent, np.shape(self.primal))
-        return Dual(
-            np.sum(self.primal, axis=axis, keepdims=keepdims),
-            np.sum(tangent, axis=axis, keepdims=keepdims),
+        tangent = _full(self.tangent, self.shape)
+        return _dual(
+            _sum(self.primal, axis, keepdims),
+            _sum(tangent, axis, keepdims),
+            self.tag,
         )
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Dual:
         total = self.sum(axis=axis, keepdims=keepdims)
-        return total * (np.size(total.primal) / np.size(self.primal))
+        return total * (np.size(plain(total)) / np.size(plain(self)))
+
+    def __getitem__(self, key: Any) -> Dual:
+        tangent = _full(self.tangent, self.shape)
+        return _dual(self.primal[key], tangent[key], self.tag)
+
+    def __len__(self) -> int:
+        return self.shape[0] if self.shape else len(self.primal)
+
+    def reshape(self, *shape: Any) -> Dual:
+        new = shape[0] if len(shape) == 1 else shape  # (3, 1) or 3, 1
+        tangent = _full(self.tangent, self.shape)
+        primal, tangent = _reshape(self.primal, new), _reshape(tangent, new)
+        return _dual(primal, tangent, self.tag)
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return np.shape(self.primal)
+    def T(self) -> Dual:  # noqa: N802 (numpy's name)
+        tangent = _full(self.tangent, self.shape)
+        return _dual(_transpose(self.primal), _transpose(tangent), self.tag)
 
 
-def _lift(x: Any) -> Any:
-    """A Dual as is, a plain number as a constant; NotImplemented otherwise."""
-    if isinstance(x, Dual):
+def _dual(primal: Any, tangent: Any, tag: int) -> Dual:
+    """A Dual made by an operation: its parts need no checking."""
+    dual = Dual.__new__(Dual)
+    dual.primal, dual.tangent, dual.tag = primal, tangent, tag
+    return dual
+
+
+def _tag(x: Any) -> int:
+    return x.tag if isinstance(x, Dual) else -1
+
+
+def _lift(x: Any, tag: int) -> Dual:
+    """``x`` as a dual of perturbation ``tag``.
+
+    A plain number, or a dual of an older tag (an outer derivative), is a
+    constant there: its tangent for this perturbation is 0.
+    """
+    if isinstance(x, Dual) and x.tag == tag:
         return x
-    try:
-        return Dual(x, 0.0)
-    except TypeError:
-        return NotImplemented
+    if isinstance(x, Tracer) and not isinstance(x, Dual):
+        raise TypeError(
+            f"Dual: a Dual and a {type(x).__name__} cannot be mixed "
+            "(forward and reverse mode do not nest in gradbook)"
+        )
+    if not isinstance(x, Dual):
+        x = checks.as_number(x, "Dual", "operand")
+    return _dual(x, 0.0, tag)
+
+
+def _pair(x: Any, y: Any) -> tuple[Dual, Dual]:
+    """``x`` and ``y`` as duals of one perturbation: the newer tag's."""
+    tag = max(_tag(x), _tag(y))
+    return _lift(x, tag), _lift(y, tag)
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    return x.shape if isinstance(x, Tracer) else np.shape(x)
+
+
+def _full(t: Any, shape: tuple[int, ...]) -> Any:
+    """The tangent ``t`` spread over ``shape`` (it may be one number)."""
+    return t if _shape(t) == shape else t + np.zeros(shape)
+
+
+def _sum(x: Any, axis: Any, keepdims: bool) -> Any:
+    if isinstance(x, Tracer):
+        return x.sum(axis=axis, keepdims=keepdims)
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+def _reshape(x: Any, shape: Any) -> Any:
+    return x.reshape(shape) if isinstance(x, Tracer) else np.reshape(x, shape)
+
+
+def _transpose(x: Any) -> Any:
+    return x.T if isinstance(x, Tracer) else np.transpose(x)
+
+
+def _matmul(a: Dual, b: Dual) -> Dual:
+    u, v = a.primal, b.primal
+    checks.matmul_shapes(_shape(u), _shape(v), "Dual")
+    du, dv = _full(a.tangent, _shape(u)), _full(b.tangent, _shape(v))
+    return _dual(u @ v, du @ v + u @ dv, a.tag)
+
+
+def _check_tangent_shape(tangent: Any, primal: Any, who: str) -> None:
+    """A tangent (a checked number) is one number, or has its primal's
+    shape."""
+    if not isinstance(tangent, np.ndarray) or tangent.ndim == 0:
+        return
+    if tangent.shape != _shape(primal):
+        raise ValueError(
+            f"{who}: tangent has shape {tangent.shape}, but the primal has "
+            f"shape {_shape(primal)}; give one tangent per element, or one "
+            "number"
+        )
 
 
 def constant(value: Any) -> Dual:
@@ -201,22 +291,52 @@ def variable(value: Any) -> Dual:
     return Dual(value, 1.0)
 
 
-def _tangent(output: Any) -> Any:
-    """The tangent of a result; a plain number did not depend on the input."""
-    if isinstance(output, Dual):
-        return output.tangent
-    return np.zeros_like(output, dtype=float) if np.ndim(output) else 0.0
+def _seed(x: Any, t: Any, tag: int, who: str, name: str) -> Dual:
+    """Input ``x`` with tangent ``t`` for perturbation ``tag``.
+
+    ``x`` may itself be a dual of an outer call: derivatives nest.
+    """
+    if isinstance(x, Tracer) and not isinstance(x, Dual):
+        got = f"{who}: {name} is a {type(x).__name__}"
+        raise TypeError(f"{got}; forward and reverse mode cannot be mixed")
+    if not isinstance(x, Dual):
+        x = checks.as_number(x, who, name)
+    t = checks.as_number(t, who, f"the tangent of {name}")
+    _check_tangent_shape(t, x, who)
+    return _dual(x, t, tag)
 
 
-def _check_callable(f: Any, who: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{who} needs a function to differentiate, got {type(f).__name__}")
+def _output(out: Any, tag: int, who: str) -> tuple[Any, Any]:
+    """``(value, tangent)`` of what ``f`` returned, for perturbation ``tag``.
+
+    A result that is not a dual of this tag did not depend on the input:
+    its tangent is 0.
+    """
+    many = isinstance(out, (list, tuple))
+    if many and any(isinstance(o, Tracer) for o in out):
+        pairs = [_output(o, tag, who) for o in out]
+        return [p for p, _ in pairs], [t for _, t in pairs]
+    if isinstance(out, Dual):
+        if out.tag == tag:
+            return out.primal, out.tangent
+        if out.tag > tag:
+            inner = "a Dual of an inner derivative that has finished"
+            raise ValueError(f"{who}: f returned {inner}")
+        return out, np.zeros(out.shape) if out.shape else 0.0
+    if isinstance(out, Tracer):
+        got = f"{who}: f returned a {type(out).__name__}"
+        raise TypeError(f"{got}; forward and reverse mode cannot be mixed")
+    value = checks.returned(out, who, "a number (a Dual)")
+    return value, np.zeros(np.shape(value)) if np.ndim(value) else 0.0
 
 
 def derivative(f: Callable[[Any], Any], x: Any) -> Any:
-    """``df/dx`` at ``x``, by one forward pass.  ``x`` may be an array of points."""
-    _check_callable(f, "derivative")
-    return _tangent(f(variable(x)))
+    """``df/dx`` at ``x``, by one forward pass.  ``x`` may be an array of
+    points."""
+    checks.callable_(f, "derivative")
+    tag = next(_tags)
+    out = f(_seed(x, 1.0, tag, "derivative", "x"))
+    return _output(out, tag, "derivative")[1]
 
 
 def jvp(f: Callable[[Any], Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
@@ -226,26 +346,62 @@ def jvp(f: Callable[[Any], Any], primals: Any, tangents: Any) -> tuple[Any, Any]
     (``f`` then receives a list of duals).  Returns ``(value, directional
     derivative)``.
     """
-    _check_callable(f, "jvp")
+    checks.callable_(f, "jvp")
+    tag = next(_tags)
     if isinstance(primals, (list, tuple)):
         if not isinstance(tangents, (list, tuple)) or len(tangents) != len(primals):
             raise ValueError(
-                f"jvp needs one tangent per primal: {len(primals)} primals, tangents {tangents!r}"
+                f"jvp: tangents must hold one tangent per primal: "
+                f"{len(primals)} primals, tangents {tangents!r}"
             )
-        output = f([Dual(p, t) for p, t in zip(primals, tangents, strict=True)])
-    else:
-        output = f(Dual(primals, tangents))
-    return primal(output), _tangent(output)
+        inputs = []
+        for i, (p, t) in enumerate(zip(primals, tangents, strict=True)):
+            inputs.append(_seed(p, t, tag, "jvp", f"primals[{i}]"))
+        return _output(f(inputs), tag, "jvp")
+    out = f(_seed(primals, tangents, tag, "jvp", "primals"))
+    return _output(out, tag, "jvp")
 
 
-def gradient(f: Callable[[Any], Any], xs: Sequence[Any]) -> list[Any]:
-    """All partial derivatives of ``f`` at ``xs``, by ``len(xs)`` forward passes.
+def gradient(f: Callable[[Any], Any], xs: Any) -> Any:
+    """All partial derivatives of ``f`` at ``xs``, by one pass per input.
 
-    Pass ``i`` seeds input ``i`` with tangent 1 and every other input with 0:
-    n inputs cost n runs of ``f``.  This is the cost reverse mode removes.
+    ``xs`` is what ``f`` takes: a number, an array, or a list (or tuple) of
+    numbers and arrays.  Each pass seeds one element with tangent 1 and
+    every other with 0: n inputs cost n runs of ``f``.  This is the cost
+    reverse mode removes.  The gradient has the shape of ``xs``.
     """
-    _check_callable(f, "gradient")
+    checks.callable_(f, "gradient")
     if not isinstance(xs, (list, tuple)):
-        raise TypeError(f"gradient needs a list of inputs, got {type(xs).__name__}")
-    n = len(xs)
-    return [jvp(f, xs, [1.0 if j == i else 0.0 for j in range(n)])[1] for i in range(n)]
+        return _partials(lambda t: jvp(f, xs, t)[1], xs, "gradient", "xs")
+    leaves = list(xs)
+    grads = []
+    for i, leaf in enumerate(leaves):
+
+        def along(t: Any, i: int = i) -> Any:
+            tangents = [0.0] * len(leaves)
+            tangents[i] = t
+            return jvp(f, leaves, tangents)[1]
+
+        grads.append(_partials(along, leaf, "gradient", f"xs[{i}]"))
+    return type(xs)(grads)
+
+
+def _partials(along: Callable[[Any], Any], x: Any, who: str, name: str) -> Any:
+    """The derivatives along each element of ``x``: one pass per element."""
+    if not isinstance(x, Tracer):
+        x = checks.as_number(x, who, name)
+    shape = _shape(x)
+    if not shape:
+        return along(1.0)
+    grad = np.zeros(shape)
+    for index in np.ndindex(shape):
+        seed = np.zeros(shape)
+        seed[index] = 1.0
+        slope = along(seed)
+        if isinstance(slope, Tracer):
+            raise TypeError(
+                f"{who}: the gradient of an array inside another derivative "
+                "is not supported; differentiate along a direction with jvp"
+            )
+        grad[index] = slope
+    return grad

@@ -14,17 +14,23 @@ differentiated for free, by every mode.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from gradbook import checks
+
 __all__ = [
     "Tracer",
     "cos",
+    "divide",
     "exp",
     "log",
     "log_softmax",
+    "over_square",
+    "plain",
     "power_slope",
     "primal",
     "relu",
@@ -32,6 +38,7 @@ __all__ = [
     "sin",
     "sqrt",
     "tanh",
+    "times",
     "where",
 ]
 
@@ -53,60 +60,138 @@ class Tracer:
     __hash__ = None  # equality is on the primal, so hashing would lie
     primal: Any
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return np.shape(plain(self))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
     def __lt__(self, other: Any) -> Any:
-        return self.primal < (other.primal if isinstance(other, Tracer) else other)
+        return self.primal < primal(other)
 
     def __le__(self, other: Any) -> Any:
-        return self.primal <= (other.primal if isinstance(other, Tracer) else other)
+        return self.primal <= primal(other)
 
     def __gt__(self, other: Any) -> Any:
-        return self.primal > (other.primal if isinstance(other, Tracer) else other)
+        return self.primal > primal(other)
 
     def __ge__(self, other: Any) -> Any:
-        return self.primal >= (other.primal if isinstance(other, Tracer) else other)
+        return self.primal >= primal(other)
 
     def __eq__(self, other: object) -> Any:
-        return self.primal == (other.primal if isinstance(other, Tracer) else other)
+        return self.primal == primal(other)
 
     def __ne__(self, other: object) -> Any:
-        return self.primal != (other.primal if isinstance(other, Tracer) else other)
+        return self.primal != primal(other)
 
 
 def primal(x: Any) -> Any:
-    """The plain value inside ``x``, with any derivative bookkeeping dropped."""
+    """The value inside ``x``, with one level of derivatives dropped."""
     return x.primal if isinstance(x, Tracer) else x
+
+
+def plain(x: Any) -> Any:
+    """The plain number inside ``x``, however deeply derivatives nest."""
+    while isinstance(x, Tracer):
+        x = x.primal
+    return x
+
+
+# Helpers for the derivative rules of Dual and Var.
+
+
+def times(t: Any, local: Any) -> Any:
+    """``t * local``: one step of the chain rule, where 0 times anything is 0.
+
+    ``t`` is a tangent (forward mode) or a cotangent (reverse mode),
+    ``local`` a local derivative.  Where ``t`` is exactly 0, the product is
+    0 even if ``local`` is inf or nan there: the branch of a ``where`` that
+    was not taken contributes nothing to the derivative.
+    """
+    if isinstance(local, (int, float)):
+        if isinstance(t, (int, float)):
+            return 0.0 if t == 0 else t * local
+        if math.isfinite(local):
+            return t * local
+    if isinstance(t, Tracer) or isinstance(local, Tracer):
+        return t * local  # nested derivatives: their own rules apply
+    if np.isfinite(local).all():  # the usual case: an ordinary product
+        return t * local
+    out = np.zeros(np.broadcast(t, local).shape)
+    return np.multiply(t, local, out=out, where=np.not_equal(t, 0))
+
+
+def divide(a: Any, b: Any) -> Any:
+    """``a / b`` for a local derivative: inf or nan at ``b = 0``, no error.
+
+    A derivative may be infinite where the value is finite (``sqrt`` at 0);
+    Python's floats would raise ``ZeroDivisionError`` there.
+    """
+    try:
+        return a / b
+    except ZeroDivisionError:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.divide(a, b))
+
+
+_TINY, _HUGE = sys.float_info.min, sys.float_info.max
+
+
+def over_square(u: Any, v: Any) -> Any:
+    """``u / (v * v)``, the quotient rule's denominator, without overflow.
+
+    In the ordinary range this is literally ``u / (v * v)``: the article's
+    digits come from that order of operations.  Where ``v * v`` would be 0,
+    subnormal or inf although the answer is representable, it is computed
+    as ``(u / v) / v`` instead.
+    """
+    if isinstance(plain(v), float):  # Python floats do not warn or raise
+        square = v * v
+        s = plain(square)
+        return u / square if _TINY <= s <= _HUGE else u / v / v
+    with np.errstate(over="ignore", under="ignore"):
+        square = v * v
+    s = plain(square)
+    ordinary = (s >= _TINY) & (s <= _HUGE)
+    if ordinary.all():
+        return u / square
+    with np.errstate(all="ignore"):
+        return where(ordinary, u / square, u / v / v)
 
 
 def power_slope(u: Any, n: Any) -> Any:
     """``d(u**n)/du = n * u**(n - 1)`` for a constant exponent ``n``.
 
     At ``n = 0`` the slope is 0 everywhere; the formula would compute
-    ``0 * u**-1``, which divides by zero at ``u = 0``.
+    ``0 * u**-1``, which divides by zero at ``u = 0``.  Where the slope is
+    infinite (``u = 0``, ``n < 1``) it is inf, not an error.
     """
     if np.ndim(n) == 0 and n == 0:
         return 0.0 * u
-    return n * u ** (n - 1)
-
-
-def _not_numeric(name: str, x: Any) -> TypeError:
-    return TypeError(f"{name} expects a number, a numeric array, a Dual or a Var, got {type(x).__name__}")
+    try:
+        return n * u ** (n - 1)
+    except ZeroDivisionError:  # 0.0 ** negative, on Python floats
+        with np.errstate(divide="ignore"):
+            return float(n * np.float64(u) ** (n - 1))
 
 
 def _numeric(name: str, scalar: Callable[[float], float], x: Any) -> Any:
-    """Apply ``math``'s function to a float, numpy's function of the same name to anything else.
+    """Apply ``math``'s function to a float, numpy's to anything else.
 
     ``math`` is many times faster on one float; where it refuses (overflow,
-    a value outside the domain), numpy answers with inf or nan and a warning.
+    a value outside the domain), numpy answers with inf or nan and a
+    warning.  Anything that is not a number is refused (``gradbook.checks``).
     """
+    if x.__class__ is not float:
+        x = checks.as_number(x, name, "x")
     if x.__class__ is float:
         try:
             return scalar(x)
         except (OverflowError, ValueError):
             pass
-    try:
-        out = getattr(np, name)(x)
-    except TypeError:
-        raise _not_numeric(name, x) from None
+    out = getattr(np, name)(x)
     return out if np.ndim(out) else float(out)
 
 
@@ -132,29 +217,41 @@ def cos(x: Any) -> Any:
 
 def tanh(x: Any) -> Any:
     """Hyperbolic tangent; finite for every input (it saturates at +-1)."""
-    return x.tanh() if isinstance(x, Tracer) else _numeric("tanh", math.tanh, x)
+    if isinstance(x, Tracer):
+        return x.tanh()
+    return _numeric("tanh", math.tanh, x)
 
 
 def sqrt(x: Any) -> Any:
     """Square root."""
-    return x.sqrt() if isinstance(x, Tracer) else _numeric("sqrt", math.sqrt, x)
-
-
-_BOOLS = (bool, np.bool_)  # built once: numpy's attributes are slow to look up on every call
+    if isinstance(x, Tracer):
+        return x.sqrt()
+    return _numeric("sqrt", math.sqrt, x)
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:
     """``x`` where ``condition`` holds and ``y`` elsewhere, like ``numpy.where``.
 
-    The derivative follows the chosen branch.  With a single ``bool`` as the
-    condition, the chosen branch comes back unchanged.
+    The derivative follows the chosen branch: the other contributes
+    nothing, even where its own derivative is infinite.  With a single
+    ``bool`` as the condition, the chosen branch comes back unchanged.
     """
-    if isinstance(condition, _BOOLS) or np.ndim(condition) == 0:
+    if isinstance(condition, (bool, np.bool_)) or np.ndim(condition) == 0:
         return x if condition else y  # the branch itself: a constant stays constant
-    for branch in (x, y):
-        if isinstance(branch, Tracer):
-            return type(branch).where(condition, x, y)
+    tracers = {type(b) for b in (x, y) if isinstance(b, Tracer)}
+    if len(tracers) > 1:
+        raise TypeError(
+            "where: x and y are a Dual and a Var, which cannot be mixed "
+            "(forward and reverse mode do not nest in gradbook)"
+        )
+    if tracers:
+        return tracers.pop().where(condition, x, y)
     return np.where(condition, x, y)
+
+
+def _number(x: Any, who: str) -> Any:
+    """``x`` itself if it carries derivatives, else checked as a number."""
+    return x if isinstance(x, Tracer) else checks.as_number(x, who, "x")
 
 
 def sigmoid(x: Any) -> Any:
@@ -166,21 +263,19 @@ def sigmoid(x: Any) -> Any:
     ``exp`` never sees a large positive argument: nothing overflows at
     ``x = -1000``, and the derivative there stays finite and correct.
     """
-    try:
-        positive = x >= 0
-    except TypeError:
-        raise _not_numeric("sigmoid", x) from None
+    x = _number(x, "sigmoid")
+    positive = x >= 0
     e = exp(where(positive, -x, x))  # exp(-|x|) <= 1
     return where(positive, 1.0, e) / (1 + e)
 
 
 def relu(x: Any) -> Any:
-    """``max(x, 0)``; its derivative is taken as 0 at ``x = 0``."""
-    try:
-        positive = x > 0
-    except TypeError:
-        raise _not_numeric("relu", x) from None
-    return where(positive, x, 0.0)
+    """``max(x, 0)``; its derivative is taken as 0 at ``x = 0``.
+
+    NaN stays NaN: a nan input is not "below 0".
+    """
+    x = _number(x, "relu")
+    return where(x <= 0, 0.0, x)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:
@@ -190,5 +285,6 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
     shift cancels in the result, so it is a constant: no gradient flows
     through it, and none needs to.
     """
+    x = _number(x, "log_softmax")
     shifted = x - np.max(primal(x), axis=axis, keepdims=True)
     return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))

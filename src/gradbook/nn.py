@@ -23,11 +23,14 @@ from typing import Any
 
 import numpy as np
 
+from gradbook import checks
 from gradbook.backprop import backprop
-from gradbook.functions import log_softmax, tanh
-from gradbook.search import check_positive, check_whole, make_rng, perturb
+from gradbook.checks import MAX_ITERATIONS, make_rng
+from gradbook.functions import Tracer, log_softmax, tanh
+from gradbook.search import perturb
 
 __all__ = [
+    "MAX_ITERATIONS",
     "History",
     "accuracy",
     "confusion",
@@ -49,8 +52,8 @@ Activation = Callable[[Any], Any]
 
 def one_hot(labels: Any, classes: int) -> np.ndarray:
     """Row ``i`` is all zeros except a one in column ``labels[i]``."""
-    classes = check_whole("classes", classes, minimum=1)
-    return np.eye(classes)[_check_labels(labels, classes)]
+    classes = checks.whole(classes, "one_hot", "classes", minimum=1)
+    return np.eye(classes)[_check_labels(labels, classes, "one_hot")]
 
 
 def init_mlp(sizes: list[int], rng: np.random.Generator | int | None = 0) -> Params:
@@ -59,10 +62,12 @@ def init_mlp(sizes: list[int], rng: np.random.Generator | int | None = 0) -> Par
     Weights are drawn with variance ``1 / fan_in`` so that every layer's
     outputs start at about the scale of its inputs; biases start at zero.
     """
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least two positive layer widths, got {sizes}")
-    sizes = [check_whole("every layer width", n, minimum=1) for n in sizes]
-    rng = make_rng(rng)
+    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
+        what = "list at least two positive layer widths"
+        raise ValueError(f"init_mlp: sizes must {what}, got {sizes!r}")
+    name = "every layer width"
+    sizes = [checks.whole(n, "init_mlp", name, minimum=1) for n in sizes]
+    rng = make_rng(rng, "init_mlp")
     params: Params = []
     for fan_in, fan_out in itertools.pairwise(sizes):
         params += [rng.normal(0.0, fan_in**-0.5, size=(fan_in, fan_out)), np.zeros(fan_out)]
@@ -74,6 +79,7 @@ def mlp(params: Params, x: Any, activation: Activation = tanh) -> Any:
 
     The last layer has no activation: its outputs feed the softmax.
     """
+    x = _check_inputs(params, x, "mlp")
     h = x
     for i in range(0, len(params) - 2, 2):
         h = activation(h @ params[i] + params[i + 1])
@@ -86,32 +92,42 @@ def cross_entropy(scores: Any, targets: np.ndarray) -> Any:
     ``targets`` is one-hot, so multiplying picks each row's true class.
     """
     if np.shape(scores) != np.shape(targets):  # broadcasting would give a wrong number silently
-        raise ValueError(f"scores have shape {np.shape(scores)} but targets {np.shape(targets)}")
+        shapes = f"shape {np.shape(scores)} but targets {np.shape(targets)}"
+        raise ValueError(f"cross_entropy: scores have {shapes}")
     return -(log_softmax(scores) * targets).sum(axis=1).mean()
 
 
 def loss(params: Params, x: Any, targets: np.ndarray, activation: Activation = tanh) -> Any:
     """The training objective: cross-entropy of the network's scores."""
-    return cross_entropy(mlp(params, x, activation), targets)
+    scores = mlp(params, x, activation)
+    if np.shape(scores) != np.shape(targets):
+        scores = f"the network's scores have shape {np.shape(scores)}"
+        targets = f"targets have shape {np.shape(targets)}"
+        need = "targets need one one-hot row per example of x"
+        raise ValueError(f"loss: {scores} but {targets}; {need}")
+    return cross_entropy(scores, targets)
 
 
 def predict(params: Params, x: Any, activation: Activation = tanh) -> np.ndarray:
     """The most likely class of each example."""
-    x, _ = _check_data(params, x)
+    x, _ = _check_data(params, x, None, "predict")
     return np.argmax(mlp(params, x, activation), axis=1)
 
 
 def accuracy(params: Params, x: Any, labels: Any, activation: Activation = tanh) -> float:
     """The fraction of examples classified correctly."""
-    x, labels = _check_data(params, x, labels)
+    x, labels = _check_data(params, x, labels, "accuracy")
     return float(np.mean(predict(params, x, activation) == labels))
 
 
 def confusion(predicted: Any, labels: Any, classes: int) -> np.ndarray:
     """``matrix[true, predicted]`` counts."""
-    predicted, labels = _check_labels(predicted, classes), _check_labels(labels, classes)
+    classes = checks.whole(classes, "confusion", "classes", minimum=1)
+    predicted = _check_labels(predicted, classes, "confusion", "predicted")
+    labels = _check_labels(labels, classes, "confusion")
     if len(predicted) != len(labels):
-        raise ValueError(f"{len(predicted)} predictions for {len(labels)} labels")
+        counts = f"{len(predicted)} predictions for {len(labels)} labels"
+        raise ValueError(f"confusion: {counts}")
     matrix = np.zeros((classes, classes), dtype=int)
     np.add.at(matrix, (labels, predicted), 1)  # a repeated (true, predicted) pair counts every time
     return matrix
@@ -119,14 +135,17 @@ def confusion(predicted: Any, labels: Any, classes: int) -> np.ndarray:
 
 def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None) -> Iterator[np.ndarray]:
     """The indices ``0..n-1`` shuffled and cut into batches (the last may be smaller)."""
-    batch_size = check_whole("batch_size", batch_size, minimum=1)
-    order = make_rng(rng).permutation(check_whole("n", n, minimum=0))
+    batch_size = checks.whole(batch_size, "minibatches", "batch_size", 1)
+    n = checks.whole(n, "minibatches", "n", minimum=0)
+    order = make_rng(rng, "minibatches").permutation(n)
     for start in range(0, len(order), batch_size):
         yield order[start : start + batch_size]
 
 
 def sgd_step(params: Params, grads: Params, learning_rate: float) -> Params:
     """One step of gradient descent: move every parameter against its gradient."""
+    _check_grads(params, grads, "sgd_step")
+    learning_rate = checks.positive(learning_rate, "sgd_step", "learning_rate")
     return [p - learning_rate * g for p, g in zip(params, grads, strict=True)]
 
 
@@ -172,14 +191,21 @@ def train(
     the gradient.  With ``snapshot_every=k``, the parameters are kept before
     steps 0, k, 2k, ... and after the last step.  ``params`` is not changed.
     """
-    x, labels = _check_data(params, x, labels)
-    learning_rate = check_positive("learning_rate", learning_rate)
-    epochs = check_whole("epochs", epochs, minimum=0)
-    batch_size = len(x) if batch_size is None else check_whole("batch_size", batch_size, minimum=1)
+    x, labels = _check_data(params, x, labels, "train")
+    learning_rate = checks.positive(learning_rate, "train", "learning_rate")
+    epochs = checks.iterations(epochs, "train", "epochs")
+    if batch_size is None:
+        batch_size = len(x)
+    batch_size = checks.whole(batch_size, "train", "batch_size", minimum=1)
+    batches = -(-len(x) // batch_size)  # per epoch, rounded up
+    if epochs * batches > MAX_ITERATIONS:
+        steps = f"{epochs} epochs of {batches} batches are {epochs * batches}"
+        bound = f"the bound on iterations (MAX_ITERATIONS = {MAX_ITERATIONS})"
+        raise ValueError(f"train: {steps} steps, above {bound}")
     if snapshot_every is not None:
-        check_whole("snapshot_every", snapshot_every, minimum=1)
+        checks.whole(snapshot_every, "train", "snapshot_every", minimum=1)
     targets = one_hot(labels, _classes(params))
-    rng = make_rng(rng)
+    rng = make_rng(rng, "train")
     history = History(params=list(params))
     for _ in range(epochs):
         for batch in minibatches(len(x), batch_size, rng):
@@ -211,11 +237,16 @@ def train_random_search(
     (``u`` uniform in ``[-1, 1)``, see ``search.perturb``) and keeps the
     nudge if the loss went down.  ``params`` is not changed.
     """
-    x, labels = _check_data(params, x, labels)
-    tweak = check_positive("tweak", tweak)
-    evaluations = check_whole("evaluations", evaluations, minimum=1)
+    x, labels = _check_data(params, x, labels, "train_random_search")
+    tweak = checks.positive(tweak, "train_random_search", "tweak")
+    evaluations = checks.iterations(
+        evaluations,
+        "train_random_search",
+        "evaluations",
+        minimum=1,
+    )
     targets = one_hot(labels, _classes(params))
-    rng = make_rng(rng)
+    rng = make_rng(rng, "train_random_search")
     history = History(params=list(params))
     best = float(loss(history.params, x, targets, activation))
     history.losses.append(best)
@@ -239,49 +270,101 @@ def _classes(params: Params) -> int:
     return len(params[-1])
 
 
-def _check_params(params: Any) -> None:
-    """``params`` must be ``[W1, b1, W2, b2, ...]`` with shapes that chain, as ``init_mlp`` makes."""
-    if not isinstance(params, (list, tuple)) or len(params) < 2 or len(params) % 2:
-        raise TypeError("params must be a list [W1, b1, W2, b2, ...] such as init_mlp returns")
+def _check_params(params: Any, who: str) -> None:
+    """``params`` must be ``[W1, b1, W2, b2, ...]`` with shapes that chain,
+    as ``init_mlp`` makes."""
+    pairs = isinstance(params, (list, tuple)) and len(params) % 2 == 0
+    if not pairs or len(params) < 2:
+        what = "a list [W1, b1, W2, b2, ...] such as init_mlp returns"
+        raise TypeError(f"{who}: params must be {what}")
     width = None
-    for layer, (W, b) in enumerate(zip(params[::2], params[1::2], strict=True), start=1):
+    layers = zip(params[::2], params[1::2], strict=True)
+    for layer, (W, b) in enumerate(layers, start=1):
         w_shape, b_shape = np.shape(W), np.shape(b)
-        if len(w_shape) != 2 or b_shape != w_shape[1:] or width not in (None, w_shape[0]):
-            raise ValueError(
-                f"layer {layer}: weights of shape {w_shape} and biases of shape {b_shape} "
-                f"do not fit {'the inputs' if width is None else f'a previous layer of width {width}'}"
-            )
+        fits = b_shape == w_shape[1:] and width in (None, w_shape[0])
+        if len(w_shape) != 2 or not fits:
+            shapes = f"weights of shape {w_shape} and biases of shape "
+            shapes += str(b_shape)
+            before = f"a previous layer of width {width}"
+            before = "the inputs" if width is None else before
+            where = f"{who}: layer {layer}"
+            raise ValueError(f"{where}: {shapes} do not fit {before}")
         width = w_shape[1]
 
 
-def _check_data(params: Params, x: Any, labels: Any = None) -> tuple[np.ndarray, Any]:
-    """``x`` as a 2-D float array the network can read, and ``labels`` as checked integers."""
-    _check_params(params)
+def _check_inputs(params: Params, x: Any, who: str) -> Any:
+    """``x`` checked against the network: examples in rows, one column per
+    input of the first layer."""
+    _check_params(params, who)
+    if not isinstance(x, Tracer):
+        x = checks.as_number(x, who, "x")
+    features = np.shape(params[0])[0]
+    if np.ndim(x) not in (1, 2) or np.shape(x)[-1] != features:
+        weights = f"the first layer's weights have shape {np.shape(params[0])}"
+        need = f"x needs {features} features (columns)"
+        has = f"x has shape {np.shape(x)}"
+        raise ValueError(f"{who}: {has}, but {weights}: {need}")
+    return x
+
+
+def _check_grads(params: Params, grads: Any, who: str) -> None:
+    """One gradient per parameter, each of its parameter's shape."""
+    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
+        what = f"one gradient per parameter ({len(params)})"
+        got = checks.describe(grads)
+        raise ValueError(f"{who}: grads must hold {what}, got {got}")
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+        checks.as_number(g, who, f"grads[{i}]")
+        checks.same_shape(g, np.shape(p), who, f"grads[{i}]", f"params[{i}]")
+
+
+def _check_data(
+    params: Params,
+    x: Any,
+    labels: Any,
+    who: str,
+) -> tuple[np.ndarray, Any]:
+    """``x`` as a 2-D float array the network can read, and ``labels`` as
+    checked integers."""
+    _check_params(params, who)
     x = np.asarray(x)
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"x must hold numbers, got dtype {x.dtype}")
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"{who}: x must hold numbers, got dtype {x.dtype}")
     if x.ndim != 2:
-        raise ValueError(f"x must be a 2-D numeric array (examples x features), got shape {x.shape}")
+        what = "a 2-D numeric array (examples x features)"
+        raise ValueError(f"{who}: x must be {what}, got shape {x.shape}")
     if len(x) == 0:
-        raise ValueError("x has no examples")
+        raise ValueError(f"{who}: x has no examples")
     features = np.shape(params[0])[0]
     if x.shape[1] != features:
-        raise ValueError(f"x has {x.shape[1]} features per example but the network takes {features}")
+        has = f"x has {x.shape[1]} features per example"
+        raise ValueError(f"{who}: {has} but the network takes {features}")
     if labels is None:
         return x.astype(float), None
-    labels = _check_labels(labels, _classes(params))
+    labels = _check_labels(labels, _classes(params), who)
     if len(labels) != len(x):
-        raise ValueError(f"x has {len(x)} examples but labels has {len(labels)}")
+        counts = f"x has {len(x)} examples but labels has {len(labels)}"
+        raise ValueError(f"{who}: {counts}")
     return x.astype(float), labels
 
 
-def _check_labels(labels: Any, classes: int) -> np.ndarray:
-    """``labels`` as a 1-D integer array with every entry in ``0..classes-1``."""
+def _check_labels(
+    labels: Any,
+    classes: int,
+    who: str,
+    name: str = "labels",
+) -> np.ndarray:
+    """``labels`` as a 1-D integer array, every entry in ``0..classes-1``."""
     labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu":  # bools and floats too: 1.0 is a score, not a class
-        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    if labels.dtype.kind not in "iu":  # bools and floats: 1.0 is not a class
+        got = f"dtype {labels.dtype}"
+        raise TypeError(f"{who}: {name} must be integers, got {got}")
     if labels.ndim != 1:
-        raise ValueError(f"labels must be a 1-D array (one label per example), got shape {labels.shape}")
+        what = "a 1-D array (one label per example)"
+        got = f"shape {labels.shape}"
+        raise ValueError(f"{who}: {name} must be {what}, got {got}")
     if labels.size and not (labels.min() >= 0 and labels.max() < classes):
-        raise ValueError(f"labels must lie in 0..{classes - 1}, got {labels.min()}..{labels.max()}")
+        what = f"lie in 0..{classes - 1}"
+        got = f"{labels.min()}..{labels.max()}"
+        raise ValueError(f"{who}: {name} must {what}, got {got}")
     return labels

@@ -8,10 +8,13 @@ exact methods and a poor engine for training.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from gradbook import checks
 
 __all__ = ["central_difference", "check_grad", "gradient", "max_relative_error"]
 
@@ -20,7 +23,12 @@ DEFAULT_STEP = 1e-6
 
 def central_difference(f: Callable[[Any], Any], x: Any, h: float = DEFAULT_STEP) -> Any:
     """``(f(x + h) - f(x - h)) / (2h)``: the slope of ``f`` at ``x``, approximately."""
-    return (f(x + h) - f(x - h)) / (2 * h)
+    checks.callable_(f, "central_difference")
+    x = checks.as_number(x, "central_difference", "x")
+    h = checks.positive(h, "central_difference", "h")
+    plus = checks.returned(f(x + h), "central_difference", "a number")
+    minus = checks.returned(f(x - h), "central_difference", "a number")
+    return (plus - minus) / (2 * h)
 
 
 def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
@@ -30,15 +38,18 @@ def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
     arrays.  The result has the same shape; each element costs two runs of
     ``f``.
     """
-    if not callable(f):
-        raise TypeError(f"gradient needs a function, got {type(f).__name__}")
+    checks.callable_(f, "gradient")
+    h = checks.positive(h, "gradient", "h")
     if isinstance(xs, (list, tuple)):
-        leaves = [np.asarray(x, dtype=float) for x in xs]
+        leaves = []
+        for i, x in enumerate(xs):
+            leaf = checks.as_number(x, "gradient", f"xs[{i}]")
+            leaves.append(np.asarray(leaf))
         grads = [
             _partials(lambda leaf, i=i: f(_replace(xs, i, leaf)), leaf, h) for i, leaf in enumerate(leaves)
         ]
         return type(xs)(g if np.ndim(g) else float(g) for g in grads)
-    grad = _partials(f, np.asarray(xs, dtype=float), h)
+    grad = _partials(f, np.asarray(checks.as_number(xs, "gradient", "xs")), h)
     return grad if np.ndim(grad) else float(grad)
 
 
@@ -56,25 +67,46 @@ def _partials(f: Callable[[Any], Any], x: np.ndarray, h: float) -> np.ndarray:
         plus, minus = x.copy(), x.copy()
         plus[index] += h
         minus[index] -= h
-        f_plus = f(plus if x.ndim else float(plus))
-        f_minus = f(minus if x.ndim else float(minus))
-        grad[index] = (float(f_plus) - float(f_minus)) / (2 * h)
+        f_plus = _scalar(f(plus if x.ndim else float(plus)))
+        f_minus = _scalar(f(minus if x.ndim else float(minus)))
+        grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def _scalar(value: Any) -> float:
+    """What ``f`` returned, as one float; anything else is a clear error."""
+    value = checks.returned(value, "gradient", "one number")
+    if np.ndim(value):
+        got = f"an array of shape {np.shape(value)}"
+        raise ValueError(f"gradient: f must return one number, got {got}")
+    return float(value)
 
 
 def max_relative_error(a: Any, b: Any) -> float:
     """The largest ``|a - b| / max(|a| + |b|, tiny)`` over matching elements.
 
-    ``a`` and ``b`` may be numbers, arrays or lists of them (gradients).
+    ``a`` and ``b`` may be numbers, arrays or lists of them (gradients).  A
+    nan on either side makes the answer nan: it is not a small error.
     """
-    pairs = zip(a, b, strict=True) if isinstance(a, (list, tuple)) else [(a, b)]
+    who = "max_relative_error"
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        if len(a) != len(b):
+            counts = f"a has {len(a)} entries but b has {len(b)}"
+            raise ValueError(f"{who}: {counts}")
+        pairs = list(zip(a, b, strict=True))
+    else:
+        pairs = [(a, b)]
     worst = 0.0
     for x, y in pairs:
-        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        x = np.asarray(checks.as_number(x, who, "a"))
+        y = np.asarray(checks.as_number(y, who, "b"))
         if x.shape != y.shape:
-            raise ValueError(f"shapes differ: {x.shape} and {y.shape}")
+            raise ValueError(f"{who}: shapes differ: {x.shape} and {y.shape}")
         scale = np.maximum(np.abs(x) + np.abs(y), 1e-12)
-        worst = max(worst, float(np.max(np.abs(x - y) / scale, initial=0.0)))
+        error = float(np.max(np.abs(x - y) / scale, initial=0.0))
+        if math.isnan(error):
+            return math.nan
+        worst = max(worst, error)
     return worst
 
 
@@ -89,19 +121,24 @@ def check_grad(
 ) -> float:
     """Check a claimed gradient of ``f`` at ``xs`` against central differences.
 
-    Every element must satisfy ``|grad - numeric| <= atol + rtol * |numeric|``.
+    Every element must satisfy ``|grad - numeric| <= atol + rtol * |numeric|``;
+    a nan on either side never does, so the referee cannot be fooled by one.
     Raises ``AssertionError`` naming the first element that does not; returns
     the largest relative error otherwise.
     """
+    rtol = checks.non_negative(rtol, "check_grad", "rtol")
+    atol = checks.non_negative(atol, "check_grad", "atol")
     numeric = gradient(f, xs, h)
     claimed, reference = (grad, numeric) if isinstance(xs, (list, tuple)) else ([grad], [numeric])
     if len(claimed) != len(reference):
         raise ValueError(f"the gradient has {len(claimed)} entries for {len(reference)} inputs")
     for i, (g, n) in enumerate(zip(claimed, reference, strict=True)):
-        g, n = np.asarray(g, dtype=float), np.asarray(n, dtype=float)
+        name = f"grad[{i}]" if len(claimed) > 1 else "grad"
+        g = np.asarray(checks.as_number(g, "check_grad", name))
+        n = np.asarray(n, dtype=float)
         if g.shape != n.shape:
             raise AssertionError(f"input {i}: gradient has shape {g.shape}, expected {n.shape}")
-        bad = np.abs(g - n) > atol + rtol * np.abs(n)
+        bad = ~(np.abs(g - n) <= atol + rtol * np.abs(n))  # nan is bad too
         if bad.any():
             index = tuple(int(k) for k in np.argwhere(bad)[0]) if bad.ndim else ()
             raise AssertionError(

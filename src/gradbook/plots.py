@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from gradbook.backprop import OP_LABELS, Node
 from gradbook.search import SearchHistory
 
 __all__ = [
@@ -202,36 +203,23 @@ def derivative_panel(
     return fig
 
 
-_OP_LABELS = {
-    "+": "+",
-    "-": "−",
-    "c-": "{c} −",
-    "*": "×",
-    "/": "÷",
-    "c/": "{c} ÷ ·",
-    "neg": "neg",
-    "**": "**",
-    "c**": "{c} **",
-}
-
-
 def op_label(op: str, constant: object) -> str:
     """A tape operation as a reader would write it: ``"+ 1"``, ``"1 ÷ ·"``, ``"exp"``."""
-    label = _OP_LABELS.get(op, op)
+    label = OP_LABELS.get(op, op)
     if constant is None or not isinstance(constant, (int, float)):
         return label
     c = f"{constant:g}"
     return label.format(c=c) if "{c}" in label else f"{label} {c}"
 
 
-def _graph_layout(nodes: list[tuple]) -> dict[int, tuple[float, float]]:
+def _graph_layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
     """Columns by depth from the inputs; rows in order, inputs beside their first use."""
     depth: dict[int, int] = {}
-    for i, (_, _, _, inputs) in enumerate(nodes):
-        depth[i] = 1 + max((depth[j] for j, _ in inputs), default=-1)
+    for i, node in enumerate(nodes):
+        depth[i] = 1 + max((depth[j] for j, _ in node.inputs), default=-1)
     first_use = {}
-    for i, (_, _, _, inputs) in enumerate(nodes):
-        for j, _ in inputs:
+    for i, node in enumerate(nodes):
+        for j, _ in node.inputs:
             first_use.setdefault(j, i)
     columns: dict[int, list[int]] = {}
     for i in sorted(depth, key=lambda i: (first_use.get(i, i), i) if depth[i] == 0 else (0, i)):
@@ -244,7 +232,7 @@ def _graph_layout(nodes: list[tuple]) -> dict[int, tuple[float, float]]:
 
 
 def computation_graph(
-    nodes: list[tuple],
+    nodes: list[Node],
     cotangents: list[object],
     names: dict[int, str],
     title: str = "The neuron's computational graph",
@@ -261,8 +249,8 @@ def computation_graph(
     width = max(x for x, _ in position.values()) + 1
     height = max(len([p for p in position.values() if p[0] == d]) for d in range(int(width)))
     fig, (ax,) = _figure(1.3 * width + 0.4, 0.8 * height + 1.0)
-    for i, (_, _, _, inputs) in enumerate(nodes):
-        for j, partial in inputs:
+    for i, node in enumerate(nodes):
+        for j, partial in node.inputs:
             (x0, y0), (x1, y1) = position[j], position[i]
             ax.annotate(
                 "",
@@ -284,11 +272,11 @@ def computation_graph(
                     color="0.35",
                     ha="center",
                 )
-    for i, (op, constant, value, _) in enumerate(nodes):
+    for i, node in enumerate(nodes):
         x, y = position[i]
-        label = names.get(i, op_label(op, constant))
+        label = names.get(i, op_label(node.op, node.constant))
         grad = cotangents[i]
-        text = f"{label}\n= {float(value):.4g}"
+        text = f"{label}\n= {float(node.value):.4g}"
         ax.text(
             x,
             y,
@@ -299,7 +287,7 @@ def computation_graph(
             color="black" if used[i] else "0.6",
             bbox={
                 "boxstyle": "round,pad=0.35",
-                "facecolor": "#eef3fa" if op == "input" else "white",
+                "facecolor": "#eef3fa" if node.op == "input" else "white",
                 "edgecolor": "0.5",
             },
         )

@@ -15,9 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from gradbook import numerical
+from gradbook import checks, numerical
+from gradbook.checks import MAX_ITERATIONS, make_rng
 
-__all__ = ["SearchHistory", "gradient_ascent", "make_rng", "perturb", "random_search"]
+__all__ = [
+    "MAX_ITERATIONS",
+    "SearchHistory",
+    "gradient_ascent",
+    "make_rng",
+    "perturb",
+    "random_search",
+]
 
 
 @dataclass(frozen=True)
@@ -61,45 +69,6 @@ class SearchHistory:
         return (self.best_output - self.start_output) / self.iterations
 
 
-def check_positive(name: str, value: Any) -> float:
-    """``value`` as a float, or a clear error naming ``name`` if it is not a positive finite number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def check_whole(name: str, value: Any, minimum: int) -> int:
-    """``value`` as an int, or a clear error naming ``name`` if it is not a whole number >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
-def _check_start(start: Any) -> np.ndarray:
-    if not isinstance(start, (Sequence, np.ndarray)) or isinstance(start, str):
-        raise TypeError(f"start must be a sequence of numbers such as (-2, 3), got {start!r}")
-    for value in start:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"start must hold numbers, got {type(value).__name__} {value!r}")
-    point = np.array(start, dtype=float)
-    if not np.all(np.isfinite(point)):
-        raise ValueError(f"start must be finite, got {start!r}")
-    return point
-
-
-def make_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """A ``numpy.random.Generator``: the one given, or a new one from a seed."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator or an integer seed, got {type(rng).__name__}")
-
-
 def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
     """``point + tweak * u`` with ``u`` uniform in ``[-1, 1)``, element by element.
 
@@ -110,18 +79,52 @@ def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
     return point + tweak * rng.uniform(-1.0, 1.0, size=np.shape(point))
 
 
-def _history(start: np.ndarray, start_output: float, rows: list[tuple]) -> SearchHistory:
-    n = len(start)
-    tries, outputs, accepted, bests, best_outputs = zip(*rows, strict=True) if rows else ((), (), (), (), ())
-    return SearchHistory(
-        start=start,
-        start_output=start_output,
-        tries=np.array(tries, dtype=float).reshape(-1, n),
-        try_outputs=np.array(outputs, dtype=float),
-        accepted=np.array(accepted, dtype=bool),
-        best_points=np.array(bests, dtype=float).reshape(-1, n),
-        best_outputs=np.array(best_outputs, dtype=float),
-    )
+class _Rows:
+    """A search's history as it grows: one preallocated row per iteration."""
+
+    def __init__(self, start: np.ndarray, iterations: int) -> None:
+        n = len(start)
+        self.start = start
+        self.tries = np.zeros((iterations, n))
+        self.try_outputs = np.zeros(iterations)
+        self.accepted = np.zeros(iterations, dtype=bool)
+        self.best_points = np.zeros((iterations, n))
+        self.best_outputs = np.zeros(iterations)
+
+    def record(
+        self,
+        k: int,
+        tried: Any,
+        output: float,
+        kept: bool,
+        best: Any,
+        best_output: float,
+    ) -> None:
+        """Row ``k``: the point tried, its output, whether it was kept, and
+        the best point and output so far."""
+        self.tries[k], self.try_outputs[k] = tried, output
+        self.accepted[k] = kept
+        self.best_points[k], self.best_outputs[k] = best, best_output
+
+    def history(self, start_output: float) -> SearchHistory:
+        return SearchHistory(
+            start=self.start,
+            start_output=start_output,
+            tries=self.tries,
+            try_outputs=self.try_outputs,
+            accepted=self.accepted,
+            best_points=self.best_points,
+            best_outputs=self.best_outputs,
+        )
+
+
+def _output(f: Callable[..., Any], point: np.ndarray, who: str) -> float:
+    """``f(*point)`` as a float; anything but one number is a clear error."""
+    value = checks.returned(f(*point), who, "one number")
+    if np.ndim(value):
+        got = f"an array of shape {np.shape(value)}"
+        raise ValueError(f"{who}: f must return one number, got {got}")
+    return float(value)
 
 
 def random_search(
@@ -137,20 +140,22 @@ def random_search(
     ``point + tweak * u`` (``u`` uniform in ``[-1, 1)`` per coordinate) and
     moves there if the output is larger than the best so far.  ``rng`` is a
     ``numpy.random.Generator`` or a seed: the same seed gives the same history.
+    At most ``MAX_ITERATIONS`` iterations: the history keeps every one.
     """
-    point = _check_start(start)
-    tweak = check_positive("tweak", tweak)
-    iterations = check_whole("iterations", iterations, 0)
-    rng = make_rng(rng)
-    start_point, best_output, rows = point, -math.inf, []
-    for _ in range(iterations):
+    checks.callable_(f, "random_search")
+    point = checks.point(start, "random_search", "start")
+    tweak = checks.positive(tweak, "random_search", "tweak")
+    iterations = checks.iterations(iterations, "random_search")
+    rng = make_rng(rng, "random_search")
+    rows, best_output = _Rows(point, iterations), -math.inf
+    for k in range(iterations):
         candidate = perturb(point, tweak, rng)
-        output = float(f(*candidate))
+        output = _output(f, candidate, "random_search")
         kept = output > best_output
         if kept:
             point, best_output = candidate, output
-        rows.append((candidate, output, kept, point, best_output))
-    return _history(start_point, float(f(*start_point)), rows)
+        rows.record(k, candidate, output, kept, point, best_output)
+    return rows.history(_output(f, rows.start, "random_search"))
 
 
 def gradient_ascent(
@@ -164,15 +169,21 @@ def gradient_ascent(
 
     ``gradient(g, xs)`` computes the gradient of a function ``g`` of a list;
     by default it is central finite differences, and ``gradbook.dual.gradient``
-    or ``gradbook.backprop.grad_bp`` give the exact one.  Every step is kept.
+    or ``gradbook.backprop.grad_bp`` give the exact one.  Every step is
+    kept, for at most ``MAX_ITERATIONS`` iterations.
     """
-    point = _check_start(start)
-    step_size = check_positive("step_size", step_size)
-    iterations = check_whole("iterations", iterations, 0)
-    start_point, rows = point, []
-    for _ in range(iterations):
-        slope = np.array(gradient(lambda p: f(*p), list(point)), dtype=float)
+    checks.callable_(f, "gradient_ascent")
+    checks.callable_(gradient, "gradient_ascent", "gradient")
+    point = checks.point(start, "gradient_ascent", "start")
+    step_size = checks.positive(step_size, "gradient_ascent", "step_size")
+    iterations = checks.iterations(iterations, "gradient_ascent")
+    rows = _Rows(point, iterations)
+    for k in range(iterations):
+        slope = gradient(lambda p: f(*p), list(point))
+        slope = checks.as_number(slope, "gradient_ascent", "the gradient")
+        who = "gradient_ascent"
+        checks.same_shape(slope, point.shape, who, "the gradient", "start")
         point = point + step_size * slope
-        output = float(f(*point))
-        rows.append((point, output, True, point, output))
-    return _history(start_point, float(f(*start_point)), rows)
+        output = _output(f, point, "gradient_ascent")
+        rows.record(k, point, output, True, point, output)
+    return rows.history(_output(f, rows.start, "gradient_ascent"))

@@ -1,0 +1,270 @@
+"""The one policy for arguments: what counts as a number, and the messages.
+
+Every public function of gradbook checks what it is given with these
+helpers, so every mistake gets the same kind of answer:
+
+- ``TypeError`` for the wrong kind of thing, ``ValueError`` for a wrong
+  value or shape;
+- every message starts with the public function's name and a colon, then
+  names the argument: ``"exp: x must be a real number or a numeric array,
+  got bool True"``.
+
+Numbers are Python ints and floats, numpy integer and floating scalars, and
+numeric arrays: lists, tuples and ndarrays of those.  Bools are not numbers
+here (``True + 1`` is an accident, not arithmetic), and neither are complex
+numbers (the book's derivatives are real).  Ints become float64: a scalar
+becomes a Python ``float``, an array a float64 ``ndarray``.  NaN is a
+number: NaN in gives NaN out where that is the honest answer.
+
+This module imports nothing from gradbook: every other module may use it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "MAX_ITERATIONS",
+    "as_number",
+    "callable_",
+    "describe",
+    "fraction",
+    "iterations",
+    "make_rng",
+    "matmul_shapes",
+    "non_negative",
+    "point",
+    "positive",
+    "returned",
+    "same_shape",
+    "whole",
+]
+
+# The longest loop any function runs: random_search, gradient_ascent and
+# the training loops refuse more iterations (steps, evaluations) than this,
+# so no call can grow a history without bound.
+MAX_ITERATIONS = 1_000_000
+
+_REAL = (int, float, np.integer, np.floating)
+_BOOL = (bool, np.bool_)
+_COMPLEX = (complex, np.complexfloating)
+# What an array's dtype.kind says it holds, for messages.
+_KINDS = {
+    "b": "bool",
+    "c": "complex",
+    "U": "str",
+    "S": "bytes",
+    "O": "object",
+}
+
+
+def describe(value: Any) -> str:
+    """``value`` for a message: its type and a short repr, ``"str 'a'"``."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _must(who: str, name: str, what: str, value: Any) -> str:
+    """The message ``"who: name must be what, got <value>"``."""
+    return f"{who}: {name} must be {what}, got {describe(value)}"
+
+
+_NUMBER = "a real number or a numeric array"
+
+
+def _holds_bool(value: Any) -> bool:
+    """Whether a list or tuple holds a bool anywhere (numpy would read
+    ``[True, 3]`` as ints)."""
+    if isinstance(value, (list, tuple)):
+        return any(_holds_bool(v) for v in value)
+    return isinstance(value, _BOOL)
+
+
+def as_number(value: Any, who: str, name: str) -> Any:
+    """``value`` as a float or a float64 array, or a clear error.
+
+    ``who`` is the public function, ``name`` the argument.  A ragged list
+    (rows of different lengths) is a ``ValueError``; a bool, a complex
+    number, a string, ``None`` or any other object a ``TypeError``.
+    """
+    if type(value) is float:
+        return value
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        return value
+    if isinstance(value, _BOOL):
+        raise TypeError(_must(who, name, _NUMBER, value))
+    if isinstance(value, _REAL):
+        return float(value)
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        raise TypeError(_must(who, name, _NUMBER, value))
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        ragged = f"{who}: {name} is ragged"
+        error = ValueError(f"{ragged}: its rows have different lengths")
+        raise error from None
+    if array.dtype.kind in "iuf" and not _holds_bool(value):
+        return array.astype(np.float64)
+    kind = _KINDS.get(array.dtype.kind, str(array.dtype))
+    kind = "bool" if _holds_bool(value) else kind
+    message = _must(who, name, _NUMBER, value)
+    raise TypeError(f"{message} (it holds {kind})")
+
+
+def _real_scalar(value: Any, who: str, name: str, what: str) -> float:
+    """``value`` as a float if it is one real number; a TypeError if not."""
+    if isinstance(value, _BOOL) or not isinstance(value, _REAL):
+        raise TypeError(_must(who, name, what, value))
+    return float(value)
+
+
+def positive(value: Any, who: str, name: str) -> float:
+    """A positive finite number (a tweak, a step size, ``h``), as a float."""
+    number = _real_scalar(value, who, name, "a positive number")
+    if not (math.isfinite(number) and number > 0):
+        what = "a positive finite number"
+        raise ValueError(f"{who}: {name} must be {what}, got {value!r}")
+    return number
+
+
+def non_negative(value: Any, who: str, name: str) -> float:
+    """A finite number of at least 0 (a noise level), as a float."""
+    number = _real_scalar(value, who, name, "a number")
+    if not (math.isfinite(number) and number >= 0):
+        what = "a finite number of at least 0"
+        raise ValueError(f"{who}: {name} must be {what}, got {value!r}")
+    return number
+
+
+def fraction(value: Any, who: str, name: str) -> float:
+    """A number strictly between 0 and 1, as a float."""
+    number = _real_scalar(value, who, name, "a number")
+    if not 0 < number < 1:
+        what = "between 0 and 1"
+        raise ValueError(f"{who}: {name} must be {what}, got {value!r}")
+    return number
+
+
+def whole(
+    value: Any,
+    who: str,
+    name: str,
+    minimum: int = 0,
+    maximum: int | None = None,
+) -> int:
+    """A whole number in ``minimum..maximum``, as an int."""
+    if isinstance(value, _BOOL) or not isinstance(value, (int, np.integer)):
+        raise TypeError(_must(who, name, "a whole number", value))
+    if value < minimum:
+        what = f"at least {minimum}"
+        raise ValueError(f"{who}: {name} must be {what}, got {value}")
+    if maximum is not None and value > maximum:
+        what = f"at most {maximum}"
+        raise ValueError(f"{who}: {name} must be {what}, got {value}")
+    return int(value)
+
+
+def iterations(
+    value: Any,
+    who: str,
+    name: str = "iterations",
+    minimum: int = 0,
+) -> int:
+    """A count of loop iterations: whole, at least ``minimum``, at most
+    :data:`MAX_ITERATIONS`."""
+    count = whole(value, who, name, minimum)
+    if count > MAX_ITERATIONS:
+        what = f"at most {MAX_ITERATIONS}"
+        bound = "the bound on iterations, MAX_ITERATIONS"
+        what = f"{what} ({bound})"
+        raise ValueError(f"{who}: {name} must be {what}, got {count}")
+    return count
+
+
+def callable_(f: Any, who: str, name: str = "f") -> Any:
+    """``f`` itself if it can be called; a TypeError otherwise."""
+    if not callable(f):
+        raise TypeError(_must(who, name, "a function", f))
+    return f
+
+
+def returned(value: Any, who: str, what: str = "a number") -> Any:
+    """What ``f`` returned, as a float or float64 array, or a clear error.
+
+    ``what`` says what ``f`` should have returned (for a message), such as
+    ``"a number (a scalar Var)"``.
+    """
+    if value is None:
+        raise TypeError(f"{who}: f returned None; it must return {what}")
+    try:
+        return as_number(value, who, "f's result")
+    except TypeError:
+        got = f"{who}: f returned {describe(value)}"
+        raise TypeError(f"{got}; it must return {what}") from None
+
+
+def point(value: Any, who: str, name: str) -> np.ndarray:
+    """A 1-D sequence of finite numbers, such as a search's start."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(_must(who, name, "a sequence of numbers", value))
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        what = "a sequence of numbers such as (-2, 3)"
+        raise TypeError(_must(who, name, what, value))
+    array = as_number(value, who, name)
+    if array.ndim != 1:
+        what = "a flat sequence of numbers"
+        got = f"shape {array.shape}"
+        raise ValueError(f"{who}: {name} must be {what}, got {got}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{who}: {name} must be finite, got {value!r}")
+    return array
+
+
+def same_shape(
+    value: Any,
+    shape: tuple[int, ...],
+    who: str,
+    name: str,
+    expected: str,
+) -> None:
+    """A ValueError unless ``value`` has ``shape``, the shape of what
+    ``expected`` names."""
+    if np.shape(value) != shape:
+        has = f"{name} has shape {np.shape(value)}"
+        raise ValueError(f"{who}: {has}, but {expected} has shape {shape}")
+
+
+def matmul_shapes(a: tuple[int, ...], b: tuple[int, ...], who: str) -> None:
+    """A ValueError unless arrays of shapes ``a`` and ``b`` can be multiplied
+    with ``@`` (numpy's rules: 1-D operands, broadcast batch axes)."""
+    shapes = f"shapes {a} and {b}"
+    if not a or not b:
+        what = "arrays of at least one dimension"
+        raise ValueError(f"{who}: @ needs {what}, got {shapes}")
+    inner_a, inner_b = a[-1], b[0] if len(b) == 1 else b[-2]
+    if inner_a != inner_b:
+        inner = f"inner sizes {inner_a} and {inner_b} differ"
+        raise ValueError(f"{who}: cannot matrix-multiply {shapes}: {inner}")
+    try:
+        np.broadcast_shapes(a[:-2], b[:-2])
+    except ValueError:
+        batch = f"batch shapes {a[:-2]} and {b[:-2]} do not broadcast"
+        error = f"{who}: cannot matrix-multiply {shapes}: {batch}"
+        raise ValueError(error) from None
+
+
+def make_rng(rng: Any, who: str = "make_rng") -> np.random.Generator:
+    """A ``numpy.random.Generator``: the one given, or a new one from a seed
+    (``None`` for a fresh, unseeded one)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    seed = isinstance(rng, (int, np.integer)) and not isinstance(rng, _BOOL)
+    if rng is None or seed:
+        return np.random.default_rng(rng)
+    what = "a numpy Generator or an integer seed"
+    raise TypeError(_must(who, "rng", what, rng))
