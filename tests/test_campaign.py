@@ -272,6 +272,22 @@ def test_extreme_inputs(name, f, x, value, slope):
     assert forward == pytest.approx(reverse, rel=1e-15, abs=0.0)
 
 
+@pytest.mark.parametrize(
+    ("name", "f", "x", "value", "slope"),
+    EXTREME_ROWS,
+    ids=[f"{row[0]}({row[2]!r})" for row in EXTREME_ROWS],
+)
+def test_extreme_inputs_in_arrays(name, f, x, value, slope):
+    """The same points inside an array, where numpy computes, not math."""
+    xs = np.array([x, 0.5, x])
+    np.testing.assert_allclose(f(xs)[[0, 2]], value, rtol=1e-15, atol=0)
+    forward = dual.derivative(f, xs)
+    reverse = grad_bp(lambda v: f(v).sum(), xs)
+    assert np.all(np.isfinite(forward)) and np.all(np.isfinite(reverse))
+    np.testing.assert_allclose(forward[[0, 2]], slope, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(reverse, forward, rtol=1e-15, atol=0)
+
+
 def test_sqrt_at_zero_has_an_infinite_slope_in_both_modes():
     # The math says +inf.  Not an error: a where() whose untaken branch
     # holds sqrt(0) must still be differentiable (see test_bad_inputs).
