@@ -691,8 +691,11 @@ class _TooSlow(BaseException):
 
 
 @contextlib.contextmanager
-def deadline(seconds: float):
+def deadline(seconds: float | None):
     """Stop a call that ignores a bad count and loops (10**12 iterations)."""
+    if seconds is None:
+        yield
+        return
 
     def stop(signum, frame):
         raise _TooSlow(f"still running after {seconds} s: no check")
@@ -715,7 +718,10 @@ def contains_word(message: str, word: str) -> bool:
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_bad_input(row):
-    with deadline(1.0), pytest.raises(row.error) as caught:
+    # a count of 10**12 that is not refused would run for days
+    counts = [*row.args, *row.kwargs.values()]
+    limit = 2.0 if any(type(v) is int and v == HUGE for v in counts) else None
+    with deadline(limit), pytest.raises(row.error) as caught:
         if row.expr:
             eval(row.expr)
         else:
