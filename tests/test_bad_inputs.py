@@ -43,6 +43,7 @@ from gradbook import (
     plots,
     search,
     source,
+    views,
     widgets,
 )
 from gradbook.backprop import Tape, Var, grad_bp
@@ -58,6 +59,7 @@ MODULES = [
     nn,
     data,
     plots,
+    views,
     widgets,
     source,
 ]
@@ -72,9 +74,6 @@ CLASSES = {  # records and bases, not called with user input
 }
 CONSTANTS = {
     "circuits.NEURON_INPUTS",
-    "widgets.NEURON_DEFAULTS",
-    "widgets.SEARCH_DEFAULTS",
-    "widgets.TRAINING_DEFAULTS",
 }
 NO_ARGUMENTS = {
     "widgets.neuron_graph_panel",
@@ -639,17 +638,17 @@ def _rows() -> list[Row]:
         Row(widgets.figure_png, ("abc",), word="str"),
         Row(widgets.figure_png, (Figure(),), {"dpi": 0}, ValueError, "dpi"),
         Row(widgets.live_panel, (5, {}), word="function"),
-        Row(widgets.neuron_graph_view, (), {"a": True}, word="bool"),
-        Row(widgets.neuron_view, (), {"a": "1"}, word="str"),
-        Row(widgets.neuron_view, (), {"wrt": "z"}, ValueError, "wrt"),
+        Row(views.neuron_graph_view, (), {"a": True}, word="bool"),
+        Row(views.neuron_view, (), {"a": "1"}, word="str"),
+        Row(views.neuron_view, (), {"wrt": "z"}, ValueError, "wrt"),
         Row(
-            widgets.random_search_view,
+            views.random_search_view,
             (-1.0,),
             error=ValueError,
             word="tweak",
         ),
         Row(
-            widgets.random_search_view,
+            views.random_search_view,
             (),
             {"iterations": HUGE},
             ValueError,
@@ -657,13 +656,13 @@ def _rows() -> list[Row]:
         ),
         Row(widgets.scrubber, (5, [1], "d"), word="function"),
         Row(
-            widgets.training_view,
+            views.training_view,
             (),
             {"learning_rate": 0},
             ValueError,
             "learning_rate",
         ),
-        Row(widgets.training_view, (), {"hidden": True}, word="bool"),
+        Row(views.training_view, (), {"hidden": True}, word="bool"),
     ]
     # source
     rows += [
