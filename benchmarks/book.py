@@ -34,11 +34,23 @@ from benchmarks import checks
 from benchmarks.timing import interleaved
 
 WIDGET_IMPORTS = ("gradbook", "numpy", "matplotlib", "pillow", "ipywidgets")
-BUILD_IMPORTS = ("jupyter-book", "myst-nb", "sphinx", "jupyter-cache", *WIDGET_IMPORTS)  # the notebooks' too
+BUILD_IMPORTS = (
+    "jupyter-book",
+    "myst-nb",
+    "sphinx",
+    "jupyter-cache",
+    *WIDGET_IMPORTS,
+)  # the notebooks' too
 
 ROOT = Path(__file__).resolve().parent.parent
 # The appendix page reads benchmarks/results.json when it is built.
-SOURCES = ("_config.yml", "_toc.yml", "book", "_vendor", "benchmarks/results.json")
+SOURCES = (
+    "_config.yml",
+    "_toc.yml",
+    "book",
+    "_vendor",
+    "benchmarks/results.json",
+)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -84,9 +96,16 @@ def measure_widgets(rounds: int) -> dict:
     alone = interleaved(views, rounds, turn=0.0)
     return {
         "checked": "each *_view returns a matplotlib Figure and figure_png turns it into a PNG",
-        "update + PNG (ms)": {name: t.median * 1e3 for name, t in both.items()},
-        "update function alone (ms)": {name: t.median * 1e3 for name, t in alone.items()},
-        "what each shows": {name: (f.__doc__ or "").strip().splitlines()[0] for name, f in views.items()},
+        "update + PNG (ms)": {
+            name: t.median * 1e3 for name, t in both.items()
+        },
+        "update function alone (ms)": {
+            name: t.median * 1e3 for name, t in alone.items()
+        },
+        "what each shows": {
+            name: (f.__doc__ or "").strip().splitlines()[0]
+            for name, f in views.items()
+        },
         "timings": {
             "update + PNG": {name: t.as_json() for name, t in both.items()},
             "update alone": {name: t.as_json() for name, t in alone.items()},
@@ -108,7 +127,9 @@ def _build(source: Path) -> tuple[float, str]:
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
-        raise checks.WrongAnswerError(f"jupyter-book build failed ({done.returncode}):\n{tail}")
+        raise checks.WrongAnswerError(
+            f"jupyter-book build failed ({done.returncode}):\n{tail}"
+        )
     return seconds, done.stdout + done.stderr
 
 
@@ -118,7 +139,9 @@ def _executed(log: str) -> int:
 
 
 def _warnings(log: str) -> int:
-    found = re.search(r"build (?:succeeded|finished with problems), (\d+) warning", log)
+    found = re.search(
+        r"build (?:succeeded|finished with problems), (\d+) warning", log
+    )
     return int(found.group(1)) if found else 0
 
 
@@ -138,29 +161,50 @@ def toc_notebooks() -> list[str]:
 def measure_build() -> dict:
     missing = [name for name in SOURCES if not (ROOT / name).exists()]
     if missing:
-        raise SystemExit(f"{', '.join(missing)} missing: run `make book` once first (it makes _vendor/)")
+        raise SystemExit(
+            f"{', '.join(missing)} missing: run `make book` once first (it makes _vendor/)"
+        )
     notebooks = toc_notebooks()
     with tempfile.TemporaryDirectory(prefix="gradbook-bench-") as tmp:
         copy = Path(tmp) / "book-copy"
         copy.mkdir()
         for name in SOURCES:
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, copy / name)
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(
+                ROOT / name, copy / name
+            )
         clean, clean_log = _build(copy)
         html = copy / "_build" / "html"
-        pages = [html / Path(entry).with_suffix(".html") for entry in notebooks]
-        if not (html / "index.html").exists() or not all(p.exists() for p in pages):
-            raise checks.WrongAnswerError("the clean build did not write index.html and every chapter")
+        pages = [
+            html / Path(entry).with_suffix(".html") for entry in notebooks
+        ]
+        if not (html / "index.html").exists() or not all(
+            p.exists() for p in pages
+        ):
+            raise checks.WrongAnswerError(
+                "the clean build did not write index.html and every chapter"
+            )
         rebuild, rebuild_log = _build(copy)
-    executed_clean, executed_again = _executed(clean_log), _executed(rebuild_log)
+    executed_clean, executed_again = (
+        _executed(clean_log),
+        _executed(rebuild_log),
+    )
     if executed_clean != len(notebooks):
-        raise checks.WrongAnswerError(f"the clean build ran {executed_clean} of {len(notebooks)} notebooks")
+        raise checks.WrongAnswerError(
+            f"the clean build ran {executed_clean} of {len(notebooks)} notebooks"
+        )
     return {
         "checked": f"the clean build executed all {len(notebooks)} notebooks and wrote every chapter's "
         f"page; the rebuild executed {executed_again}",
         "clean build (s)": clean,
         "rebuild, nothing changed (s)": rebuild,
-        "notebooks executed (clean, rebuild)": [executed_clean, executed_again],
-        "Sphinx warnings (clean, rebuild)": [_warnings(clean_log), _warnings(rebuild_log)],
+        "notebooks executed (clean, rebuild)": [
+            executed_clean,
+            executed_again,
+        ],
+        "Sphinx warnings (clean, rebuild)": [
+            _warnings(clean_log),
+            _warnings(rebuild_log),
+        ],
         "rebuild / clean build": rebuild / clean,
     }

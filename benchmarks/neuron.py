@@ -61,10 +61,20 @@ def cases() -> dict[str, Callable[[], object]]:
     }
     checks.exactly(timed[FLOAT](), VALUE, "the neuron's value")
     checks.exactly(eval_bp(neuron, POINT), VALUE, "eval_bp of the neuron")
-    checks.exactly(timed[OURS](), GRADIENT, "grad_bp of the neuron (the article's digits)")
-    checks.exactly(timed[DUAL](), GRADIENT, "dual.gradient of the neuron (the article's digits)")
-    checks.close(timed[MICROGRAD](), GRADIENT, "micrograd's neuron gradient", rtol=1e-14)
-    checks.close(timed[AUTOGRAD](), GRADIENT, "autograd's neuron gradient", rtol=1e-14)
+    checks.exactly(
+        timed[OURS](), GRADIENT, "grad_bp of the neuron (the article's digits)"
+    )
+    checks.exactly(
+        timed[DUAL](),
+        GRADIENT,
+        "dual.gradient of the neuron (the article's digits)",
+    )
+    checks.close(
+        timed[MICROGRAD](), GRADIENT, "micrograd's neuron gradient", rtol=1e-14
+    )
+    checks.close(
+        timed[AUTOGRAD](), GRADIENT, "autograd's neuron gradient", rtol=1e-14
+    )
     return timed
 
 
@@ -74,9 +84,14 @@ def measure(rounds: int) -> dict:
     return {
         "checked": "gradbook's Var and Dual give the article's five partials to the last digit; "
         "micrograd and autograd agree with them to 1e-14",
-        "microseconds per gradient": {name: t.median * 1e6 for name, t in times.items()},
-        "ratio to float evaluation": {name: t.median / floor for name, t in times.items()},
-        "gradbook Var / micrograd": times[OURS].median / times[MICROGRAD].median,
+        "microseconds per gradient": {
+            name: t.median * 1e6 for name, t in times.items()
+        },
+        "ratio to float evaluation": {
+            name: t.median / floor for name, t in times.items()
+        },
+        "gradbook Var / micrograd": times[OURS].median
+        / times[MICROGRAD].median,
         "note": "micrograd 0.1.0 has no exp: the benchmark adds one to its Value, in micrograd's own "
         "style (benchmarks/peers.py)",
         "timings": {name: t.as_json() for name, t in times.items()},

@@ -61,7 +61,10 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
         3.0,
         lambda r: r["vector_mlp"]["ratio to numpy forward"]["gradbook Var"],
     ),
-    "book: rebuild / clean build": (0.2, lambda r: r["book"]["rebuild / clean build"]),
+    "book: rebuild / clean build": (
+        0.2,
+        lambda r: r["book"]["rebuild / clean build"],
+    ),
     # The update function is what a live panel calls on every change (``live_panel``'s
     # ``update``); drawing its figure to a PNG is matplotlib's work and is reported beside it.
     "widget update function, slowest chapter (ms)": (
@@ -70,7 +73,10 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
     ),
 }
 # Not goals, but what the theory predicts: growth exponents of the gradient's cost in n.
-EXPECTED_GROWTH = {"forward (dual numbers, n passes)": 2.0, "reverse (backprop, one pass)": 1.0}
+EXPECTED_GROWTH = {
+    "forward (dual numbers, n passes)": 2.0,
+    "reverse (backprop, one pass)": 1.0,
+}
 GROWTH_TOLERANCE = 0.3
 
 
@@ -110,10 +116,17 @@ def _load() -> list[float] | None:
 def _git() -> dict[str, Any]:
     def git(*args: str) -> str:
         return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+            ["git", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
 
-    return {"commit": git("rev-parse", "HEAD"), "uncommitted changes": bool(git("status", "--porcelain"))}
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "uncommitted changes": bool(git("status", "--porcelain")),
+    }
 
 
 def case_rounds(name: str, rounds: int) -> int:
@@ -129,7 +142,9 @@ def case_rounds(name: str, rounds: int) -> int:
     return special.get(name, rounds)
 
 
-def _measure(name: str, rounds: int, quick: bool) -> tuple[dict, tuple[str, ...]]:
+def _measure(
+    name: str, rounds: int, quick: bool
+) -> tuple[dict, tuple[str, ...]]:
     """Run one case for ``rounds`` rounds; returns its results and the distributions it imports."""
     if name == "neuron":
         from benchmarks import neuron
@@ -159,7 +174,9 @@ def _worker(name: str, rounds: int, quick: bool, output: Path) -> None:
     """Measure one case in this process and write its results (and versions) to ``output``."""
     results, imports = _measure(name, rounds, quick)
     results["rounds"] = rounds
-    versions = {d: _version(d) for d in imports} | {"python": platform.python_version()}
+    versions = {d: _version(d) for d in imports} | {
+        "python": platform.python_version()
+    }
     output.write_text(json.dumps({"results": results, "versions": versions}))
 
 
@@ -167,9 +184,22 @@ def _in_fresh_process(name: str, rounds: int, quick: bool) -> dict:
     """Run one case in a new Python process; its results and versions."""
     with tempfile.TemporaryDirectory(prefix="gradbook-bench-") as tmp:
         output = Path(tmp) / f"{name}.json"
-        command = [sys.executable, "-m", "benchmarks.run", "--worker", name, "--rounds", str(rounds)]
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--worker",
+            name,
+            "--rounds",
+            str(rounds),
+        ]
         subprocess.run(
-            [*command, *(["--quick"] if quick else []), "--output", str(output)],
+            [
+                *command,
+                *(["--quick"] if quick else []),
+                "--output",
+                str(output),
+            ],
             cwd=ROOT,
             check=True,
         )
@@ -194,38 +224,67 @@ def table(results: dict) -> str:
     for name, g in results["goals"].items():
         mark = "<" if "(ms)" in name else "<="
         met = "yes" if g["met"] else "NO"
-        lines.append(f"| {name} | {g['measured']:.3g} | {mark} {g['goal']:g} | {met} |")
+        lines.append(
+            f"| {name} | {g['measured']:.3g} | {mark} {g['goal']:g} | {met} |"
+        )
     if "neuron" in results:
         n = results["neuron"]
-        lines += ["", "| neuron gradient, 5 inputs | µs | × float evaluation |", "| --- | --- | --- |"]
+        lines += [
+            "",
+            "| neuron gradient, 5 inputs | µs | × float evaluation |",
+            "| --- | --- | --- |",
+        ]
         for engine, us in n["microseconds per gradient"].items():
-            lines.append(f"| {engine} | {us:.1f} | {n['ratio to float evaluation'][engine]:.1f} |")
+            lines.append(
+                f"| {engine} | {us:.1f} | {n['ratio to float evaluation'][engine]:.1f} |"
+            )
         lines += ["", n["note"]] if "note" in n else []
     if "scalar_mlp" in results:
         s = results["scalar_mlp"]
         micro = s["milliseconds per step"]["micrograd"]
-        lines += ["", "| scalar MLP step, 2-16-16-1, 100 points | ms | × micrograd |", "| --- | --- | --- |"]
+        lines += [
+            "",
+            "| scalar MLP step, 2-16-16-1, 100 points | ms | × micrograd |",
+            "| --- | --- | --- |",
+        ]
         for engine, ms in s["milliseconds per step"].items():
             lines.append(f"| {engine} | {ms:.0f} | {ms / micro:.2f} |")
     if "vector_mlp" in results:
         v = results["vector_mlp"]
-        lines += ["", "| MLP gradient, 1797×64 → 128 → 10 | ms | × numpy forward |", "| --- | --- | --- |"]
+        lines += [
+            "",
+            "| MLP gradient, 1797×64 → 128 → 10 | ms | × numpy forward |",
+            "| --- | --- | --- |",
+        ]
         for version, ms in v["milliseconds"].items():
-            lines.append(f"| {version} | {ms:.1f} | {v['ratio to numpy forward'][version]:.2f} |")
+            lines.append(
+                f"| {version} | {ms:.1f} | {v['ratio to numpy forward'][version]:.2f} |"
+            )
     if "scaling" in results:
         s = results["scaling"]
         cells = " | ".join(f"n = {n}" for n in s["n"])
-        lines += ["", f"| gradient of a sum of n squares (ms) | {cells} | time ~ n^k, k = | expected |"]
+        lines += [
+            "",
+            f"| gradient of a sum of n squares (ms) | {cells} | time ~ n^k, k = | expected |",
+        ]
         lines.append("| --- " * (len(s["n"]) + 3) + "|")
         for mode, ms in s["milliseconds"].items():
             row = " | ".join(f"{t:.3g}" for t in ms)
             k = s["growth exponent (n >= 10)"][mode]
-            lines.append(f"| {mode} | {row} | {k:.2f} | {EXPECTED_GROWTH[mode]:g} |")
+            lines.append(
+                f"| {mode} | {row} | {k:.2f} | {EXPECTED_GROWTH[mode]:g} |"
+            )
     if "widgets" in results:
         w = results["widgets"]
-        lines += ["", "| live panel update (ms) | update function | + PNG |", "| --- | --- | --- |"]
+        lines += [
+            "",
+            "| live panel update (ms) | update function | + PNG |",
+            "| --- | --- | --- |",
+        ]
         for view, ms in w["update + PNG (ms)"].items():
-            lines.append(f"| widgets.{view} | {w['update function alone (ms)'][view]:.0f} | {ms:.0f} |")
+            lines.append(
+                f"| widgets.{view} | {w['update function alone (ms)'][view]:.0f} | {ms:.0f} |"
+            )
     if "book" in results:
         b = results["book"]
         lines += [
@@ -244,13 +303,36 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--rounds", type=int, default=15, help="timing rounds per comparison (default 15)")
-    parser.add_argument("--quick", action="store_true", help="few rounds, n up to 300, no book build")
-    parser.add_argument("--skip-book", action="store_true", help="skip the book build (minutes)")
-    parser.add_argument("--cases", help=f"comma-separated subset of {','.join(CASES)}")
-    parser.add_argument("--output", type=Path, help="where to write the JSON results")
-    parser.add_argument("--strict", action="store_true", help="exit with status 1 if a goal is not met")
-    parser.add_argument("--worker", choices=CASES, help=argparse.SUPPRESS)  # one case, in this process
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=15,
+        help="timing rounds per comparison (default 15)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="few rounds, n up to 300, no book build",
+    )
+    parser.add_argument(
+        "--skip-book",
+        action="store_true",
+        help="skip the book build (minutes)",
+    )
+    parser.add_argument(
+        "--cases", help=f"comma-separated subset of {','.join(CASES)}"
+    )
+    parser.add_argument(
+        "--output", type=Path, help="where to write the JSON results"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 if a goal is not met",
+    )
+    parser.add_argument(
+        "--worker", choices=CASES, help=argparse.SUPPRESS
+    )  # one case, in this process
     args = parser.parse_args(argv)
     if args.worker:
         _worker(args.worker, args.rounds, args.quick, args.output)
@@ -258,19 +340,40 @@ def main(argv: list[str] | None = None) -> int:
     # One BLAS thread, as `make` sets it: on a shared machine a second thread mostly waits.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-    chosen = list(CASES) if args.cases is None else [c.strip() for c in args.cases.split(",") if c.strip()]
+    chosen = (
+        list(CASES)
+        if args.cases is None
+        else [c.strip() for c in args.cases.split(",") if c.strip()]
+    )
     unknown = sorted(set(chosen) - set(CASES))
     if unknown:
-        parser.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASES)}")
+        parser.error(
+            f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASES)}"
+        )
     if args.quick or args.skip_book:
         chosen = [c for c in chosen if c != "book"]
-    rounds = 5 if args.quick and args.rounds == parser.get_default("rounds") else args.rounds
-    complete = chosen == list(CASES) and not args.quick and rounds == parser.get_default("rounds")
+    rounds = (
+        5
+        if args.quick and args.rounds == parser.get_default("rounds")
+        else args.rounds
+    )
+    complete = (
+        chosen == list(CASES)
+        and not args.quick
+        and rounds == parser.get_default("rounds")
+    )
     output = args.output or (RESULTS if complete else PARTIAL)
 
     results: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "command": " ".join(["python -m benchmarks.run", *(argv if argv is not None else sys.argv[1:])]),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(
+            timespec="seconds"
+        ),
+        "command": " ".join(
+            [
+                "python -m benchmarks.run",
+                *(argv if argv is not None else sys.argv[1:]),
+            ]
+        ),
         "complete run": complete,
         "machine": _machine(),
         "git": _git(),
@@ -284,20 +387,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"measuring {name} ...", flush=True)
         case_start = time.perf_counter()
         case = _in_fresh_process(name, case_rounds(name, rounds), args.quick)
-        results[name], results["versions"][name] = case["results"], case["versions"]
-        print(f"  done in {time.perf_counter() - case_start:.0f} s", flush=True)
+        results[name], results["versions"][name] = (
+            case["results"],
+            case["versions"],
+        )
+        print(
+            f"  done in {time.perf_counter() - case_start:.0f} s", flush=True
+        )
     results["machine"]["load average at end"] = _load()
     results["seconds for the whole run"] = time.perf_counter() - started
     results["goals"] = goals(results)
     if "scaling" in results:
         exponents = results["scaling"]["growth exponent (n >= 10)"]
         results["scaling"]["as expected (within 0.3)"] = {
-            mode: abs(exponents[mode] - k) <= GROWTH_TOLERANCE for mode, k in EXPECTED_GROWTH.items()
+            mode: abs(exponents[mode] - k) <= GROWTH_TOLERANCE
+            for mode, k in EXPECTED_GROWTH.items()
         }
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print()
     print(table(results))
-    print(f"\nwritten to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+    print(
+        f"\nwritten to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}"
+    )
     missed = [name for name, g in results["goals"].items() if not g["met"]]
     if missed:
         print(f"goals not met: {'; '.join(missed)}")

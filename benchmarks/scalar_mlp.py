@@ -40,14 +40,19 @@ OURS = "gradbook Var"
 MICROGRAD = "micrograd"
 
 
-def moons(n: int = 100, noise: float = 0.1, seed: int = 1337) -> tuple[np.ndarray, np.ndarray]:
+def moons(
+    n: int = 100, noise: float = 0.1, seed: int = 1337
+) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles with Gaussian noise (scikit-learn's ``make_moons`` recipe).
 
     Returns points of shape ``(n, 2)`` and labels -1.0 (upper moon) or 1.0.
     """
     rng = np.random.default_rng(seed)
     upper, lower = n // 2, n - n // 2
-    t_upper, t_lower = np.linspace(0, np.pi, upper), np.linspace(0, np.pi, lower)
+    t_upper, t_lower = (
+        np.linspace(0, np.pi, upper),
+        np.linspace(0, np.pi, lower),
+    )
     x = np.concatenate(
         [
             np.column_stack([np.cos(t_upper), np.sin(t_upper)]),
@@ -71,17 +76,24 @@ def _layers(params: Sequence[Any]) -> list[list[tuple[Sequence[Any], Any]]]:
     return layers
 
 
-def gradbook_loss(params: Sequence[Any], x: list[list[float]], y: list[float]) -> Any:
+def gradbook_loss(
+    params: Sequence[Any], x: list[list[float]], y: list[float]
+) -> Any:
     """The demo's loss, generic over numbers: floats give its value, Vars its gradient."""
     layers = _layers(params)
     scores = []
     for row in x:
         h: Sequence[Any] = row
         for depth, layer in enumerate(layers):
-            acts = [sum((wi * hi for wi, hi in zip(w, h, strict=True)), b) for w, b in layer]
+            acts = [
+                sum((wi * hi for wi, hi in zip(w, h, strict=True)), b)
+                for w, b in layer
+            ]
             h = acts if depth == len(layers) - 1 else [relu(a) for a in acts]
         scores.append(h[0])
-    losses = [relu(1 + -yi * score) for yi, score in zip(y, scores, strict=True)]
+    losses = [
+        relu(1 + -yi * score) for yi, score in zip(y, scores, strict=True)
+    ]
     data_loss = sum(losses) * (1.0 / len(losses))
     reg_loss = ALPHA * sum(p * p for p in params)
     return data_loss + reg_loss
@@ -100,7 +112,10 @@ def cases() -> dict[str, Callable[[], object]]:
         # the demo's loss(), then model.zero_grad() and total_loss.backward()
         inputs = [list(map(Value, row)) for row in x]
         scores = list(map(model, inputs))
-        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores, strict=True)]
+        losses = [
+            (1 + -yi * scorei).relu()
+            for yi, scorei in zip(y, scores, strict=True)
+        ]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = ALPHA * sum(p * p for p in parameters)
         total_loss = data_loss + reg_loss
@@ -111,22 +126,45 @@ def cases() -> dict[str, Callable[[], object]]:
     def gradbook_step() -> tuple[float, list[float]]:
         return backprop(lambda p: gradbook_loss(p, x, y), start)
 
-    timed: dict[str, Callable[[], object]] = {OURS: gradbook_step, MICROGRAD: micrograd_step}
+    timed: dict[str, Callable[[], object]] = {
+        OURS: gradbook_step,
+        MICROGRAD: micrograd_step,
+    }
     theirs, ours = micrograd_step(), gradbook_step()
-    checks.close(ours[0], theirs[0], "scalar MLP loss, gradbook against micrograd", rtol=1e-12)
-    checks.close(ours[0], gradbook_loss(start, x, y), "scalar MLP loss, Vars against floats", rtol=1e-12)
-    checks.close(ours[1], theirs[1], "scalar MLP gradient, gradbook against micrograd", rtol=1e-9)
+    checks.close(
+        ours[0],
+        theirs[0],
+        "scalar MLP loss, gradbook against micrograd",
+        rtol=1e-12,
+    )
+    checks.close(
+        ours[0],
+        gradbook_loss(start, x, y),
+        "scalar MLP loss, Vars against floats",
+        rtol=1e-12,
+    )
+    checks.close(
+        ours[1],
+        theirs[1],
+        "scalar MLP gradient, gradbook against micrograd",
+        rtol=1e-9,
+    )
     if not any(ours[1]):
         raise checks.WrongAnswerError("the scalar MLP gradient is all zeros")
     return timed
 
 
 def measure(rounds: int) -> dict:
-    times = interleaved(cases(), rounds, turn=0.0)  # one step per turn: a step takes 0.1-1 s
+    times = interleaved(
+        cases(), rounds, turn=0.0
+    )  # one step per turn: a step takes 0.1-1 s
     return {
         "checked": "loss and all 337 partials agree with micrograd's (rtol 1e-12 and 1e-9), "
         "and the loss with a plain float evaluation of the same code",
-        "milliseconds per step": {name: t.median * 1e3 for name, t in times.items()},
-        "gradbook Var / micrograd": times[OURS].median / times[MICROGRAD].median,
+        "milliseconds per step": {
+            name: t.median * 1e3 for name, t in times.items()
+        },
+        "gradbook Var / micrograd": times[OURS].median
+        / times[MICROGRAD].median,
         "timings": {name: t.as_json() for name, t in times.items()},
     }

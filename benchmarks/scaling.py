@@ -42,11 +42,22 @@ def cases(n: int) -> dict[str, Callable[[], object]]:
 
         return f
 
-    checks.exactly(dual.gradient(counted(FORWARD), xs), [2 * x for x in xs], f"dual gradient, n = {n}")
-    checks.exactly(grad_bp(counted(REVERSE), xs), [2 * x for x in xs], f"grad_bp, n = {n}")
+    checks.exactly(
+        dual.gradient(counted(FORWARD), xs),
+        [2 * x for x in xs],
+        f"dual gradient, n = {n}",
+    )
+    checks.exactly(
+        grad_bp(counted(REVERSE), xs), [2 * x for x in xs], f"grad_bp, n = {n}"
+    )
     if calls != {FORWARD: n, REVERSE: 1}:
-        raise checks.WrongAnswerError(f"expected n = {n} forward passes and 1 reverse pass, counted {calls}")
-    return {FORWARD: lambda: dual.gradient(sum_of_squares, xs), REVERSE: lambda: grad_bp(sum_of_squares, xs)}
+        raise checks.WrongAnswerError(
+            f"expected n = {n} forward passes and 1 reverse pass, counted {calls}"
+        )
+    return {
+        FORWARD: lambda: dual.gradient(sum_of_squares, xs),
+        REVERSE: lambda: grad_bp(sum_of_squares, xs),
+    }
 
 
 def growth_exponent(sizes: Sequence[int], seconds: Sequence[float]) -> float:
@@ -58,16 +69,32 @@ def measure(rounds: int, sizes: Sequence[int] = SIZES) -> dict:
     times: dict[int, dict[str, Timing]] = {}
     for n in sizes:
         # the largest forward case takes seconds per call: fewer rounds there
-        times[n] = interleaved(cases(n), rounds if n < 1000 else max(3, rounds // 3))
+        times[n] = interleaved(
+            cases(n), rounds if n < 1000 else max(3, rounds // 3)
+        )
     fitted = [n for n in sizes if n >= 10]
-    seconds = {mode: [times[n][mode].median for n in sizes] for mode in (FORWARD, REVERSE)}
+    seconds = {
+        mode: [times[n][mode].median for n in sizes]
+        for mode in (FORWARD, REVERSE)
+    }
     return {
         "checked": "both give exactly 2 x at every n; forward mode ran f n times, reverse mode once",
         "n": list(sizes),
-        "milliseconds": {mode: [s * 1e3 for s in ts] for mode, ts in seconds.items()},
-        "forward / reverse": [f / r for f, r in zip(seconds[FORWARD], seconds[REVERSE], strict=True)],
-        "growth exponent (n >= 10)": {
-            mode: growth_exponent(fitted, [times[n][mode].median for n in fitted]) for mode in seconds
+        "milliseconds": {
+            mode: [s * 1e3 for s in ts] for mode, ts in seconds.items()
         },
-        "timings": {str(n): {mode: t.as_json() for mode, t in ts.items()} for n, ts in times.items()},
+        "forward / reverse": [
+            f / r
+            for f, r in zip(seconds[FORWARD], seconds[REVERSE], strict=True)
+        ],
+        "growth exponent (n >= 10)": {
+            mode: growth_exponent(
+                fitted, [times[n][mode].median for n in fitted]
+            )
+            for mode in seconds
+        },
+        "timings": {
+            str(n): {mode: t.as_json() for mode, t in ts.items()}
+            for n, ts in times.items()
+        },
     }

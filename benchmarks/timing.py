@@ -36,7 +36,9 @@ class Timing:
         return {
             "median_seconds": self.median,
             "calls_per_round": self.calls_per_round,
-            "seconds_per_call_each_round": [float(f"{s:.4g}") for s in self.samples],
+            "seconds_per_call_each_round": [
+                float(f"{s:.4g}") for s in self.samples
+            ],
         }
 
 

@@ -63,7 +63,9 @@ def numpy_loss(params: Params, x: np.ndarray, targets: np.ndarray) -> float:
     return -(log_p * targets).sum(axis=1).mean()
 
 
-def numpy_gradient(params: Params, x: np.ndarray, targets: np.ndarray) -> tuple[float, Params]:
+def numpy_gradient(
+    params: Params, x: np.ndarray, targets: np.ndarray
+) -> tuple[float, Params]:
     """The loss and its gradient, the backward pass derived and written out by hand."""
     w1, b1, w2, b2 = params
     h = np.tanh(x @ w1 + b1)
@@ -72,9 +74,16 @@ def numpy_gradient(params: Params, x: np.ndarray, targets: np.ndarray) -> tuple[
     exp = np.exp(shifted)
     total = exp.sum(axis=1, keepdims=True)
     loss = -((shifted - np.log(total)) * targets).sum(axis=1).mean()
-    d_scores = (exp / total - targets) / len(x)  # softmax minus one-hot, averaged
+    d_scores = (exp / total - targets) / len(
+        x
+    )  # softmax minus one-hot, averaged
     d_pre = (d_scores @ w2.T) * (1 - h * h)
-    return loss, [x.T @ d_pre, d_pre.sum(axis=0), h.T @ d_scores, d_scores.sum(axis=0)]
+    return loss, [
+        x.T @ d_pre,
+        d_pre.sum(axis=0),
+        h.T @ d_scores,
+        d_scores.sum(axis=0),
+    ]
 
 
 def autograd_loss(params: list, x: np.ndarray, targets: np.ndarray) -> Any:
@@ -102,10 +111,28 @@ def cases() -> dict[str, Callable[[], object]]:
         OURS: lambda: grad_bp(lambda p: gradbook_loss(p, x, targets), params),
     }
     loss, reference = numpy_gradient(params, x, targets)
-    checks.close(timed[FORWARD](), loss, "numpy forward against the hand-written pass", rtol=1e-12)
-    checks.close(eval_bp(lambda p: gradbook_loss(p, x, targets), params), loss, "gradbook's loss", rtol=1e-12)
-    checks.close(timed[AUTOGRAD](), reference, "autograd's gradient against the hand-written one")
-    checks.close(timed[OURS](), reference, "gradbook's gradient against the hand-written one")
+    checks.close(
+        timed[FORWARD](),
+        loss,
+        "numpy forward against the hand-written pass",
+        rtol=1e-12,
+    )
+    checks.close(
+        eval_bp(lambda p: gradbook_loss(p, x, targets), params),
+        loss,
+        "gradbook's loss",
+        rtol=1e-12,
+    )
+    checks.close(
+        timed[AUTOGRAD](),
+        reference,
+        "autograd's gradient against the hand-written one",
+    )
+    checks.close(
+        timed[OURS](),
+        reference,
+        "gradbook's gradient against the hand-written one",
+    )
     return timed
 
 
@@ -116,6 +143,8 @@ def measure(rounds: int) -> dict:
         "checked": "loss of every version agrees (rtol 1e-12); autograd's and gradbook's gradients "
         "agree with the hand-written one (rtol 1e-9)",
         "milliseconds": {name: t.median * 1e3 for name, t in times.items()},
-        "ratio to numpy forward": {name: t.median / floor for name, t in times.items()},
+        "ratio to numpy forward": {
+            name: t.median / floor for name, t in times.items()
+        },
         "timings": {name: t.as_json() for name, t in times.items()},
     }

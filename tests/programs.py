@@ -50,7 +50,13 @@ def programs(draw: Any, n_inputs: int = 3, max_steps: int = 12) -> list[tuple]:
             steps.append((name, draw(st.integers(0, available - 1))))
         else:
             name = draw(st.sampled_from(sorted(BINARY)))
-            steps.append((name, draw(st.integers(0, available - 1)), draw(st.integers(0, available - 1))))
+            steps.append(
+                (
+                    name,
+                    draw(st.integers(0, available - 1)),
+                    draw(st.integers(0, available - 1)),
+                )
+            )
     return steps
 
 
@@ -63,7 +69,9 @@ def run(program: list[tuple], inputs: Any) -> Any:
     return values[-1]
 
 
-inputs = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3)
+inputs = st.lists(
+    st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3
+)
 
 
 # Typed programs: scalars and broadcast arrays

@@ -33,7 +33,9 @@ def test_the_articles_numbers_exactly():
 def test_neuron_after_sequence_var_reads_like_the_article():
     assert grad_bp(lambda v: neuron(sequence_var(v)), POINT) == GRADIENT
     # a Var holding an array is split into one Var per element
-    from_array = grad_bp(lambda v: neuron(sequence_var(v)), np.array(POINT, dtype=float))
+    from_array = grad_bp(
+        lambda v: neuron(sequence_var(v)), np.array(POINT, dtype=float)
+    )
     assert isinstance(from_array, np.ndarray)
     assert from_array.tolist() == GRADIENT
 
@@ -45,12 +47,16 @@ def test_reverse_equals_forward_and_finite_differences_on_the_neuron():
 
 @settings(max_examples=150, deadline=None)
 @given(program=programs(), xs=inputs)
-def test_random_programs_reverse_matches_forward_and_finite_differences(program, xs):
+def test_random_programs_reverse_matches_forward_and_finite_differences(
+    program, xs
+):
     def f(values):
         return run(program, values)
 
     reverse = grad_bp(f, xs)
-    np.testing.assert_allclose(reverse, gradient(f, xs), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        reverse, gradient(f, xs), rtol=1e-10, atol=1e-12
+    )
     check_grad(f, xs, reverse, rtol=1e-5, atol=1e-6)
 
 
@@ -67,7 +73,9 @@ def test_fan_out_accumulates():
     a, b = 0.7, -1.3
     s = a * b
     ds = 2 * s + np.cos(s) - 1
-    assert grad_bp(shared, [a, b]) == pytest.approx([ds * b, ds * a], rel=1e-14)
+    assert grad_bp(shared, [a, b]) == pytest.approx(
+        [ds * b, ds * a], rel=1e-14
+    )
 
 
 def test_a_chain_of_100000_operations_needs_no_recursion():
@@ -80,7 +88,9 @@ def test_a_chain_of_100000_operations_needs_no_recursion():
 
 
 @pytest.mark.parametrize(
-    "column", [lambda x: x[:, None], lambda x: x.reshape(3, 1)], ids=["x[:, None]", "reshape"]
+    "column",
+    [lambda x: x[:, None], lambda x: x.reshape(3, 1)],
+    ids=["x[:, None]", "reshape"],
 )
 def test_broadcasting_sums_the_gradient_back_to_each_input_shape(column):
     rng = np.random.default_rng(1)
@@ -99,7 +109,11 @@ def test_broadcasting_sums_the_gradient_back_to_each_input_shape(column):
 
 def test_scalar_times_array_and_bias_broadcast():
     rng = np.random.default_rng(2)
-    X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
+    X, W, b = (
+        rng.normal(size=(5, 3)),
+        rng.normal(size=(3, 2)),
+        rng.normal(size=2),
+    )
 
     def f(params):
         W, b, scale = params
@@ -124,11 +138,16 @@ def test_matmul_vectors_and_transpose():
 
 def test_indexing_with_repeats_and_powers():
     x = np.array([1.0, 2.0, 3.0])
-    np.testing.assert_array_equal(grad_bp(lambda v: v[np.array([0, 0, 2])].sum(), x), [2.0, 0.0, 1.0])
-    np.testing.assert_allclose(
-        grad_bp(lambda v: (v**3).sum() + (2.0**v).sum(), x), 3 * x**2 + np.log(2) * 2**x
+    np.testing.assert_array_equal(
+        grad_bp(lambda v: v[np.array([0, 0, 2])].sum(), x), [2.0, 0.0, 1.0]
     )
-    assert grad_bp(lambda ab: ab[0] ** ab[1], [2.0, 3.0]) == pytest.approx([12.0, 8 * np.log(2.0)])
+    np.testing.assert_allclose(
+        grad_bp(lambda v: (v**3).sum() + (2.0**v).sum(), x),
+        3 * x**2 + np.log(2) * 2**x,
+    )
+    assert grad_bp(lambda ab: ab[0] ** ab[1], [2.0, 3.0]) == pytest.approx(
+        [12.0, 8 * np.log(2.0)]
+    )
 
 
 def test_one_forward_pass_records_each_operation_once():
@@ -161,7 +180,9 @@ def test_the_backward_pass_visits_each_node_once():
     cotangents = tape.backward(out)
     edges = sum(len(node.inputs) for node in tape.nodes)
     assert len(calls) == edges  # one rule call per edge of the graph
-    assert calls == sorted(calls, reverse=True)  # output first, then towards the inputs
+    assert calls == sorted(
+        calls, reverse=True
+    )  # output first, then towards the inputs
     assert [cotangents[i] for i in range(5)] == GRADIENT
 
 
@@ -212,7 +233,10 @@ def test_ragged_input():
 
 
 def test_shapes_that_do_not_fit():
-    with pytest.raises(ValueError, match=r"cannot matrix-multiply shapes \(2, 3\) and \(2, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"cannot matrix-multiply shapes \(2, 3\) and \(2, 3\)",
+    ):
         grad_bp(lambda w: (w @ w).sum(), np.ones((2, 3)))
     with pytest.raises(
         ValueError,
@@ -225,7 +249,9 @@ def test_shapes_that_do_not_fit():
 def test_powers_at_zero():
     assert grad_bp(lambda v: v**0, 0.0) == 0.0
     assert grad_bp(lambda v: v**2, 0.0) == 0.0
-    assert grad_bp(lambda v: v[0] ** v[1], [0.5, 0.0]) == pytest.approx([0.0, np.log(0.5)], rel=1e-15)
+    assert grad_bp(lambda v: v[0] ** v[1], [0.5, 0.0]) == pytest.approx(
+        [0.0, np.log(0.5)], rel=1e-15
+    )
 
 
 def test_vars_from_two_tapes_do_not_mix():

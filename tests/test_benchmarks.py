@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _repository_root_on_path(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT))  # benchmarks/ is a package at the root, not installed
+    monkeypatch.syspath_prepend(
+        str(ROOT)
+    )  # benchmarks/ is a package at the root, not installed
 
 
 def test_exact_and_close_checks():
@@ -27,7 +29,9 @@ def test_exact_and_close_checks():
     with pytest.raises(checks.WrongAnswerError, match="far"):
         checks.close([1.0, 2.1], [1.0, 2.0], "far")
     with pytest.raises(checks.WrongAnswerError, match=r"arrays \[1\]"):
-        checks.close([np.ones(2), np.zeros(3)], [np.ones(2), np.ones(3)], "arrays")
+        checks.close(
+            [np.ones(2), np.zeros(3)], [np.ones(2), np.ones(3)], "arrays"
+        )
 
 
 def test_scaling_checks_the_gradient_and_the_number_of_passes():
@@ -36,13 +40,17 @@ def test_scaling_checks_the_gradient_and_the_number_of_passes():
     cases = scaling.cases(10)
     assert cases[scaling.REVERSE]() == [2 * x for x in scaling.point(10)]
     sizes = [10, 100, 1000]
-    assert scaling.growth_exponent(sizes, [3e-6 * n**2 for n in sizes]) == pytest.approx(2)
+    assert scaling.growth_exponent(
+        sizes, [3e-6 * n**2 for n in sizes]
+    ) == pytest.approx(2)
 
 
 def test_scaling_refuses_a_wrong_gradient(monkeypatch):
     from benchmarks import checks, scaling
 
-    monkeypatch.setattr(scaling, "grad_bp", lambda f, xs: [2 * x + 1e-9 for x in xs])
+    monkeypatch.setattr(
+        scaling, "grad_bp", lambda f, xs: [2 * x + 1e-9 for x in xs]
+    )
     with pytest.raises(checks.WrongAnswerError, match="grad_bp, n = 10"):
         scaling.cases(10)
 
@@ -52,12 +60,18 @@ def test_neuron_cases_reproduce_the_article(monkeypatch):
 
     cases = neuron.cases()
     assert cases[neuron.OURS]() == neuron.GRADIENT
-    monkeypatch.setattr(neuron, "grad_bp", lambda f, xs: [*neuron.GRADIENT[:4], 0.20998717080701])
+    monkeypatch.setattr(
+        neuron,
+        "grad_bp",
+        lambda f, xs: [*neuron.GRADIENT[:4], 0.20998717080701],
+    )
     with pytest.raises(checks.WrongAnswerError, match="article's digits"):
         neuron.cases()
 
 
-def test_scalar_mlp_matches_micrograd_and_refuses_a_wrong_gradient(monkeypatch):
+def test_scalar_mlp_matches_micrograd_and_refuses_a_wrong_gradient(
+    monkeypatch,
+):
     from benchmarks import checks, scalar_mlp
 
     x, y = scalar_mlp.moons()
@@ -111,8 +125,18 @@ def test_goals_and_table_from_results():
     }
     results["goals"] = run.goals(results)
     assert results["goals"]["neuron gradient: gradbook Var / micrograd"]["met"]
-    assert not results["goals"]["vector MLP gradient: gradbook Var / numpy forward"]["met"]
-    assert "book: rebuild / clean build" not in results["goals"]  # not measured, not judged
+    assert not results["goals"][
+        "vector MLP gradient: gradbook Var / numpy forward"
+    ]["met"]
+    assert (
+        "book: rebuild / clean build" not in results["goals"]
+    )  # not measured, not judged
     text = run.table(results)
-    assert "| neuron gradient: gradbook Var / micrograd | 0.3 | <= 0.5 | yes |" in text
-    assert "| vector MLP gradient: gradbook Var / numpy forward | 3.5 | <= 3 | NO |" in text
+    assert (
+        "| neuron gradient: gradbook Var / micrograd | 0.3 | <= 0.5 | yes |"
+        in text
+    )
+    assert (
+        "| vector MLP gradient: gradbook Var / numpy forward | 3.5 | <= 3 | NO |"
+        in text
+    )

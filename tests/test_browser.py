@@ -45,15 +45,25 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    sync_playwright,
+)
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
-HTML_DIR = Path(os.environ.get("GRADBOOK_HTML", REPO / "_build" / "html")).resolve()
-SCREENSHOT_DIR = Path(os.environ.get("GRADBOOK_SCREENSHOTS", REPO / "_build" / "screenshots")).resolve()
+HTML_DIR = Path(
+    os.environ.get("GRADBOOK_HTML", REPO / "_build" / "html")
+).resolve()
+SCREENSHOT_DIR = Path(
+    os.environ.get("GRADBOOK_SCREENSHOTS", REPO / "_build" / "screenshots")
+).resolve()
 
 CHROMIUM = shutil.which("chromium")  # Debian's binary on the PATH
 CHROMIUM_ARGS = [
@@ -65,7 +75,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1280, "height": 900}  # wide enough for the theme's left sidebar
+VIEWPORT = {
+    "width": 1280,
+    "height": 900,
+}  # wide enough for the theme's left sidebar
 
 # Generous waits (milliseconds): the widget manager renders after window load.
 WAIT = 30_000
@@ -171,8 +184,13 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 @pytest.fixture(scope="session")
 def book_url(html_dir: Path) -> Iterator[str]:
     """The built book, served on 127.0.0.1 at a free port for the session."""
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(html_dir)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    server = _QuietServer(
+        ("127.0.0.1", 0),
+        functools.partial(_QuietHandler, directory=str(html_dir)),
+    )
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -185,9 +203,13 @@ def book_url(html_dir: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     if CHROMIUM is None:
-        pytest.fail("chromium is not on the PATH: install Debian's chromium (apt-get install chromium)")
+        pytest.fail(
+            "chromium is not on the PATH: install Debian's chromium (apt-get install chromium)"
+        )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:
@@ -218,7 +240,10 @@ class Watch:
 
     def attach(self, page: Page) -> None:
         page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on(
+            "pageerror",
+            lambda error: self.problems.append(f"page error: {error}"),
+        )
         page.on("requestfailed", self._failed)
         page.on("request", self._request)
         page.on("response", self._response)
@@ -226,11 +251,17 @@ class Watch:
     def _console(self, message: Any) -> None:
         if message.type == "error":
             where = message.location or {}
-            at = f" (at {where.get('url')}:{where.get('lineNumber')})" if where.get("url") else ""
+            at = (
+                f" (at {where.get('url')}:{where.get('lineNumber')})"
+                if where.get("url")
+                else ""
+            )
             self.problems.append(f"console error: {message.text}{at}")
 
     def _failed(self, request: Any) -> None:
-        self.problems.append(f"request failed: {request.url} ({request.failure})")
+        self.problems.append(
+            f"request failed: {request.url} ({request.failure})"
+        )
 
     def _request(self, request: Any) -> None:
         url = request.url
@@ -249,7 +280,9 @@ def _fail_with(where: str, problems: list[str]) -> None:
     unique = list(dict.fromkeys(problems))
     if unique:
         lines = "\n".join(f"  - {p}" for p in unique)
-        pytest.fail(f"{where}: {len(unique)} problem(s):\n{lines}", pytrace=False)
+        pytest.fail(
+            f"{where}: {len(unique)} problem(s):\n{lines}", pytrace=False
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -364,7 +397,9 @@ def _open_book_page(
     watch.attach(page)
     response = page.goto(_page_url(book_url, page_file), wait_until="load")
     if response is None or response.status != 200:
-        watch.problems.append(f"page answered HTTP {response.status if response else '(no response)'}")
+        watch.problems.append(
+            f"page answered HTTP {response.status if response else '(no response)'}"
+        )
     try:
         page.wait_for_function(_WIDGETS_READY, timeout=WAIT)
     except PlaywrightTimeout:
@@ -391,31 +426,50 @@ def _settle(page: Page) -> None:
 
 @pytest.mark.parametrize("page_file", PAGES)
 def test_page_loads_cleanly(
-    page_file: str, context: BrowserContext, book_url: str, html_dir: Path, screenshots: Path
+    page_file: str,
+    context: BrowserContext,
+    book_url: str,
+    html_dir: Path,
+    screenshots: Path,
 ) -> None:
     page, watch = _open_book_page(context, book_url, html_dir, page_file)
     problems = watch.problems
 
     images = page.evaluate(_IMAGES_REPORT, WAIT)
     for img in images["bad"]:
-        state = "never finished loading" if not img["complete"] else "is broken (naturalWidth 0)"
+        state = (
+            "never finished loading"
+            if not img["complete"]
+            else "is broken (naturalWidth 0)"
+        )
         problems.append(f"image {img['src']} (alt {img['alt']!r}) {state}")
 
     math = page.evaluate(_MATH_REPORT)
     if math["math"] and not math["containers"]:
-        problems.append(f"{math['math']} math element(s) but no MathJax output (mjx-container)")
-    problems.extend(f"math not typeset: {text!r}" for text in math["untypeset"])
+        problems.append(
+            f"{math['math']} math element(s) but no MathJax output (mjx-container)"
+        )
+    problems.extend(
+        f"math not typeset: {text!r}" for text in math["untypeset"]
+    )
     problems.extend(f"MathJax error: {text!r}" for text in math["errors"])
-    problems.extend(f"raw TeX left in the text: ...{text}..." for text in math["raw"])
+    problems.extend(
+        f"raw TeX left in the text: ...{text}..." for text in math["raw"]
+    )
 
     title = page.locator(".bd-article h1").first
-    if not page.locator(".bd-article h1").count() or not title.inner_text().strip():
+    if (
+        not page.locator(".bd-article h1").count()
+        or not title.inner_text().strip()
+    ):
         problems.append("the article has no title (h1)")
 
     links = set(page.evaluate(_SIDEBAR_LINKS))
     missing = [f for f in PAGES if _page_url(book_url, f) not in links]
     if missing:
-        problems.append(f"the left navigation has no link to: {', '.join(missing)}")
+        problems.append(
+            f"the left navigation has no link to: {', '.join(missing)}"
+        )
 
     _settle(page)
     page.screenshot(path=screenshots / _shot_name(page_file), full_page=True)
@@ -423,13 +477,20 @@ def test_page_loads_cleanly(
 
 
 @pytest.mark.parametrize("target", PAGES)
-def test_sidebar_link_loads_page(target: str, context: BrowserContext, book_url: str, html_dir: Path) -> None:
+def test_sidebar_link_loads_page(
+    target: str, context: BrowserContext, book_url: str, html_dir: Path
+) -> None:
     """Click the target's link in the left navigation of another page; the target loads."""
     start = ROOT_PAGE if target != ROOT_PAGE else PAGES[-1]
     if start == target:
-        pytest.skip("the book has a single page: there is no other page to navigate from")
+        pytest.skip(
+            "the book has a single page: there is no other page to navigate from"
+        )
     if not (html_dir / f"{start}.html").is_file():
-        pytest.fail(f"{start}.html is missing from {html_dir}: run `make book` first", pytrace=False)
+        pytest.fail(
+            f"{start}.html is missing from {html_dir}: run `make book` first",
+            pytrace=False,
+        )
     # How each page loads is test_page_loads_cleanly's business; here only the link.
     page = context.new_page()
     page.goto(_page_url(book_url, start), wait_until="load")
@@ -440,18 +501,27 @@ def test_sidebar_link_loads_page(target: str, context: BrowserContext, book_url:
     )
     hrefs = page.evaluate(_SIDEBAR_LINKS)
     if target_url not in hrefs:
-        pytest.fail(f"{start}: the left navigation has no link to {target}", pytrace=False)
+        pytest.fail(
+            f"{start}: the left navigation has no link to {target}",
+            pytrace=False,
+        )
     links = page.locator(".bd-sidebar-primary a[href]")
     # Prefer a visible link (the logo and the home entry may both point at the root).
-    candidates = [links.nth(i) for i, href in enumerate(hrefs) if href == target_url]
+    candidates = [
+        links.nth(i) for i, href in enumerate(hrefs) if href == target_url
+    ]
     link = next((c for c in candidates if c.is_visible()), candidates[0])
-    with page.expect_response(lambda r: r.url.split("#")[0] == target_url) as answer:
+    with page.expect_response(
+        lambda r: r.url.split("#")[0] == target_url
+    ) as answer:
         link.click()
     page.wait_for_url(lambda url: url.split("#")[0] == target_url)
     page.wait_for_load_state("load")
     problems: list[str] = []
     if answer.value.status != 200:
-        problems.append(f"following the link answered HTTP {answer.value.status}")
+        problems.append(
+            f"following the link answered HTTP {answer.value.status}"
+        )
     heading = page.locator(".bd-article h1")
     if not heading.count() or not heading.first.inner_text().strip():
         problems.append("the page reached has no article title (h1)")
@@ -489,7 +559,10 @@ _NEW_PICTURE = f"""([area, src]) => {{
 
 
 def _slider_state(handle: Locator) -> dict[str, float]:
-    return {name: float(handle.get_attribute(f"aria-value{name}") or "nan") for name in ("now", "min", "max")}
+    return {
+        name: float(handle.get_attribute(f"aria-value{name}") or "nan")
+        for name in ("now", "min", "max")
+    }
 
 
 def _shown_picture(area: Locator) -> tuple[str | None, str | None]:
@@ -519,13 +592,19 @@ def _press_and_expect_new_picture(
         ]
     after_src, after_pixels = _shown_picture(area)
     if after_pixels is None or after_pixels == before_pixels:
-        return [f"{what}: after {key} the image was replaced ({after_src}) but shows the same pixels"]
+        return [
+            f"{what}: after {key} the image was replaced ({after_src}) but shows the same pixels"
+        ]
     return []
 
 
 @pytest.mark.parametrize("page_file", PAGES)
 def test_scrubbers_move_with_keyboard(
-    page_file: str, context: BrowserContext, book_url: str, html_dir: Path, screenshots: Path
+    page_file: str,
+    context: BrowserContext,
+    book_url: str,
+    html_dir: Path,
+    screenshots: Path,
 ) -> None:
     page, watch = _open_book_page(context, book_url, html_dir, page_file)
     loading_problems = list(watch.problems)
@@ -534,7 +613,10 @@ def test_scrubbers_move_with_keyboard(
         if CHAPTER.search(page_file):
             _fail_with(
                 page_file,
-                [*loading_problems, "a chapter page must have at least one scrubber (slider + images)"],
+                [
+                    *loading_problems,
+                    "a chapter page must have at least one scrubber (slider + images)",
+                ],
             )
         return
     problems: list[str] = []
@@ -545,16 +627,28 @@ def test_scrubbers_move_with_keyboard(
         area.scroll_into_view_if_needed()
         handle = area.locator("[role=slider]").first
         if not handle.count():
-            problems.append(f"{what}: no keyboard-focusable slider handle ([role=slider])")
+            problems.append(
+                f"{what}: no keyboard-focusable slider handle ([role=slider])"
+            )
             continue
-        area.screenshot(path=screenshots / _shot_name(page_file, f"--scrubber{number}-before"))
+        area.screenshot(
+            path=screenshots
+            / _shot_name(page_file, f"--scrubber{number}-before")
+        )
         state = _slider_state(handle)
         first = "ArrowRight" if state["now"] < state["max"] else "ArrowLeft"
-        problems += _press_and_expect_new_picture(page, area, handle, first, what)
+        problems += _press_and_expect_new_picture(
+            page, area, handle, first, what
+        )
         state = _slider_state(handle)
         second = "End" if state["now"] < state["max"] else "Home"
-        problems += _press_and_expect_new_picture(page, area, handle, second, what)
-        area.screenshot(path=screenshots / _shot_name(page_file, f"--scrubber{number}-after"))
+        problems += _press_and_expect_new_picture(
+            page, area, handle, second, what
+        )
+        area.screenshot(
+            path=screenshots
+            / _shot_name(page_file, f"--scrubber{number}-after")
+        )
     # Errors raised while the sliders moved (load-time errors are test_page_loads_cleanly's).
     problems += watch.problems[seen_errors:]
     if loading_problems and problems:
@@ -574,7 +668,9 @@ def _free_port() -> int:
 
 def _api(base: str, token: str, path: str, method: str = "GET") -> Any:
     request = urllib.request.Request(
-        f"{base}{path}", method=method, headers={"Authorization": f"token {token}"}
+        f"{base}{path}",
+        method=method,
+        headers={"Authorization": f"token {token}"},
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
         body = answer.read()
@@ -613,10 +709,17 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         # A copy: Lab's autosave must never touch the repo's notebook.
         shutil.copy2(REPO / f"{notebook}.ipynb", root)
     settings = tmp_path / "settings"
-    notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification = (
+        settings
+        / "@jupyterlab"
+        / "apputils-extension"
+        / "notification.jupyterlab-settings"
+    )
     notification.parent.mkdir(parents=True)
     # No news feed, no update check: Lab asks nothing of the internet.
-    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    notification.write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
@@ -648,22 +751,37 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path, start_new_session=True
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=tmp_path,
+            start_new_session=True,
         )
     lab = Lab(base, token, process, root, log)
     try:
         deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{lab.log_tail()}", pytrace=False)
+                pytest.fail(
+                    f"JupyterLab exited with {process.returncode}:\n{lab.log_tail()}",
+                    pytrace=False,
+                )
             try:
                 _api(base, token, "/api/status")
                 break
-            except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+            except (
+                urllib.error.URLError,
+                ConnectionError,
+                TimeoutError,
+            ) as error:
                 if isinstance(error, urllib.error.HTTPError):
                     error.close()
                 if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start in 120 s:\n{lab.log_tail()}", pytrace=False)
+                    pytest.fail(
+                        f"JupyterLab did not start in 120 s:\n{lab.log_tail()}",
+                        pytrace=False,
+                    )
                 time.sleep(0.25)
         yield lab
     finally:
@@ -684,7 +802,9 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         print(f"--- JupyterLab log (tail) ---\n{lab.log_tail()}")
 
 
-def _wait_for_connected_kernel(lab: Lab, notebook: str, seconds: float = 120) -> None:
+def _wait_for_connected_kernel(
+    lab: Lab, notebook: str, seconds: float = 120
+) -> None:
     """Poll the server until the notebook's session has a kernel with a browser connected."""
     deadline = time.monotonic() + seconds
     sessions: Any = []
@@ -692,10 +812,15 @@ def _wait_for_connected_kernel(lab: Lab, notebook: str, seconds: float = 120) ->
         sessions = _api(lab.url, lab.token, "/api/sessions")
         for session in sessions:
             kernel = session.get("kernel") or {}
-            if session.get("path", "").endswith(notebook) and kernel.get("connections", 0) > 0:
+            if (
+                session.get("path", "").endswith(notebook)
+                and kernel.get("connections", 0) > 0
+            ):
                 return
         time.sleep(0.25)
-    raise TimeoutError(f"no kernel connected for {notebook} in {seconds:g} s; sessions: {sessions}")
+    raise TimeoutError(
+        f"no kernel connected for {notebook} in {seconds:g} s; sessions: {sessions}"
+    )
 
 
 _ANY_RUNNING = """() => [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
@@ -707,7 +832,12 @@ _ALL_DONE = """() => ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-
 
 @pytest.mark.parametrize(("notebook", "call", "slider"), LIVE_PANELS)
 def test_live_panel_in_jupyterlab(
-    notebook: str, call: str, slider: str, context: BrowserContext, jupyterlab: Lab, screenshots: Path
+    notebook: str,
+    call: str,
+    slider: str,
+    context: BrowserContext,
+    jupyterlab: Lab,
+    screenshots: Path,
 ) -> None:
     name = Path(notebook).name
     page = context.new_page()
@@ -716,26 +846,41 @@ def test_live_panel_in_jupyterlab(
     problems: list[str] = []
     step = "opening the notebook"
     try:
-        page.goto(f"{jupyterlab.url}/lab/tree/{name}.ipynb?token={jupyterlab.token}")
+        page.goto(
+            f"{jupyterlab.url}/lab/tree/{name}.ipynb?token={jupyterlab.token}"
+        )
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
         step = "waiting for the kernel"
         # The toolbar says "idle" before the kernel exists, too: first wait
         # until the server has this notebook's kernel with the page connected.
         _wait_for_connected_kernel(jupyterlab, f"{name}.ipynb")
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']",
+            timeout=90_000,
+        )
 
         # Run > Run All Cells, from the menu bar as a reader would.
         step = "Run > Run All Cells"
-        page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-        page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
+        page.locator(
+            "#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")
+        ).click()
+        page.locator(
+            ".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))"
+        ).click()
         page.wait_for_function(_ANY_RUNNING, timeout=WAIT)
         step = "waiting for all cells to run and the kernel to be idle"
         page.wait_for_function(_ALL_DONE, timeout=LAB_RUN_TIMEOUT, polling=250)
 
-        stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        stderr = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        )
         # textContent: innerText is empty for cells scrolled out of view (content-visibility).
-        texts = stderr.evaluate_all("outputs => outputs.map(o => o.textContent)")
-        problems += [f"a cell wrote to stderr: {text.strip()[:300]!r}" for text in texts]
+        texts = stderr.evaluate_all(
+            "outputs => outputs.map(o => o.textContent)"
+        )
+        problems += [
+            f"a cell wrote to stderr: {text.strip()[:300]!r}" for text in texts
+        ]
 
         # The kernel is the venv's Python (Lab runs from sys.executable).
         kernels = [
@@ -744,30 +889,54 @@ def test_live_panel_in_jupyterlab(
             if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
         ]
         for pid in kernels:
-            executable = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+            executable = (
+                Path(f"/proc/{pid}/cmdline")
+                .read_bytes()
+                .split(b"\0")[0]
+                .decode()
+            )
             if Path(executable) != Path(sys.executable):
-                problems.append(f"the kernel runs {executable}, not the venv's {sys.executable}")
+                problems.append(
+                    f"the kernel runs {executable}, not the venv's {sys.executable}"
+                )
         if Path("/proc/self").exists() and not kernels:
             problems.append("no ipykernel process found under JupyterLab")
 
         step = f"waiting for the live panel of {call} and its image"
-        cell = page.locator(f".jp-CodeCell:has(.cm-content:has-text({json.dumps(call)}))")
-        panel = cell.locator(".jp-OutputArea-output .widget-vbox:has(.widget-gridbox):has(img)").first
+        cell = page.locator(
+            f".jp-CodeCell:has(.cm-content:has-text({json.dumps(call)}))"
+        )
+        panel = cell.locator(
+            ".jp-OutputArea-output .widget-vbox:has(.widget-gridbox):has(img)"
+        ).first
         panel.wait_for(timeout=WAIT)
         panel.scroll_into_view_if_needed()
         image = panel.locator("img").last
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-        before_src, before_pixels = image.get_attribute("src"), image.evaluate(_PIXELS)
-        panel.screenshot(path=screenshots / _shot_name(f"lab-{name}", "--panel-before"))
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0",
+            arg=image.element_handle(),
+        )
+        before_src, before_pixels = (
+            image.get_attribute("src"),
+            image.evaluate(_PIXELS),
+        )
+        panel.screenshot(
+            path=screenshots / _shot_name(f"lab-{name}", "--panel-before")
+        )
 
         step = f"moving the {slider!r} slider"
-        label = panel.locator(".widget-slider", has=page.locator(f".widget-label:text-is('{slider}')"))
+        label = panel.locator(
+            ".widget-slider",
+            has=page.locator(f".widget-label:text-is('{slider}')"),
+        )
         handle = label.locator("[role=slider]").first
         readout = label.locator(".widget-readout")
         before_value = readout.inner_text()
         state = _slider_state(handle)
         handle.focus()
-        page.keyboard.press("ArrowRight" if state["now"] < state["max"] else "ArrowLeft")
+        page.keyboard.press(
+            "ArrowRight" if state["now"] < state["max"] else "ArrowLeft"
+        )
         try:
             page.wait_for_function(
                 "([img, src]) => img.src !== src && img.complete && img.naturalWidth > 0",
@@ -776,18 +945,31 @@ def test_live_panel_in_jupyterlab(
             )
         except PlaywrightTimeout:
             moved = f"{before_value} -> {readout.inner_text()}"
-            problems.append(f"moving {slider!r} ({moved}) did not redraw the figure in 60 s")
+            problems.append(
+                f"moving {slider!r} ({moved}) did not redraw the figure in 60 s"
+            )
         else:
             if image.evaluate(_PIXELS) == before_pixels:
-                problems.append(f"moving {slider!r} replaced the image but not its pixels")
+                problems.append(
+                    f"moving {slider!r} replaced the image but not its pixels"
+                )
         if readout.inner_text() == before_value:
-            problems.append(f"the {slider!r} slider did not move with the keyboard (still {before_value})")
-        panel.screenshot(path=screenshots / _shot_name(f"lab-{name}", "--panel-after"))
+            problems.append(
+                f"the {slider!r} slider did not move with the keyboard (still {before_value})"
+            )
+        panel.screenshot(
+            path=screenshots / _shot_name(f"lab-{name}", "--panel-after")
+        )
     except (PlaywrightError, TimeoutError) as error:
-        problems.append(f"{step}: {type(error).__name__}: {str(error).splitlines()[0]}")
+        problems.append(
+            f"{step}: {type(error).__name__}: {str(error).splitlines()[0]}"
+        )
         with contextlib.suppress(PlaywrightError):
             dialogs = page.locator(".jp-Dialog").all_inner_texts()
-            problems += [f"a Lab dialog is open: {' '.join(d.split())[:200]!r}" for d in dialogs]
+            problems += [
+                f"a Lab dialog is open: {' '.join(d.split())[:200]!r}"
+                for d in dialogs
+            ]
     finally:
         with contextlib.suppress(PlaywrightError):
             page.screenshot(path=screenshots / _shot_name(f"lab-{name}"))

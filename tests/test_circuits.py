@@ -12,7 +12,9 @@ def test_multiply_gate_at_the_article_point():
 
 
 def test_multiply_gate_on_arrays_is_elementwise():
-    np.testing.assert_array_equal(multiply_gate(np.array([1.0, -2.0]), np.array([3.0, 4.0])), [3.0, -8.0])
+    np.testing.assert_array_equal(
+        multiply_gate(np.array([1.0, -2.0]), np.array([3.0, 4.0])), [3.0, -8.0]
+    )
 
 
 def test_neuron_value_is_the_articles_on_every_number_type():
@@ -29,12 +31,16 @@ def test_neuron_gradient_is_the_same_in_both_modes():
 
 @pytest.mark.parametrize("params", [[1, 2, -3, -1], [1, 2, -3, -1, 3, 0], []])
 def test_neuron_names_its_five_inputs_when_given_another_number(params):
-    with pytest.raises(ValueError, match=rf"five inputs \[a, b, c, x, y\], got {len(params)}"):
+    with pytest.raises(
+        ValueError, match=rf"five inputs \[a, b, c, x, y\], got {len(params)}"
+    ):
         neuron(params)
 
 
 def test_neuron_rejects_a_single_number():
-    with pytest.raises(TypeError, match=r"list of five inputs \[a, b, c, x, y\], got float"):
+    with pytest.raises(
+        TypeError, match=r"list of five inputs \[a, b, c, x, y\], got float"
+    ):
         neuron(1.0)
 
 

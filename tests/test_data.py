@@ -6,10 +6,15 @@ from gradbook import data
 
 def test_spirals_shape_labels_and_seed():
     x, labels = data.spirals(50, classes=3, noise=0.1, rng=4)
-    assert x.shape == (150, 2) and labels.tolist() == [0] * 50 + [1] * 50 + [2] * 50
+    assert (
+        x.shape == (150, 2)
+        and labels.tolist() == [0] * 50 + [1] * 50 + [2] * 50
+    )
     again, _ = data.spirals(50, classes=3, noise=0.1, rng=4)
     np.testing.assert_array_equal(x, again)
-    assert not np.array_equal(x, data.spirals(50, classes=3, noise=0.1, rng=5)[0])
+    assert not np.array_equal(
+        x, data.spirals(50, classes=3, noise=0.1, rng=5)[0]
+    )
     assert np.abs(x).max() <= 1.0  # points lie within the unit disc
 
 
@@ -28,11 +33,15 @@ def test_digits_split_is_fixed_and_disjoint():
     np.testing.assert_array_equal(d.y_test, again.y_test)
     train_rows = {row.tobytes() for row in d.x_train}
     overlap = sum(row.tobytes() in train_rows for row in d.x_test)
-    assert overlap < 5  # only the few exact duplicate images the data set contains
+    assert (
+        overlap < 5
+    )  # only the few exact duplicate images the data set contains
 
 
 def test_digits_test_fraction_must_be_a_fraction():
-    with pytest.raises(ValueError, match=r"test_fraction must be between 0 and 1, got 1\.5"):
+    with pytest.raises(
+        ValueError, match=r"test_fraction must be between 0 and 1, got 1\.5"
+    ):
         data.digits(test_fraction=1.5)
 
 

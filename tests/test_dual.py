@@ -49,7 +49,9 @@ def test_arithmetic_rules():
         (u**2, (9.0, 2 * 3.0 * 2.0)),
         (2.0**u, (8.0, 8.0 * math.log(2.0) * 2.0)),
     ]:
-        assert (result.primal, result.tangent) == pytest.approx(expected, rel=1e-15)
+        assert (result.primal, result.tangent) == pytest.approx(
+            expected, rel=1e-15
+        )
 
 
 def test_plain_numbers_are_constants_on_either_side():
@@ -72,7 +74,9 @@ def test_plain_numbers_are_constants_on_either_side():
 def test_x_to_the_x():
     # d/dx x**x = x**x (log x + 1)
     for x in (0.5, 1.0, 2.0, 3.0):
-        assert derivative(lambda v: v**v, x) == pytest.approx(x**x * (math.log(x) + 1), rel=1e-14)
+        assert derivative(lambda v: v**v, x) == pytest.approx(
+            x**x * (math.log(x) + 1), rel=1e-14
+        )
 
 
 def test_powers_with_a_constant_exponent_need_no_positive_base():
@@ -98,7 +102,9 @@ def test_repr_names_both_parts():
 
 def test_arrays_differentiate_many_points_in_one_pass():
     xs = np.linspace(-2, 2, 9)
-    np.testing.assert_allclose(derivative(lambda x: x * fn.sin(x), xs), np.sin(xs) + xs * np.cos(xs))
+    np.testing.assert_allclose(
+        derivative(lambda x: x * fn.sin(x), xs), np.sin(xs) + xs * np.cos(xs)
+    )
     # neuron with x swept over many values, differentiated with respect to x
     params = [1.0, 2.0, -3.0, xs, 3.0]
     value, slope = jvp(neuron, params, [0.0, 0.0, 0.0, 1.0, 0.0])
@@ -125,7 +131,9 @@ def test_a_function_that_ignores_its_input_has_derivative_zero():
 
 
 def test_sum_and_matmul_for_array_models():
-    w = Dual(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [0.0, 0.0]]))
+    w = Dual(
+        np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [0.0, 0.0]])
+    )
     x = np.array([1.0, 1.0])
     out = (w @ x).sum()
     assert (out.primal, out.tangent) == (10.0, 1.0)
@@ -133,7 +141,9 @@ def test_sum_and_matmul_for_array_models():
     assert w.shape == (2, 2)
 
 
-@pytest.mark.parametrize("bad", ["a", None, [1, "a"], {"x": 1}, 1j, np.complex128(1j), [1j]])
+@pytest.mark.parametrize(
+    "bad", ["a", None, [1, "a"], {"x": 1}, 1j, np.complex128(1j), [1j]]
+)
 def test_a_dual_of_a_non_number_is_a_type_error(bad):
     message = "Dual: primal must be a real number or a numeric array"
     with pytest.raises(TypeError, match=message):

@@ -19,8 +19,16 @@ PRIMITIVES = {
     "cos": (fn.cos, np.linspace(-5, 5, 41), lambda x: -np.sin(x)),
     "tanh": (fn.tanh, np.linspace(-5, 5, 41), lambda x: 1 - np.tanh(x) ** 2),
     "sqrt": (fn.sqrt, np.linspace(0.1, 5, 41), lambda x: 0.5 / np.sqrt(x)),
-    "sigmoid": (fn.sigmoid, np.linspace(-8, 8, 41), lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2),
-    "relu": (fn.relu, np.array([-3, -1, -0.5, 0.5, 1, 3.0]), lambda x: (x > 0).astype(float)),
+    "sigmoid": (
+        fn.sigmoid,
+        np.linspace(-8, 8, 41),
+        lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2,
+    ),
+    "relu": (
+        fn.relu,
+        np.array([-3, -1, -0.5, 0.5, 1, 3.0]),
+        lambda x: (x > 0).astype(float),
+    ),
 }
 REFERENCE = {
     "exp": np.exp,
@@ -39,8 +47,12 @@ def test_values_match_numpy_on_every_number_type(name):
     f, points, _ = PRIMITIVES[name]
     expected = REFERENCE[name](points)
     np.testing.assert_allclose(f(points), expected, rtol=1e-15)
-    np.testing.assert_allclose([f(float(p)) for p in points], expected, rtol=1e-15)
-    np.testing.assert_allclose(f(Dual(points, 1.0)).primal, expected, rtol=1e-15)
+    np.testing.assert_allclose(
+        [f(float(p)) for p in points], expected, rtol=1e-15
+    )
+    np.testing.assert_allclose(
+        f(Dual(points, 1.0)).primal, expected, rtol=1e-15
+    )
     for p in points:
         assert isinstance(f(float(p)), float)
         assert fn.primal(f(Dual(float(p), 1.0))) == f(float(p))
@@ -54,7 +66,9 @@ def test_derivatives_match_calculus_and_finite_differences(name):
     for p in points:
         reverse = grad_bp(f, float(p))
         assert reverse == pytest.approx(float(exact(p)), rel=1e-12, abs=1e-15)
-        assert reverse == pytest.approx(central_difference(f, float(p)), rel=1e-6, abs=1e-8)
+        assert reverse == pytest.approx(
+            central_difference(f, float(p)), rel=1e-6, abs=1e-8
+        )
 
 
 def test_the_sigmoid_quotient_rule_gives_the_articles_digits():
@@ -76,7 +90,9 @@ def test_large_inputs_neither_overflow_nor_warn(name):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for x in LARGE:
-            expected = limit[name](1.0, x) if name == "tanh" else limit[name](x)
+            expected = (
+                limit[name](1.0, x) if name == "tanh" else limit[name](x)
+            )
             assert f(x) == pytest.approx(expected, abs=1e-300)
             assert f(Dual(x, 1.0)).primal == f(x)
             # The true slopes are below 1e-300 (exp(-710) is subnormal).
@@ -93,7 +109,9 @@ def test_sigmoid_stays_accurate_far_into_the_negative_tail():
     # at -750 the naive form overflows.  Both value and slope follow exp(x).
     for x in (-40.0, -300.0, -700.0):
         assert fn.sigmoid(x) == pytest.approx(math.exp(x), rel=1e-12)
-        assert derivative(fn.sigmoid, x) == pytest.approx(math.exp(x), rel=1e-12)
+        assert derivative(fn.sigmoid, x) == pytest.approx(
+            math.exp(x), rel=1e-12
+        )
         assert grad_bp(fn.sigmoid, x) == pytest.approx(math.exp(x), rel=1e-12)
 
 
@@ -103,7 +121,9 @@ def test_log_softmax_is_stable_and_normalised():
         warnings.simplefilter("error")
         out = fn.log_softmax(scores)
     np.testing.assert_allclose(np.exp(out).sum(axis=1), [1.0, 1.0])
-    np.testing.assert_allclose(out[0], scores[0] - np.log(np.exp(scores[0]).sum()))
+    np.testing.assert_allclose(
+        out[0], scores[0] - np.log(np.exp(scores[0]).sum())
+    )
     assert out[1, 0] == 0.0
 
 
@@ -117,17 +137,29 @@ def test_log_softmax_gradient_matches_finite_differences():
 
     check_grad(loss, scores, grad_bp(loss, scores), rtol=1e-6)
     forward = np.array(
-        [derivative(lambda s, i=i: loss(scores + s * np.eye(20)[i].reshape(4, 5)), 0.0) for i in range(20)]
+        [
+            derivative(
+                lambda s, i=i: loss(scores + s * np.eye(20)[i].reshape(4, 5)),
+                0.0,
+            )
+            for i in range(20)
+        ]
     )
-    np.testing.assert_allclose(forward.reshape(4, 5), grad_bp(loss, scores), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(
+        forward.reshape(4, 5), grad_bp(loss, scores), rtol=1e-10, atol=1e-14
+    )
 
 
 def test_where_picks_elementwise_and_routes_the_derivative():
     x = np.array([-1.0, 2.0])
     np.testing.assert_array_equal(fn.where(x > 0, x, 0.0), [0.0, 2.0])
     assert fn.where(True, 1.0, 2.0) == 1.0
-    np.testing.assert_array_equal(derivative(lambda v: fn.where(v > 0, v * v, -v), x), [-1.0, 4.0])
-    np.testing.assert_array_equal(grad_bp(lambda v: fn.where(v > 0, v * v, -v).sum(), x), [-1.0, 4.0])
+    np.testing.assert_array_equal(
+        derivative(lambda v: fn.where(v > 0, v * v, -v), x), [-1.0, 4.0]
+    )
+    np.testing.assert_array_equal(
+        grad_bp(lambda v: fn.where(v > 0, v * v, -v).sum(), x), [-1.0, 4.0]
+    )
 
 
 def test_primal_unwraps_any_number():
@@ -153,7 +185,9 @@ def test_composite_functions_name_themselves_on_bad_input(name, bad):
 def test_power_slope_at_zero_exponent_and_zero_base():
     assert fn.power_slope(0.0, 0) == 0.0
     assert fn.power_slope(3.0, 2) == 6.0
-    np.testing.assert_array_equal(fn.power_slope(np.array([0.0, 2.0]), 0), [0.0, 0.0])
+    np.testing.assert_array_equal(
+        fn.power_slope(np.array([0.0, 2.0]), 0), [0.0, 0.0]
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -163,7 +197,11 @@ def test_random_programs_forward_mode_matches_finite_differences(program, xs):
         return run(program, values)
 
     grad = [
-        derivative(lambda v, i=i: f([v if j == i else x for j, x in enumerate(xs)]), xs[i]) for i in range(3)
+        derivative(
+            lambda v, i=i: f([v if j == i else x for j, x in enumerate(xs)]),
+            xs[i],
+        )
+        for i in range(3)
     ]
     check_grad(f, xs, grad, rtol=1e-5, atol=1e-6)
 

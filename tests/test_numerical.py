@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from gradbook.circuits import multiply_gate
-from gradbook.numerical import central_difference, check_grad, gradient, max_relative_error
+from gradbook.numerical import (
+    central_difference,
+    check_grad,
+    gradient,
+    max_relative_error,
+)
 
 
 def test_finite_differences_of_the_multiply_gate():
@@ -22,7 +27,9 @@ def test_gradient_keeps_the_shape_of_its_input():
     assert isinstance(gradient(lambda x: x * x, 3.0), float)
     g = gradient(lambda w: (w * w).sum(), np.array([[1.0, 2.0], [3.0, 4.0]]))
     np.testing.assert_allclose(g, [[2.0, 4.0], [6.0, 8.0]], rtol=1e-8)
-    mixed = gradient(lambda p: (p[0] * p[1]).sum(), [np.array([1.0, 2.0]), 3.0])
+    mixed = gradient(
+        lambda p: (p[0] * p[1]).sum(), [np.array([1.0, 2.0]), 3.0]
+    )
     assert isinstance(mixed, list)
     np.testing.assert_allclose(mixed[0], [3.0, 3.0], rtol=1e-8)
     assert abs(mixed[1] - 3.0) < 1e-8
@@ -36,11 +43,14 @@ def test_check_grad_accepts_the_true_gradient_and_returns_the_error():
 
 def test_check_grad_names_the_wrong_element():
     with pytest.raises(
-        AssertionError, match=r"input 1: gradient -2.5 but finite differences give -2(\.0+)?$"
+        AssertionError,
+        match=r"input 1: gradient -2.5 but finite differences give -2(\.0+)?$",
     ):
         check_grad(lambda p: multiply_gate(*p), [-2.0, 3.0], [3.0, -2.5])
     with pytest.raises(AssertionError, match=r"input 0\[1\]"):
-        check_grad(lambda w: (w * w).sum(), np.array([1.0, 2.0]), np.array([2.0, 5.0]))
+        check_grad(
+            lambda w: (w * w).sum(), np.array([1.0, 2.0]), np.array([2.0, 5.0])
+        )
 
 
 def test_check_grad_wants_one_entry_per_input():

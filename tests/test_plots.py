@@ -22,24 +22,38 @@ def test_search_progress_draws_each_history_from_its_start(histories):
     fig = plots.search_progress(histories, title="progress")
     (ax,) = fig.axes
     assert ax.get_title() == "progress"
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("iteration", "best output so far")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["random", "ascent"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (
+        "iteration",
+        "best output so far",
+    )
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "random",
+        "ascent",
+    ]
     for line, history in zip(ax.get_lines(), histories.values(), strict=True):
-        np.testing.assert_array_equal(line.get_ydata(), [-6.0, *history.best_outputs])
+        np.testing.assert_array_equal(
+            line.get_ydata(), [-6.0, *history.best_outputs]
+        )
 
 
 def test_search_path_follows_the_best_points_over_contours(histories):
     fig = plots.search_path(histories, multiply_gate)
     (ax,) = fig.axes
     paths = [line for line in ax.get_lines() if line.get_label() in histories]
-    np.testing.assert_array_equal(paths[0].get_xdata(), [-2.0, *histories["random"].best_points[:, 0]])
+    np.testing.assert_array_equal(
+        paths[0].get_xdata(), [-2.0, *histories["random"].best_points[:, 0]]
+    )
     assert ax.collections, "contour lines are drawn"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
 
 
 def test_search_overview_can_stop_early_with_fixed_axes(histories):
     fig = plots.search_overview(
-        histories, multiply_gate, upto=10, progress_limits=(-6.1, 0), box=(-3, 1, 2, 4)
+        histories,
+        multiply_gate,
+        upto=10,
+        progress_limits=(-6.1, 0),
+        box=(-3, 1, 2, 4),
     )
     left, right = fig.axes
     assert len(left.get_lines()[0].get_ydata()) == 11
@@ -57,10 +71,20 @@ def test_tangent_line_passes_through_the_point_with_the_slope():
 
 def test_derivative_panel_bars_are_the_partials():
     partials = [-0.1, 0.3, 0.1, 0.1, 0.2]
-    fig = plots.derivative_panel(np.linspace(-2, 2, 5), np.zeros(5), 0.0, 0.0, NEURON_INPUTS, partials, "x")
+    fig = plots.derivative_panel(
+        np.linspace(-2, 2, 5),
+        np.zeros(5),
+        0.0,
+        0.0,
+        NEURON_INPUTS,
+        partials,
+        "x",
+    )
     bars = fig.axes[1].patches
     assert [b.get_height() for b in bars] == partials
-    assert bars[3].get_facecolor() != bars[0].get_facecolor()  # the chosen input stands out
+    assert (
+        bars[3].get_facecolor() != bars[0].get_facecolor()
+    )  # the chosen input stands out
 
 
 def record(params):
@@ -73,16 +97,22 @@ def record(params):
 def test_computation_graph_shows_every_node_with_value_and_gradient():
     tape, inputs, cotangents = record(POINT)
     fig = plots.computation_graph(
-        tape.nodes, cotangents, {v.index: n for v, n in zip(inputs, NEURON_INPUTS, strict=True)}
+        tape.nodes,
+        cotangents,
+        {v.index: n for v, n in zip(inputs, NEURON_INPUTS, strict=True)},
     )
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "a\n= 1" in texts and "1 ÷ ·\n= 0.8808" in texts
-    assert "grad -0.105" in texts and "grad 0.315" in texts and "grad 1" in texts
+    assert (
+        "grad -0.105" in texts and "grad 0.315" in texts and "grad 1" in texts
+    )
     assert sum(t.startswith("grad") for t in texts) == len(tape.nodes)
 
 
 def test_computation_graph_greys_out_nodes_that_do_not_reach_the_output():
-    tape, _, cotangents = record([1, 2, -3, -5, 3])  # z < 0: the other branch of sigmoid
+    tape, _, cotangents = record(
+        [1, 2, -3, -5, 3]
+    )  # z < 0: the other branch of sigmoid
     assert any(g is None for g in cotangents)
     fig = plots.computation_graph(tape.nodes, cotangents, {})
     greys = [t for t in fig.axes[0].texts if t.get_color() == "0.6"]
@@ -97,11 +127,16 @@ def test_op_labels_read_like_math():
 
 def test_cost_scaling_is_log_log():
     fig = plots.cost_scaling(
-        [1, 10, 100], {"forward": [1e-5, 1e-3, 1e-1], "reverse": [1e-5, 1e-4, 1e-3]}, "cost"
+        [1, 10, 100],
+        {"forward": [1e-5, 1e-3, 1e-1], "reverse": [1e-5, 1e-4, 1e-3]},
+        "cost",
     )
     (ax,) = fig.axes
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["forward", "reverse"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "forward",
+        "reverse",
+    ]
 
 
 def test_builders_return_figures_without_touching_pyplot(histories):
@@ -119,24 +154,48 @@ def spirals():
 
 def test_decision_boundary_colours_the_plane_by_prediction(spirals):
     x, labels = spirals
-    fig = plots.decision_boundary(lambda points: (points[:, 0] > 0).astype(int), x, labels, title="split")
+    fig = plots.decision_boundary(
+        lambda points: (points[:, 0] > 0).astype(int), x, labels, title="split"
+    )
     (ax,) = fig.axes
-    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("split", "x₁", "x₂")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == (
+        "split",
+        "x₁",
+        "x₂",
+    )
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "class 0",
+        "class 1",
+        "class 2",
+    ]
 
 
 def test_learning_curves_one_labelled_line_each():
-    curves = {"descent": ([1, 2, 3], [1.0, 0.5, 0.2]), "search": ([1, 2, 3], [1.0, 0.9, 0.9])}
+    curves = {
+        "descent": ([1, 2, 3], [1.0, 0.5, 0.2]),
+        "search": ([1, 2, 3], [1.0, 0.9, 0.9]),
+    }
     fig = plots.learning_curves(curves, xlabel="loss evaluations", log=True)
     (ax,) = fig.axes
-    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_yscale()) == ("loss evaluations", "loss", "log")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["descent", "search"]
-    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), [1.0, 0.9, 0.9])
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_yscale()) == (
+        "loss evaluations",
+        "loss",
+        "log",
+    )
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "descent",
+        "search",
+    ]
+    np.testing.assert_array_equal(
+        ax.get_lines()[1].get_ydata(), [1.0, 0.9, 0.9]
+    )
 
 
 def test_digit_grid_marks_mistakes_in_red_with_the_truth():
     images = np.zeros((3, 64))
-    fig = plots.digit_grid(images, np.array([1, 2, 3]), np.array([1, 7, 3]), columns=3)
+    fig = plots.digit_grid(
+        images, np.array([1, 2, 3]), np.array([1, 7, 3]), columns=3
+    )
     titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes]
     assert titles == [("1", "black"), ("7 (is 2)", "C3"), ("3", "black")]
 
@@ -145,7 +204,10 @@ def test_confusion_matrix_writes_each_count():
     matrix = np.array([[5, 1], [0, 7]])
     fig = plots.confusion_matrix(matrix)
     ax = fig.axes[0]
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted digit", "true digit")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (
+        "predicted digit",
+        "true digit",
+    )
     assert sorted(t.get_text() for t in ax.texts) == ["1", "5", "7"]
 
 
@@ -163,23 +225,37 @@ def test_training_overview_fixes_its_axes_for_animation(spirals):
     left, right = fig.axes
     assert left.get_title() == "what the network predicts"
     assert right.get_xlim() == (0, 10) and right.get_ylim() == (0.0, 1.2)
-    np.testing.assert_array_equal(right.get_lines()[0].get_ydata(), [1.1, 0.9, 0.7])
+    np.testing.assert_array_equal(
+        right.get_lines()[0].get_ydata(), [1.1, 0.9, 0.7]
+    )
     assert fig.get_suptitle() == "step 3"
 
 
 def test_ratio_bars_label_each_bar_and_mark_the_reference():
     fig = plots.ratio_bars(
-        {"ours": 0.3, "theirs": 1.0}, xlabel="ratio", title="t", highlight="ours", reference=1.0
+        {"ours": 0.3, "theirs": 1.0},
+        xlabel="ratio",
+        title="t",
+        highlight="ours",
+        reference=1.0,
     )
     (ax,) = fig.axes
     assert [t.get_text() for t in ax.get_yticklabels()] == ["ours", "theirs"]
-    assert [t.get_text() for t in ax.texts] == ["0.3", "1"] and ax.get_xscale() == "log"
-    assert [p.get_facecolor() for p in ax.patches] == [to_rgba("C3"), to_rgba("C0")]
+    assert [t.get_text() for t in ax.texts] == [
+        "0.3",
+        "1",
+    ] and ax.get_xscale() == "log"
+    assert [p.get_facecolor() for p in ax.patches] == [
+        to_rgba("C3"),
+        to_rgba("C0"),
+    ]
     assert [tuple(line.get_xdata()) for line in ax.get_lines()] == [(1.0, 1.0)]
 
 
 def test_ratio_bars_can_use_a_linear_axis():
-    fig = plots.ratio_bars({"goal": 0.5}, xlabel="fraction", title="t", log=False)
+    fig = plots.ratio_bars(
+        {"goal": 0.5}, xlabel="fraction", title="t", log=False
+    )
     assert fig.axes[0].get_xscale() == "linear"
 
 

@@ -22,7 +22,9 @@ CHAPTER_SEEDS = {
 
 
 def article_search(seed):
-    return random_search(multiply_gate, start=(-2, 3), tweak=0.01, iterations=100, rng=seed)
+    return random_search(
+        multiply_gate, start=(-2, 3), tweak=0.01, iterations=100, rng=seed
+    )
 
 
 @pytest.mark.parametrize("seed", sorted(CHAPTER_SEEDS))
@@ -37,7 +39,9 @@ def test_the_articles_experiment_for_the_chapters_seeds(seed):
 
 
 def test_improvement_per_iteration_averages_near_0_008():
-    finals = [article_search(seed).improvement_per_iteration for seed in range(200)]
+    finals = [
+        article_search(seed).improvement_per_iteration for seed in range(200)
+    ]
     assert 0.0078 < np.mean(finals) < 0.0090
 
 
@@ -45,13 +49,18 @@ def test_improvement_per_iteration_averages_near_0_008():
 def test_best_output_never_decreases_and_matches_the_best_point(seed):
     history = article_search(seed)
     assert np.all(np.diff(history.best_outputs) >= 0)
-    np.testing.assert_array_equal(history.best_outputs, history.best_points[:, 0] * history.best_points[:, 1])
+    np.testing.assert_array_equal(
+        history.best_outputs,
+        history.best_points[:, 0] * history.best_points[:, 1],
+    )
 
 
 def test_a_try_is_kept_exactly_when_it_beats_the_best_so_far():
     history = article_search(7)
     best = -math.inf
-    for output, kept in zip(history.try_outputs, history.accepted, strict=True):
+    for output, kept in zip(
+        history.try_outputs, history.accepted, strict=True
+    ):
         assert kept == (output > best)
         best = max(best, output)
     # The first try is always kept: the search starts from a best of -inf.
@@ -68,8 +77,16 @@ def test_tries_stay_within_the_tweak_of_the_point_they_came_from():
 
 def test_same_seed_same_history_and_a_generator_works_like_its_seed():
     a, b = article_search(11), article_search(11)
-    c = random_search(multiply_gate, (-2, 3), 0.01, 100, rng=np.random.default_rng(11))
-    for field in ("tries", "try_outputs", "accepted", "best_points", "best_outputs"):
+    c = random_search(
+        multiply_gate, (-2, 3), 0.01, 100, rng=np.random.default_rng(11)
+    )
+    for field in (
+        "tries",
+        "try_outputs",
+        "accepted",
+        "best_points",
+        "best_outputs",
+    ):
         np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
         np.testing.assert_array_equal(getattr(a, field), getattr(c, field))
     assert not np.array_equal(a.tries, article_search(12).tries)
@@ -86,7 +103,9 @@ def test_history_shapes_and_zero_iterations():
 
 @pytest.mark.parametrize("tweak", [0, -0.01, math.inf, math.nan])
 def test_tweak_must_be_positive_and_finite(tweak):
-    with pytest.raises(ValueError, match="tweak must be a positive finite number"):
+    with pytest.raises(
+        ValueError, match="tweak must be a positive finite number"
+    ):
         random_search(multiply_gate, (-2, 3), tweak, 10, 0)
 
 
@@ -97,7 +116,9 @@ def test_tweak_must_be_a_number(tweak):
 
 
 def test_iterations_must_be_a_non_negative_whole_number():
-    with pytest.raises(ValueError, match="iterations must be at least 0, got -1"):
+    with pytest.raises(
+        ValueError, match="iterations must be at least 0, got -1"
+    ):
         random_search(multiply_gate, (-2, 3), 0.01, -1, 0)
     with pytest.raises(TypeError, match="iterations must be a whole number"):
         random_search(multiply_gate, (-2, 3), 0.01, 10.5, 0)
@@ -115,7 +136,9 @@ def test_start_must_be_finite():
 
 
 def test_rng_must_be_a_generator_or_a_seed():
-    with pytest.raises(TypeError, match="rng must be a numpy Generator or an integer seed"):
+    with pytest.raises(
+        TypeError, match="rng must be a numpy Generator or an integer seed"
+    ):
         make_rng("seed")
     generator = np.random.default_rng(0)
     assert make_rng(generator) is generator
@@ -129,21 +152,37 @@ def test_perturb_handles_a_list_of_arrays():
 
 
 def test_gradient_ascent_beats_random_search_on_the_same_budget():
-    ascent = gradient_ascent(multiply_gate, (-2, 3), step_size=0.01, iterations=100)
+    ascent = gradient_ascent(
+        multiply_gate, (-2, 3), step_size=0.01, iterations=100
+    )
     assert np.all(np.diff(ascent.best_outputs) > 0)  # every step improves
-    assert ascent.best_output > max(article_search(s).best_output for s in range(20))
-    exact = gradient_ascent(multiply_gate, (-2, 3), 0.01, 100, gradient=dual.gradient)
-    np.testing.assert_allclose(exact.best_points, ascent.best_points, rtol=0, atol=1e-8)
+    assert ascent.best_output > max(
+        article_search(s).best_output for s in range(20)
+    )
+    exact = gradient_ascent(
+        multiply_gate, (-2, 3), 0.01, 100, gradient=dual.gradient
+    )
+    np.testing.assert_allclose(
+        exact.best_points, ascent.best_points, rtol=0, atol=1e-8
+    )
 
 
 def test_gradient_ascent_first_step_follows_the_gradient():
-    ascent = gradient_ascent(multiply_gate, (-2, 3), step_size=0.01, iterations=1, gradient=dual.gradient)
+    ascent = gradient_ascent(
+        multiply_gate,
+        (-2, 3),
+        step_size=0.01,
+        iterations=1,
+        gradient=dual.gradient,
+    )
     # The gradient of x*y at (-2, 3) is (y, x) = (3, -2).
     assert ascent.best_point.tolist() == [-2 + 0.03, 3 - 0.02]
 
 
 def test_gradient_ascent_checks_its_step_size():
-    with pytest.raises(ValueError, match="step_size must be a positive finite number"):
+    with pytest.raises(
+        ValueError, match="step_size must be a positive finite number"
+    ):
         gradient_ascent(multiply_gate, (-2, 3), step_size=0.0)
 
 

@@ -9,7 +9,9 @@ from PIL import Image
 from gradbook import views, widgets
 from gradbook.article import ITERATIONS, POINT, START, TWEAK
 
-SCRUBBER_LIMIT = 500 * 1024  # embedded bytes per scrubber in the HTML book (base64)
+SCRUBBER_LIMIT = (
+    500 * 1024
+)  # embedded bytes per scrubber in the HTML book (base64)
 
 
 def test_figure_png_is_a_small_palette_png():
@@ -53,7 +55,10 @@ def test_live_panel_redraws_when_a_control_moves():
         calls.append((tweak, seed))
         return views.random_search_view(tweak=tweak, iterations=20, seed=seed)
 
-    controls = {"tweak": ipywidgets.FloatSlider(value=0.01), "seed": ipywidgets.IntSlider(value=1)}
+    controls = {
+        "tweak": ipywidgets.FloatSlider(value=0.01),
+        "seed": ipywidgets.IntSlider(value=1),
+    }
     panel = widgets.live_panel(update, controls)
     image = panel.children[1]
     first = image.value
@@ -65,7 +70,10 @@ def test_live_panel_redraws_when_a_control_moves():
 @pytest.mark.parametrize(
     ("build", "names"),
     [
-        (widgets.random_search_panel, ["tweak", "iterations", "start x", "start y", "seed"]),
+        (
+            widgets.random_search_panel,
+            ["tweak", "iterations", "start x", "start y", "seed"],
+        ),
         (widgets.neuron_panel, ["a", "b", "c", "x", "y", "d/d"]),
         (widgets.neuron_graph_panel, ["a", "b", "c", "x", "y"]),
         (widgets.training_panel, ["learning rate", "hidden units", "seed"]),
@@ -76,7 +84,11 @@ def test_each_chapter_panel_has_its_controls_and_reacts(build, names):
     grid, image = panel.children
     assert [c.description for c in grid.children] == names
     before = image.value
-    grid.children[-1].value = grid.children[-1].options[0] if names[-1] == "d/d" else grid.children[-1].max
+    grid.children[-1].value = (
+        grid.children[-1].options[0]
+        if names[-1] == "d/d"
+        else grid.children[-1].max
+    )
     assert image.value != before
 
 
@@ -97,9 +109,14 @@ def test_scrubber_links_a_slider_to_a_stack_of_frames(monkeypatch):
     )
     slider, stack = box.children
     assert isinstance(stack, ipywidgets.Stack) and len(stack.children) == 3
-    assert slider.options == ("0", "5", "10") and slider.index == stack.selected_index == 1
+    assert (
+        slider.options == ("0", "5", "10")
+        and slider.index == stack.selected_index == 1
+    )
     # linked in the browser, so the slider works in the HTML book without a kernel
-    assert [(link.source, link.target) for link in links] == [((slider, "index"), (stack, "selected_index"))]
+    assert [(link.source, link.target) for link in links] == [
+        ((slider, "index"), (stack, "selected_index"))
+    ]
 
 
 @pytest.mark.parametrize(
@@ -114,7 +131,9 @@ def test_scrubber_links_a_slider_to_a_stack_of_frames(monkeypatch):
 def test_chapter_scrubbers_stay_small(build):
     _, stack = build().children
     assert 15 <= len(stack.children) <= 30
-    embedded = sum(len(image.value) for image in stack.children) * 4 / 3  # base64 in the page
+    embedded = (
+        sum(len(image.value) for image in stack.children) * 4 / 3
+    )  # base64 in the page
     assert embedded < SCRUBBER_LIMIT
     frames = {image.value for image in stack.children}
     assert len(frames) == len(stack.children)  # every frame differs
@@ -123,4 +142,6 @@ def test_chapter_scrubbers_stay_small(build):
 def test_neuron_scrubber_starts_at_the_articles_point():
     slider, _ = widgets.neuron_scrubber().children
     assert slider.value == f"{POINT[3]:g}" == "-1"
-    assert np.isclose(float(slider.options[0]), -4.0) and np.isclose(float(slider.options[-1]), 4.0)
+    assert np.isclose(float(slider.options[0]), -4.0) and np.isclose(
+        float(slider.options[-1]), 4.0
+    )

@@ -18,13 +18,19 @@ VENDOR = ROOT / "_vendor"
 # (source under node_modules, destination under _vendor)
 FILES = [
     ("requirejs/require.js", "require.js"),
-    ("@jupyter-widgets/html-manager/dist/embed-amd.js", "html-manager/embed-amd.js"),
+    (
+        "@jupyter-widgets/html-manager/dist/embed-amd.js",
+        "html-manager/embed-amd.js",
+    ),
     ("mathjax/es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
 ]
 # Directories MathJax loads from on demand: its fonts, TeX extensions that
 # `autoload` fetches, and the accessibility tools its menu can switch on.
 TREES = [
-    ("mathjax/es5/output/chtml/fonts/woff-v2", "mathjax/output/chtml/fonts/woff-v2"),
+    (
+        "mathjax/es5/output/chtml/fonts/woff-v2",
+        "mathjax/output/chtml/fonts/woff-v2",
+    ),
     ("mathjax/es5/input/tex/extensions", "mathjax/input/tex/extensions"),
     ("mathjax/es5/a11y", "mathjax/a11y"),
     ("mathjax/es5/sre", "mathjax/sre"),

@@ -12,7 +12,10 @@ __all__ = ["Dataset", "digits", "spirals"]
 
 
 def spirals(
-    n_per_class: int = 100, classes: int = 3, noise: float = 0.2, rng: np.random.Generator | int | None = 0
+    n_per_class: int = 100,
+    classes: int = 3,
+    noise: float = 0.2,
+    rng: np.random.Generator | int | None = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms in the plane, one arm per class.
 
@@ -27,7 +30,11 @@ def spirals(
     rng = checks.make_rng(rng, "spirals")
     radius = np.tile(np.linspace(0.0, 1.0, n_per_class), classes)
     labels = np.repeat(np.arange(classes), n_per_class)
-    angle = labels * 2 * np.pi / classes + 4.0 * radius + noise * rng.normal(size=radius.shape)
+    angle = (
+        labels * 2 * np.pi / classes
+        + 4.0 * radius
+        + noise * rng.normal(size=radius.shape)
+    )
     x = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
     return x, labels
 
@@ -50,7 +57,9 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     draws it), scaled from 0..16 to 0..1.  A shuffle seeded with ``seed``
     holds out ``test_fraction`` of the images, which training never sees.
     """
-    from sklearn.datasets import load_digits  # imported here: only chapter 4 needs scikit-learn
+    from sklearn.datasets import (
+        load_digits,
+    )  # imported here: only chapter 4 needs scikit-learn
 
     test_fraction = checks.fraction(test_fraction, "digits", "test_fraction")
     seed = checks.whole(seed, "digits", "seed")

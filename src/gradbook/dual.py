@@ -339,7 +339,9 @@ def derivative(f: Callable[[Any], Any], x: Any) -> Any:
     return _output(out, tag, "derivative")[1]
 
 
-def jvp(f: Callable[[Any], Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
+def jvp(
+    f: Callable[[Any], Any], primals: Any, tangents: Any
+) -> tuple[Any, Any]:
     """``f`` and its derivative along ``tangents``, at ``primals``, in one pass.
 
     ``primals`` is what ``f`` takes: one number or array, or a list of them
@@ -349,7 +351,9 @@ def jvp(f: Callable[[Any], Any], primals: Any, tangents: Any) -> tuple[Any, Any]
     checks.callable_(f, "jvp")
     tag = next(_tags)
     if isinstance(primals, (list, tuple)):
-        if not isinstance(tangents, (list, tuple)) or len(tangents) != len(primals):
+        if not isinstance(tangents, (list, tuple)) or len(tangents) != len(
+            primals
+        ):
             raise ValueError(
                 f"jvp: tangents must hold one tangent per primal: "
                 f"{len(primals)} primals, tangents {tangents!r}"

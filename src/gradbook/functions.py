@@ -237,7 +237,9 @@ def where(condition: Any, x: Any, y: Any) -> Any:
     ``bool`` as the condition, the chosen branch comes back unchanged.
     """
     if isinstance(condition, (bool, np.bool_)) or np.ndim(condition) == 0:
-        return x if condition else y  # the branch itself: a constant stays constant
+        return (
+            x if condition else y
+        )  # the branch itself: a constant stays constant
     tracers = {type(b) for b in (x, y) if isinstance(b, Tracer)}
     if len(tracers) > 1:
         raise TypeError(

@@ -56,7 +56,9 @@ def one_hot(labels: Any, classes: int) -> np.ndarray:
     return np.eye(classes)[_check_labels(labels, classes, "one_hot")]
 
 
-def init_mlp(sizes: list[int], rng: np.random.Generator | int | None = 0) -> Params:
+def init_mlp(
+    sizes: list[int], rng: np.random.Generator | int | None = 0
+) -> Params:
     """Weights and biases for layers of the given sizes, e.g. ``[64, 32, 10]``.
 
     Weights are drawn with variance ``1 / fan_in`` so that every layer's
@@ -70,7 +72,10 @@ def init_mlp(sizes: list[int], rng: np.random.Generator | int | None = 0) -> Par
     rng = make_rng(rng, "init_mlp")
     params: Params = []
     for fan_in, fan_out in itertools.pairwise(sizes):
-        params += [rng.normal(0.0, fan_in**-0.5, size=(fan_in, fan_out)), np.zeros(fan_out)]
+        params += [
+            rng.normal(0.0, fan_in**-0.5, size=(fan_in, fan_out)),
+            np.zeros(fan_out),
+        ]
     return params
 
 
@@ -91,13 +96,17 @@ def cross_entropy(scores: Any, targets: np.ndarray) -> Any:
 
     ``targets`` is one-hot, so multiplying picks each row's true class.
     """
-    if np.shape(scores) != np.shape(targets):  # broadcasting would give a wrong number silently
+    if np.shape(scores) != np.shape(
+        targets
+    ):  # broadcasting would give a wrong number silently
         shapes = f"shape {np.shape(scores)} but targets {np.shape(targets)}"
         raise ValueError(f"cross_entropy: scores have {shapes}")
     return -(log_softmax(scores) * targets).sum(axis=1).mean()
 
 
-def loss(params: Params, x: Any, targets: np.ndarray, activation: Activation = tanh) -> Any:
+def loss(
+    params: Params, x: Any, targets: np.ndarray, activation: Activation = tanh
+) -> Any:
     """The training objective: cross-entropy of the network's scores."""
     scores = mlp(params, x, activation)
     if np.shape(scores) != np.shape(targets):
@@ -108,13 +117,17 @@ def loss(params: Params, x: Any, targets: np.ndarray, activation: Activation = t
     return cross_entropy(scores, targets)
 
 
-def predict(params: Params, x: Any, activation: Activation = tanh) -> np.ndarray:
+def predict(
+    params: Params, x: Any, activation: Activation = tanh
+) -> np.ndarray:
     """The most likely class of each example."""
     x, _ = _check_data(params, x, None, "predict")
     return np.argmax(mlp(params, x, activation), axis=1)
 
 
-def accuracy(params: Params, x: Any, labels: Any, activation: Activation = tanh) -> float:
+def accuracy(
+    params: Params, x: Any, labels: Any, activation: Activation = tanh
+) -> float:
     """The fraction of examples classified correctly."""
     x, labels = _check_data(params, x, labels, "accuracy")
     return float(np.mean(predict(params, x, activation) == labels))
@@ -129,11 +142,15 @@ def confusion(predicted: Any, labels: Any, classes: int) -> np.ndarray:
         counts = f"{len(predicted)} predictions for {len(labels)} labels"
         raise ValueError(f"confusion: {counts}")
     matrix = np.zeros((classes, classes), dtype=int)
-    np.add.at(matrix, (labels, predicted), 1)  # a repeated (true, predicted) pair counts every time
+    np.add.at(
+        matrix, (labels, predicted), 1
+    )  # a repeated (true, predicted) pair counts every time
     return matrix
 
 
-def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None) -> Iterator[np.ndarray]:
+def minibatches(
+    n: int, batch_size: int, rng: np.random.Generator | int | None
+) -> Iterator[np.ndarray]:
     """The indices ``0..n-1`` shuffled and cut into batches (the last may be smaller)."""
     batch_size = checks.whole(batch_size, "minibatches", "batch_size", 1)
     n = checks.whole(n, "minibatches", "n", minimum=0)
@@ -211,7 +228,10 @@ def train(
         for batch in minibatches(len(x), batch_size, rng):
             if snapshot_every and len(history.losses) % snapshot_every == 0:
                 _snapshot(history)
-            value, grads = backprop(lambda p, b=batch: loss(p, x[b], targets[b], activation), history.params)
+            value, grads = backprop(
+                lambda p, b=batch: loss(p, x[b], targets[b], activation),
+                history.params,
+            )
             history.params = sgd_step(history.params, grads, learning_rate)
             history.losses.append(value)
     if snapshot_every and history.snapshot_at[-1:] != [len(history.losses)]:

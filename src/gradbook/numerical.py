@@ -16,12 +16,19 @@ import numpy as np
 
 from gradbook import checks
 
-__all__ = ["central_difference", "check_grad", "gradient", "max_relative_error"]
+__all__ = [
+    "central_difference",
+    "check_grad",
+    "gradient",
+    "max_relative_error",
+]
 
 DEFAULT_STEP = 1e-6
 
 
-def central_difference(f: Callable[[Any], Any], x: Any, h: float = DEFAULT_STEP) -> Any:
+def central_difference(
+    f: Callable[[Any], Any], x: Any, h: float = DEFAULT_STEP
+) -> Any:
     """``(f(x + h) - f(x - h)) / (2h)``: the slope of ``f`` at ``x``, approximately."""
     checks.callable_(f, "central_difference")
     x = checks.as_number(x, "central_difference", "x")
@@ -46,7 +53,8 @@ def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
             leaf = checks.as_number(x, "gradient", f"xs[{i}]")
             leaves.append(np.asarray(leaf))
         grads = [
-            _partials(lambda leaf, i=i: f(_replace(xs, i, leaf)), leaf, h) for i, leaf in enumerate(leaves)
+            _partials(lambda leaf, i=i: f(_replace(xs, i, leaf)), leaf, h)
+            for i, leaf in enumerate(leaves)
         ]
         return type(xs)(g if np.ndim(g) else float(g) for g in grads)
     grad = _partials(f, np.asarray(checks.as_number(xs, "gradient", "xs")), h)
@@ -129,18 +137,28 @@ def check_grad(
     rtol = checks.non_negative(rtol, "check_grad", "rtol")
     atol = checks.non_negative(atol, "check_grad", "atol")
     numeric = gradient(f, xs, h)
-    claimed, reference = (grad, numeric) if isinstance(xs, (list, tuple)) else ([grad], [numeric])
+    claimed, reference = (
+        (grad, numeric)
+        if isinstance(xs, (list, tuple))
+        else ([grad], [numeric])
+    )
     if len(claimed) != len(reference):
-        raise ValueError(f"the gradient has {len(claimed)} entries for {len(reference)} inputs")
+        raise ValueError(
+            f"the gradient has {len(claimed)} entries for {len(reference)} inputs"
+        )
     for i, (g, n) in enumerate(zip(claimed, reference, strict=True)):
         name = f"grad[{i}]" if len(claimed) > 1 else "grad"
         g = np.asarray(checks.as_number(g, "check_grad", name))
         n = np.asarray(n, dtype=float)
         if g.shape != n.shape:
-            raise AssertionError(f"input {i}: gradient has shape {g.shape}, expected {n.shape}")
+            raise AssertionError(
+                f"input {i}: gradient has shape {g.shape}, expected {n.shape}"
+            )
         bad = ~(np.abs(g - n) <= atol + rtol * np.abs(n))  # nan is bad too
         if bad.any():
-            index = tuple(int(k) for k in np.argwhere(bad)[0]) if bad.ndim else ()
+            index = (
+                tuple(int(k) for k in np.argwhere(bad)[0]) if bad.ndim else ()
+            )
             raise AssertionError(
                 f"input {i}{list(index) if index else ''}: gradient {float(g[index]):.10g} but "
                 f"finite differences give {float(n[index]):.10g}"

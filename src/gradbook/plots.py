@@ -33,18 +33,28 @@ __all__ = [
 ]
 
 
-def _figure(width: float = 6.4, height: float = 4.0, ncols: int = 1) -> tuple[Figure, list[Axes]]:
+def _figure(
+    width: float = 6.4, height: float = 4.0, ncols: int = 1
+) -> tuple[Figure, list[Axes]]:
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     return fig, list(axes)
 
 
-def _progress_on(ax: Axes, histories: Mapping[str, SearchHistory], upto: int | None = None) -> None:
+def _progress_on(
+    ax: Axes, histories: Mapping[str, SearchHistory], upto: int | None = None
+) -> None:
     """Best output against iteration, the start drawn as iteration 0."""
     for label, history in histories.items():
-        k = history.iterations if upto is None else min(upto, history.iterations)
+        k = (
+            history.iterations
+            if upto is None
+            else min(upto, history.iterations)
+        )
         steps = np.arange(k + 1)
-        outputs = np.concatenate([[history.start_output], history.best_outputs[:k]])
+        outputs = np.concatenate(
+            [[history.start_output], history.best_outputs[:k]]
+        )
         ax.plot(steps, outputs, label=label)
     ax.set_xlabel("iteration")
     ax.set_ylabel("best output so far")
@@ -52,7 +62,8 @@ def _progress_on(ax: Axes, histories: Mapping[str, SearchHistory], upto: int | N
 
 
 def search_progress(
-    histories: Mapping[str, SearchHistory], title: str = "How the best output improves"
+    histories: Mapping[str, SearchHistory],
+    title: str = "How the best output improves",
 ) -> Figure:
     """Best output against iteration, one line per labelled search."""
     fig, (ax,) = _figure()
@@ -70,16 +81,26 @@ def _path_on(
     box: tuple[float, float, float, float] | None = None,
 ) -> None:
     """Paths of the best point over contour lines of ``f(x, y)``."""
-    points = np.concatenate([np.vstack([h.start, h.best_points]) for h in histories.values()])
+    points = np.concatenate(
+        [np.vstack([h.start, h.best_points]) for h in histories.values()]
+    )
     if box is None:
         (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
         pad = 0.15 * max(x1 - x0, y1 - y0, 1e-3)
         box = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
-    xs, ys = np.meshgrid(np.linspace(box[0], box[1], 120), np.linspace(box[2], box[3], 120))
-    contours = ax.contour(xs, ys, f(xs, ys), levels=12, colors="0.6", linewidths=0.8)
+    xs, ys = np.meshgrid(
+        np.linspace(box[0], box[1], 120), np.linspace(box[2], box[3], 120)
+    )
+    contours = ax.contour(
+        xs, ys, f(xs, ys), levels=12, colors="0.6", linewidths=0.8
+    )
     ax.clabel(contours, fontsize=7, fmt="%.2f")
     for label, history in histories.items():
-        k = history.iterations if upto is None else min(upto, history.iterations)
+        k = (
+            history.iterations
+            if upto is None
+            else min(upto, history.iterations)
+        )
         path = np.vstack([history.start, history.best_points[:k]])
         (line,) = ax.plot(path[:, 0], path[:, 1], label=label, linewidth=1.5)
         ax.plot(*path[-1], "o", color=line.get_color(), markersize=5)
@@ -127,7 +148,11 @@ def search_overview(
     left.legend(fontsize=8, loc="lower right")
     _path_on(right, histories, f, upto, box)
     right.set_title("path of the best point over contours of f")
-    markers = [h for h in right.get_lines() if h.get_label() in ("start", "best point reached")]
+    markers = [
+        h
+        for h in right.get_lines()
+        if h.get_label() in ("start", "best point reached")
+    ]
     right.legend(handles=markers, fontsize=8, loc="upper right")
     if title:
         fig.suptitle(title)
@@ -147,7 +172,13 @@ def _tangent_on(
     ax.plot(xs, ys, label="neuron output")
     half = 0.25 * (xs[-1] - xs[0])
     line_x = np.array([x0 - half, x0 + half])
-    ax.plot(line_x, y0 + slope * (line_x - x0), "--", color="C3", label=f"tangent, slope {slope:.4f}")
+    ax.plot(
+        line_x,
+        y0 + slope * (line_x - x0),
+        "--",
+        color="C3",
+        label=f"tangent, slope {slope:.4f}",
+    )
     ax.plot(x0, y0, "o", color="C3")
     ax.set_xlabel(f"input {name}")
     ax.set_ylabel("neuron output")
@@ -157,7 +188,13 @@ def _tangent_on(
 
 
 def tangent_line(
-    xs: np.ndarray, ys: np.ndarray, x0: float, y0: float, slope: float, name: str, title: str | None = None
+    xs: np.ndarray,
+    ys: np.ndarray,
+    x0: float,
+    y0: float,
+    slope: float,
+    name: str,
+    title: str | None = None,
 ) -> Figure:
     """The neuron's output against one input, with the tangent line at ``x0``.
 
@@ -165,7 +202,10 @@ def tangent_line(
     """
     fig, (ax,) = _figure(6.0, 3.8)
     _tangent_on(ax, xs, ys, x0, y0, slope, name)
-    ax.set_title(title or f"The derivative with respect to {name} is the slope of the tangent")
+    ax.set_title(
+        title
+        or f"The derivative with respect to {name} is the slope of the tangent"
+    )
     return fig
 
 
@@ -222,7 +262,10 @@ def _graph_layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
         for j, _ in node.inputs:
             first_use.setdefault(j, i)
     columns: dict[int, list[int]] = {}
-    for i in sorted(depth, key=lambda i: (first_use.get(i, i), i) if depth[i] == 0 else (0, i)):
+    for i in sorted(
+        depth,
+        key=lambda i: (first_use.get(i, i), i) if depth[i] == 0 else (0, i),
+    ):
         columns.setdefault(depth[i], []).append(i)
     position = {}
     for d, members in columns.items():
@@ -247,7 +290,10 @@ def computation_graph(
     used = [g is not None for g in cotangents]
     position = _graph_layout(nodes)
     width = max(x for x, _ in position.values()) + 1
-    height = max(len([p for p in position.values() if p[0] == d]) for d in range(int(width)))
+    height = max(
+        len([p for p in position.values() if p[0] == d])
+        for d in range(int(width))
+    )
     fig, (ax,) = _figure(1.3 * width + 0.4, 0.8 * height + 1.0)
     for i, node in enumerate(nodes):
         for j, partial in node.inputs:
@@ -292,7 +338,15 @@ def computation_graph(
             },
         )
         if grad is not None:
-            ax.text(x, y - 0.34, f"grad {float(grad):.4g}", ha="center", va="top", fontsize=9, color="C3")
+            ax.text(
+                x,
+                y - 0.34,
+                f"grad {float(grad):.4g}",
+                ha="center",
+                va="top",
+                fontsize=9,
+                color="C3",
+            )
     ax.set_xlim(-0.6, width - 0.4)
     ax.set_ylim(-height / 2 - 0.3, height / 2 + 0.1)
     ax.axis("off")
@@ -309,7 +363,9 @@ def computation_graph(
     return fig
 
 
-def cost_scaling(ns: list[int], timings: Mapping[str, list[float]], title: str) -> Figure:
+def cost_scaling(
+    ns: list[int], timings: Mapping[str, list[float]], title: str
+) -> Figure:
     """Cost against the number of inputs, on log-log axes, one line per method."""
     fig, (ax,) = _figure(6.0, 4.0)
     for label, seconds in timings.items():
@@ -339,14 +395,34 @@ def decision_boundary(
     else:
         fig = ax.figure
     (x0, y0), (x1, y1) = x.min(axis=0) - 0.3, x.max(axis=0) + 0.3
-    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    regions = predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    gx, gy = np.meshgrid(
+        np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    )
+    regions = predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(
+        gx.shape
+    )
     classes = int(max(labels.max(), regions.max())) + 1
     levels = np.arange(classes + 1) - 0.5
-    ax.contourf(gx, gy, regions, levels=levels, cmap="tab10", vmin=0, vmax=9, alpha=0.25)
+    ax.contourf(
+        gx,
+        gy,
+        regions,
+        levels=levels,
+        cmap="tab10",
+        vmin=0,
+        vmax=9,
+        alpha=0.25,
+    )
     for k in range(classes):
         mine = labels == k
-        ax.scatter(x[mine, 0], x[mine, 1], s=10, color=f"C{k}", label=f"class {k}", edgecolors="none")
+        ax.scatter(
+            x[mine, 0],
+            x[mine, 1],
+            s=10,
+            color=f"C{k}",
+            label=f"class {k}",
+            edgecolors="none",
+        )
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title)
@@ -380,7 +456,11 @@ def learning_curves(
 
 
 def digit_grid(
-    images: np.ndarray, labels: np.ndarray, predicted: np.ndarray, columns: int = 10, title: str | None = None
+    images: np.ndarray,
+    labels: np.ndarray,
+    predicted: np.ndarray,
+    columns: int = 10,
+    title: str | None = None,
 ) -> Figure:
     """8x8 digit images with their predicted label; mistakes are titled in red with the truth."""
     rows = -(-len(images) // columns)
@@ -388,18 +468,24 @@ def digit_grid(
     axes = fig.subplots(rows, columns, squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
-    for ax, image, truth, guess in zip(axes.ravel(), images, labels, predicted, strict=False):
+    for ax, image, truth, guess in zip(
+        axes.ravel(), images, labels, predicted, strict=False
+    ):
         ax.imshow(image.reshape(8, 8), cmap="gray_r", interpolation="nearest")
         wrong = truth != guess
         ax.set_title(
-            f"{guess} (is {truth})" if wrong else f"{guess}", fontsize=8, color="C3" if wrong else "black"
+            f"{guess} (is {truth})" if wrong else f"{guess}",
+            fontsize=8,
+            color="C3" if wrong else "black",
         )
     if title:
         fig.suptitle(title)
     return fig
 
 
-def confusion_matrix(matrix: np.ndarray, title: str = "Confusion matrix") -> Figure:
+def confusion_matrix(
+    matrix: np.ndarray, title: str = "Confusion matrix"
+) -> Figure:
     """Counts of (true class, predicted class), with the count written in each cell."""
     fig, (ax,) = _figure(5.0, 4.4)
     image = ax.imshow(matrix, cmap="Blues")
@@ -441,7 +527,9 @@ def training_overview(
     animation line up.
     """
     fig, (left, right) = _figure(9.0, 3.8, ncols=2)
-    decision_boundary(predict, x, labels, title="what the network predicts", ax=left)
+    decision_boundary(
+        predict, x, labels, title="what the network predicts", ax=left
+    )
     learning_curves(
         {"training loss": (np.arange(1, len(losses) + 1), np.asarray(losses))},
         xlabel="gradient steps",
@@ -475,7 +563,11 @@ def ratio_bars(
     colors = ["C3" if label == highlight else "C0" for label in labels]
     bars = ax.barh(labels, [ratios[label] for label in labels], color=colors)
     ax.bar_label(
-        bars, fmt="%.3g", padding=3, fontsize=8, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5}
+        bars,
+        fmt="%.3g",
+        padding=3,
+        fontsize=8,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
     )
     if reference is not None:
         ax.axvline(reference, color="0.3", linestyle="--", linewidth=1)

@@ -59,7 +59,11 @@ class SearchHistory:
     @property
     def best_output(self) -> float:
         """The best output found (``f`` at the start if nothing was tried)."""
-        return float(self.best_outputs[-1]) if self.iterations else self.start_output
+        return (
+            float(self.best_outputs[-1])
+            if self.iterations
+            else self.start_output
+        )
 
     @property
     def improvement_per_iteration(self) -> float:
@@ -75,7 +79,9 @@ def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
     ``point`` is an array, or a list of arrays (a network's parameters).
     """
     if isinstance(point, list):
-        return [p + tweak * rng.uniform(-1.0, 1.0, size=np.shape(p)) for p in point]
+        return [
+            p + tweak * rng.uniform(-1.0, 1.0, size=np.shape(p)) for p in point
+        ]
     return point + tweak * rng.uniform(-1.0, 1.0, size=np.shape(point))
 
 
@@ -163,7 +169,9 @@ def gradient_ascent(
     start: Sequence[float],
     step_size: float = 0.01,
     iterations: int = 100,
-    gradient: Callable[[Callable[[Any], Any], list[float]], list[float]] = numerical.gradient,
+    gradient: Callable[
+        [Callable[[Any], Any], list[float]], list[float]
+    ] = numerical.gradient,
 ) -> SearchHistory:
     """Follow the gradient uphill: ``point += step_size * grad f(point)``.
 

@@ -13,4 +13,7 @@ __all__ = ["show_source"]
 
 def show_source(*objects: Any) -> Code:
     """The source of functions, methods or classes, highlighted, one after another."""
-    return Code("\n".join(textwrap.dedent(inspect.getsource(o)) for o in objects), language="python")
+    return Code(
+        "\n".join(textwrap.dedent(inspect.getsource(o)) for o in objects),
+        language="python",
+    )

@@ -50,14 +50,20 @@ def figure_png(fig: Figure, dpi: int = 80, colors: int | None = 96) -> bytes:
     fig.savefig(raw, format="png", dpi=dpi)
     if colors is None:
         return raw.getvalue()
-    image = Image.open(raw).convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    image = (
+        Image.open(raw)
+        .convert("RGB")
+        .quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    )
     small = io.BytesIO()
     image.save(small, format="png", optimize=True)
     return small.getvalue()
 
 
 def live_panel(
-    update: Callable[..., Figure], controls: Mapping[str, widgets.ValueWidget], dpi: int = 72
+    update: Callable[..., Figure],
+    controls: Mapping[str, widgets.ValueWidget],
+    dpi: int = 72,
 ) -> widgets.VBox:
     """Controls above a figure that ``update(**values)`` redraws on every change.
 
@@ -68,13 +74,18 @@ def live_panel(
 
     def refresh(_change: Any = None) -> None:
         # full colour: a live image is redrawn at once and never stored in a page
-        image.value = figure_png(update(**{name: c.value for name, c in controls.items()}), dpi, colors=None)
+        image.value = figure_png(
+            update(**{name: c.value for name, c in controls.items()}),
+            dpi,
+            colors=None,
+        )
 
     for control in controls.values():
         control.observe(refresh, names="value")
     refresh()
     grid = widgets.GridBox(
-        list(controls.values()), layout=widgets.Layout(grid_template_columns="repeat(3, 1fr)")
+        list(controls.values()),
+        layout=widgets.Layout(grid_template_columns="repeat(3, 1fr)"),
     )
     return widgets.VBox([grid, image])
 
@@ -93,7 +104,10 @@ def scrubber(
     the slider in the browser (``jslink``), so moving the slider swaps the
     picture even in the static HTML book, where no kernel runs.
     """
-    frames = [widgets.Image(value=figure_png(render(v), dpi), format="png") for v in values]
+    frames = [
+        widgets.Image(value=figure_png(render(v), dpi), format="png")
+        for v in values
+    ]
     stack = widgets.Stack(frames, selected_index=start)
     slider = widgets.SelectionSlider(
         options=[label(v) for v in values],
