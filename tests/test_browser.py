@@ -5,8 +5,9 @@ Run after `make book`: `pytest -m browser`.  The tests serve the built HTML
 Debian's Chromium through Playwright:
 
 - every page of `_toc.yml` loads with no console error, no failed request, no
-  request to another origin, all its images loaded, its math typeset and a
-  left navigation that links to every page;
+  request to another origin, all its images loaded, its math typeset, no
+  code block wider than the column (nothing scrolls sideways) and a left
+  navigation that links to every page;
 - following each sidebar link loads that page;
 - every scrubber (a slider above pre-rendered frames, rendered without a
   kernel from the page's embedded widget state) changes the picture when its
@@ -307,6 +308,13 @@ _WIDGETS_STATE = """() => ({
   text: [...document.querySelectorAll('.widget-subarea')].map(a => a.innerText.slice(0, 200)),
 })"""
 
+# Code blocks (listings, cells, printed output) in the article that are wider
+# than the column, so the reader would have to scroll sideways.
+_WIDE_PRE = """() => [...document.querySelectorAll('.bd-article pre')]
+  .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+  .map(pre => ({scroll: pre.scrollWidth, client: pre.clientWidth,
+                text: pre.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]}))"""
+
 # MathJax 3: wait for its first typeset (startup.promise), at most `ms`.
 _MATHJAX_DONE = """async (ms) => {
   const mj = window.MathJax;
@@ -456,6 +464,12 @@ def test_page_loads_cleanly(
     problems.extend(
         f"raw TeX left in the text: ...{text}..." for text in math["raw"]
     )
+
+    for block in page.evaluate(_WIDE_PRE):
+        problems.append(
+            f"code block scrolls sideways ({block['scroll']} px of content in "
+            f"{block['client']} px): {block['text']!r}"
+        )
 
     title = page.locator(".bd-article h1").first
     if (
