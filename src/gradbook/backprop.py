@@ -81,11 +81,23 @@ class Tape:
         """A new input on this tape."""
         return Var(value, self)
 
-    def record(self, op: str, constant: Any, value: Any, inputs: Any) -> Var:
-        """Append one operation and return the Var holding its result."""
+    def record(self, op: str, value: Any, *edges: Any) -> Var:
+        """Append one operation and return the Var holding its result.
+
+        ``edges`` pairs each operand (a Var of this tape, or a
+        :class:`Constant`) with the local derivative of the result with
+        respect to it.  A constant gets no edge, since nothing flows back
+        to it; the node keeps it for drawing.
+        """
+        inputs, constant = [], None
+        for operand, local in edges:
+            if isinstance(operand, Var):
+                inputs.append((operand.index, local))
+            else:
+                constant = operand.value
         var = Var.__new__(Var)  # a result: its value needs no checking
         var.tape, var.index, var.value = self, len(self.nodes), value
-        self.nodes.append(Node(op, constant, value, inputs))
+        self.nodes.append(Node(op, constant, value, tuple(inputs)))
         return var
 
     def backward(self, output: Var) -> list[Any]:
@@ -190,44 +202,29 @@ class Var(Tracer):
             )
         return Constant(checks.as_number(other, "Var", "operand"))
 
-    def _record(self, op: str, value: Any, *edges: Any) -> Var:
-        """Record an operation on the tape and return its result.
-
-        ``edges`` pairs each operand with the local derivative of the
-        result with respect to it.  A constant gets no edge; the node keeps
-        it for drawing.
-        """
-        inputs, constant = [], None
-        for operand, local in edges:
-            if isinstance(operand, Var):
-                inputs.append((operand.index, local))
-            else:
-                constant = operand.value
-        return self.tape.record(op, constant, value, tuple(inputs))
-
     # Arithmetic: each operand with d(result)/d(operand).
 
     def __add__(self, other: Any) -> Var:
         other = self._operand(other)
         value = self.value + other.value
-        return self._record("+", value, (self, 1.0), (other, 1.0))
+        return self.tape.record("+", value, (self, 1.0), (other, 1.0))
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Var:
         other = self._operand(other)
         value = self.value - other.value
-        return self._record("-", value, (self, 1.0), (other, -1.0))
+        return self.tape.record("-", value, (self, 1.0), (other, -1.0))
 
     def __rsub__(self, other: Any) -> Var:
         other = self._operand(other)
         value = other.value - self.value
-        return self._record("c-", value, (other, 1.0), (self, -1.0))
+        return self.tape.record("c-", value, (other, 1.0), (self, -1.0))
 
     def __mul__(self, other: Any) -> Var:
         other = self._operand(other)
         a, b = self.value, other.value
-        return self._record("*", a * b, (self, b), (other, a))
+        return self.tape.record("*", a * b, (self, b), (other, a))
 
     __rmul__ = __mul__
 
@@ -235,38 +232,38 @@ class Var(Tracer):
         other = self._operand(other)
         u, v = self.value, other.value
         by_u, by_v = 1 / v, over_square(-u, v)  # 1/v and -u/v**2
-        return self._record("/", u / v, (self, by_u), (other, by_v))
+        return self.tape.record("/", u / v, (self, by_u), (other, by_v))
 
     def __rtruediv__(self, other: Any) -> Var:
         other = self._operand(other)
         u, v = other.value, self.value
         by_u, by_v = 1 / v, over_square(-u, v)
-        return self._record("c/", u / v, (other, by_u), (self, by_v))
+        return self.tape.record("c/", u / v, (other, by_u), (self, by_v))
 
     def __neg__(self) -> Var:
-        return self._record("neg", -self.value, (self, -1.0))
+        return self.tape.record("neg", -self.value, (self, -1.0))
 
     def __pos__(self) -> Var:
         return self
 
     def __abs__(self) -> Var:
         u = self.value
-        return self._record("abs", abs(u), (self, np.sign(u)))
+        return self.tape.record("abs", abs(u), (self, np.sign(u)))
 
     def __pow__(self, exponent: Any) -> Var:
         exponent = self._operand(exponent)
         u, v = self.value, exponent.value
         out, by_u = u**v, power_slope(u, v)
         if isinstance(exponent, Constant):  # the power rule, for any u
-            return self._record("**", out, (self, by_u), (exponent, None))
-        # d(u**v)/dv = u**v log u, which needs u > 0
-        return self._record("**", out, (self, by_u), (exponent, out * log(u)))
+            return self.tape.record("**", out, (self, by_u), (exponent, None))
+        by_v = out * log(u)  # d(u**v)/dv = u**v log u, which needs u > 0
+        return self.tape.record("**", out, (self, by_u), (exponent, by_v))
 
     def __rpow__(self, base: Any) -> Var:
         base = self._operand(base)
         out = base.value**self.value
         by_v = out * log(base.value)
-        return self._record("c**", out, (base, None), (self, by_v))
+        return self.tape.record("c**", out, (base, None), (self, by_v))
 
     # Operations that mix elements: their operands get a rule, g -> cotangent.
 
@@ -281,7 +278,7 @@ class Var(Tracer):
     @property
     def T(self) -> Var:  # noqa: N802 (numpy's name)
         value = np.transpose(self.value)
-        return self._record("T", value, (self, np.transpose))
+        return self.tape.record("T", value, (self, np.transpose))
 
     def __getitem__(self, key: Any) -> Var:
         shape = np.shape(self.value)
@@ -291,7 +288,7 @@ class Var(Tracer):
             np.add.at(out, key, g)  # repeated indices add up
             return out
 
-        return self._record("[]", self.value[key], (self, rule))
+        return self.tape.record("[]", self.value[key], (self, rule))
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Var:
         """Sum of the elements (along ``axis``), like ``numpy.sum``."""
@@ -303,7 +300,7 @@ class Var(Tracer):
             return np.broadcast_to(g, shape)
 
         total = np.sum(self.value, axis=axis, keepdims=keepdims)
-        return self._record("sum", total, (self, rule))
+        return self.tape.record("sum", total, (self, rule))
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Var:
         """Mean of the elements (along ``axis``), like ``numpy.mean``."""
@@ -319,33 +316,33 @@ class Var(Tracer):
             return np.reshape(g, old)
 
         value = np.reshape(self.value, new)
-        return self._record("reshape", value, (self, rule))
+        return self.tape.record("reshape", value, (self, rule))
 
     # Primitives of gradbook.functions: one local derivative each.
 
     def exp(self) -> Var:
         e = exp(self.value)
-        return self._record("exp", e, (self, e))
+        return self.tape.record("exp", e, (self, e))
 
     def log(self) -> Var:
         u = self.value
-        return self._record("log", log(u), (self, divide(1.0, u)))
+        return self.tape.record("log", log(u), (self, divide(1.0, u)))
 
     def sin(self) -> Var:
         u = self.value
-        return self._record("sin", sin(u), (self, cos(u)))
+        return self.tape.record("sin", sin(u), (self, cos(u)))
 
     def cos(self) -> Var:
         u = self.value
-        return self._record("cos", cos(u), (self, -sin(u)))
+        return self.tape.record("cos", cos(u), (self, -sin(u)))
 
     def tanh(self) -> Var:
         t = tanh(self.value)
-        return self._record("tanh", t, (self, 1 - t * t))
+        return self.tape.record("tanh", t, (self, 1 - t * t))
 
     def sqrt(self) -> Var:
         s = sqrt(self.value)
-        return self._record("sqrt", s, (self, divide(0.5, s)))
+        return self.tape.record("sqrt", s, (self, divide(0.5, s)))
 
     @classmethod
     def where(cls, condition: Any, x: Any, y: Any) -> Var:
@@ -354,7 +351,7 @@ class Var(Tracer):
         x, y = var._operand(x), var._operand(y)  # one tape for both
         chosen = np.asarray(condition, dtype=float)
         value = np.where(condition, x.value, y.value)
-        return var._record("where", value, (x, chosen), (y, 1.0 - chosen))
+        return var.tape.record("where", value, (x, chosen), (y, 1.0 - chosen))
 
 
 def _matmul(a: Var | Constant, b: Var | Constant) -> Var:
@@ -382,7 +379,7 @@ def _matmul(a: Var | Constant, b: Var | Constant) -> Var:
         return _unbroadcast(gb, v2.shape).reshape(v.shape)
 
     var = a if isinstance(a, Var) else b
-    return var._record("@", u @ v, (a, rule_a), (b, rule_b))
+    return var.tape.record("@", u @ v, (a, rule_a), (b, rule_b))
 
 
 def _wrap(xs: Any, tape: Tape, who: str) -> Any:
@@ -394,7 +391,7 @@ def _wrap(xs: Any, tape: Tape, who: str) -> Any:
 
 def _input(x: Any, tape: Tape, who: str, name: str) -> Var:
     """Input ``x`` as a Var on ``tape``, checked in the words of ``who``."""
-    return tape.record("input", None, checks.as_number(x, who, name), ())
+    return tape.record("input", checks.as_number(x, who, name))
 
 
 def _value(out: Any, tape: Tape, who: str) -> Any:
