@@ -293,46 +293,58 @@ def _fail_with(where: str, problems: list[str]) -> None:
 # .widget-subarea holding the rendered view.  Ready when every view is there
 # and every image in them has loaded.
 _WIDGETS_READY = """() => {
-  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const views = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]');
   const areas = [...document.querySelectorAll('.widget-subarea')];
   if (areas.length < views.length) return false;
   if (!areas.every(a => a.querySelector('.jupyter-widgets'))) return false;
-  return areas.every(a => [...a.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0));
+  return areas.every(a => [...a.querySelectorAll('img')]
+    .every(i => i.complete && i.naturalWidth > 0));
 }"""
 
 _WIDGETS_STATE = """() => ({
-  views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+  views: document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]').length,
   areas: document.querySelectorAll('.widget-subarea').length,
   rendered: [...document.querySelectorAll('.widget-subarea')]
     .filter(a => a.querySelector('.jupyter-widgets')).length,
-  text: [...document.querySelectorAll('.widget-subarea')].map(a => a.innerText.slice(0, 200)),
+  text: [...document.querySelectorAll('.widget-subarea')]
+    .map(a => a.innerText.slice(0, 200)),
 })"""
 
 # Code blocks (listings, cells, printed output) in the article that are wider
 # than the column, so the reader would have to scroll sideways.
 _WIDE_PRE = """() => [...document.querySelectorAll('.bd-article pre')]
   .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
-  .map(pre => ({scroll: pre.scrollWidth, client: pre.clientWidth,
-                text: pre.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]}))"""
+  .map(pre => ({
+    scroll: pre.scrollWidth, client: pre.clientWidth,
+    text: pre.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]
+  }))"""
 
 # MathJax 3: wait for its first typeset (startup.promise), at most `ms`.
 _MATHJAX_DONE = """async (ms) => {
   const mj = window.MathJax;
-  if (!mj || !mj.startup || !mj.startup.promise) return 'MathJax 3 is not on this page';
-  const timeout = new Promise(resolve => setTimeout(() => resolve('timed out'), ms));
-  return await Promise.race([mj.startup.promise.then(() => 'ok', e => 'failed: ' + e), timeout]);
+  if (!mj || !mj.startup || !mj.startup.promise)
+    return 'MathJax 3 is not on this page';
+  const timeout = new Promise(
+    resolve => setTimeout(() => resolve('timed out'), ms));
+  return await Promise.race([
+    mj.startup.promise.then(() => 'ok', e => 'failed: ' + e), timeout]);
 }"""
 
 # Math in the article: every .math element typeset, no MathJax error, and no
 # raw TeX delimiters left in the article's text outside code.
 _MATH_REPORT = r"""() => {
-  const article = document.querySelector('.bd-article') || document.querySelector('main');
-  if (!article) return {math: 0, containers: 0, untypeset: [], errors: [], raw: []};
+  const article = document.querySelector('.bd-article')
+    || document.querySelector('main');
+  if (!article)
+    return {math: 0, containers: 0, untypeset: [], errors: [], raw: []};
   const math = [...article.querySelectorAll('.math')];
   const untypeset = math.filter(m => !m.querySelector('mjx-container'))
     .map(m => m.textContent.trim().slice(0, 80));
   const errors = [...article.querySelectorAll('mjx-merror')]
-    .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120));
+    .map(e => (e.getAttribute('data-mjx-error') || e.textContent)
+      .slice(0, 120));
   const skip = 'pre, code, script, style, textarea, mjx-container, .highlight';
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   const raw = [];
@@ -340,7 +352,8 @@ _MATH_REPORT = r"""() => {
     if (node.parentElement && node.parentElement.closest(skip)) continue;
     const text = node.textContent;
     const at = text.search(/\\\(|\\\[|\$\$|\\begin\{/);
-    if (at >= 0) raw.push(text.slice(Math.max(0, at - 40), at + 60).replace(/\s+/g, ' '));
+    if (at >= 0)
+      raw.push(text.slice(Math.max(0, at - 40), at + 60).replace(/\s+/g, ' '));
   }
   const containers = article.querySelectorAll('mjx-container').length;
   return {math: math.length, containers, untypeset, errors, raw};
@@ -355,9 +368,11 @@ _IMAGES_REPORT = """async (ms) => {
   for (const img of images) {
     // A lazy image inside a closed dropdown never enters the viewport: load it
     // as opening the dropdown would.
-    if (img.loading === 'lazy' && img.getClientRects().length === 0) img.loading = 'eager';
+    if (img.loading === 'lazy' && img.getClientRects().length === 0)
+      img.loading = 'eager';
     img.scrollIntoView({block: 'center'});
-    while (!img.complete && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
+    while (!img.complete && Date.now() < deadline)
+      await new Promise(r => setTimeout(r, 50));
     if (!img.complete || img.naturalWidth === 0) {
       const src = (img.currentSrc || img.src || '(no src)').slice(0, 150);
       bad.push({src, alt: img.alt || '', complete: img.complete});
@@ -368,8 +383,9 @@ _IMAGES_REPORT = """async (ms) => {
 }"""
 
 # Links in the left sidebar, absolute and without the #fragment.
-_SIDEBAR_LINKS = """() => [...document.querySelectorAll('.bd-sidebar-primary a[href]')]
-  .map(a => a.href.split('#')[0])"""
+_SIDEBAR_LINKS = """() =>
+  [...document.querySelectorAll('.bd-sidebar-primary a[href]')]
+    .map(a => a.href.split('#')[0])"""
 
 # A fingerprint of an image's pixels (draws it on a canvas; blob: URLs are
 # same-origin, so the canvas can be read).
@@ -382,7 +398,10 @@ _PIXELS = """(img) => {
   ctx.drawImage(img, 0, 0);
   const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
   let h = 2166136261;
-  for (let i = 0; i < data.length; i++) { h ^= data[i]; h = Math.imul(h, 16777619); }
+  for (let i = 0; i < data.length; i++) {
+    h ^= data[i];
+    h = Math.imul(h, 16777619);
+  }
   return canvas.width + 'x' + canvas.height + ':' + (h >>> 0).toString(16);
 }"""
 
@@ -511,7 +530,8 @@ def test_sidebar_link_loads_page(
     target_url = _page_url(book_url, target)
     # Open collapsed sections, as a reader would to reach a nested page.
     page.evaluate(
-        "() => document.querySelectorAll('.bd-sidebar-primary details').forEach(d => (d.open = true))"
+        "() => document.querySelectorAll('.bd-sidebar-primary details')"
+        ".forEach(d => (d.open = true))"
     )
     hrefs = page.evaluate(_SIDEBAR_LINKS)
     if target_url not in hrefs:
@@ -549,7 +569,8 @@ def test_sidebar_link_loads_page(
 _SCRUBBERS = """() => [...document.querySelectorAll('.widget-subarea')]
   .map((area, index) => ({
     index,
-    slider: !!area.querySelector('.widget-slider, .widget-hslider, [role=slider]'),
+    slider: !!area.querySelector(
+      '.widget-slider, .widget-hslider, [role=slider]'),
     img: !!area.querySelector('img'),
   }))
   .filter(a => a.slider && a.img).map(a => a.index)"""
@@ -562,7 +583,9 @@ _SHOWN_IMG = """(area) => [...area.querySelectorAll('img')]
 # Its src and pixels.
 _SHOWN_PICTURE = f"""(area) => {{
   const img = ({_SHOWN_IMG})(area);
-  return img ? {{src: img.src, pixels: ({_PIXELS})(img)}} : {{src: null, pixels: null}};
+  return img
+    ? {{src: img.src, pixels: ({_PIXELS})(img)}}
+    : {{src: null, pixels: null}};
 }}"""
 
 # A new picture shown (other src, loaded).
@@ -837,11 +860,14 @@ def _wait_for_connected_kernel(
     )
 
 
-_ANY_RUNNING = """() => [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
-  .some(p => p.textContent.includes('*'))"""
-_ALL_DONE = """() => ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
+_ANY_RUNNING = """() =>
+  [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
+    .some(p => p.textContent.includes('*'))"""
+_ALL_DONE = """() =>
+  ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
     .some(p => p.textContent.includes('*'))
-  && document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle'"""
+  && document.querySelector('.jp-Notebook-ExecutionIndicator')
+    ?.dataset.status === 'idle'"""
 
 
 @pytest.mark.parametrize(("notebook", "call", "slider"), LIVE_PANELS)
@@ -953,7 +979,8 @@ def test_live_panel_in_jupyterlab(
         )
         try:
             page.wait_for_function(
-                "([img, src]) => img.src !== src && img.complete && img.naturalWidth > 0",
+                "([img, src]) => img.src !== src"
+                " && img.complete && img.naturalWidth > 0",
                 arg=[image.element_handle(), before_src],
                 timeout=60_000,
             )
