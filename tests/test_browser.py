@@ -97,7 +97,8 @@ LAB_RUN_TIMEOUT = 300_000  # ms for Run All Cells (chapter 1 takes ~20 s)
 
 
 def _toc_files(toc_path: Path = REPO / "_toc.yml") -> list[str]:
-    """The `file:` entries of a jb-book _toc.yml (root, parts, chapters, sections, globs)."""
+    """The `file:` entries of a jb-book _toc.yml (root, parts, chapters,
+    sections, globs)."""
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
     files: list[str] = []
 
@@ -140,7 +141,8 @@ def _shot_name(page_file: str, suffix: str = "") -> str:
 def html_dir() -> Path:
     if not (HTML_DIR / "index.html").is_file():
         pytest.fail(
-            f"no built book at {HTML_DIR} (no index.html): run `make book` first "
+            f"no built book at {HTML_DIR} (no index.html): "
+            "run `make book` first "
             "(or point GRADBOOK_HTML at a built _build/html folder)",
             pytrace=False,
         )
@@ -154,7 +156,8 @@ def screenshots() -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    # Explicit types, so the answer does not depend on the machine's mime.types.
+    # Explicit types, so the answer does not depend on the machine's
+    # mime.types.
     extensions_map = {  # noqa: RUF012 (the base class's own attribute)
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
@@ -205,7 +208,8 @@ def book_url(html_dir: Path) -> Iterator[str]:
 def chromium() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.fail(
-            "chromium is not on the PATH: install Debian's chromium (apt-get install chromium)"
+            "chromium is not on the PATH: "
+            "install Debian's chromium (apt-get install chromium)"
         )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -413,10 +417,12 @@ def _page_url(book_url: str, page_file: str) -> str:
 def _open_book_page(
     context: BrowserContext, book_url: str, html_dir: Path, page_file: str
 ) -> tuple[Page, Watch]:
-    """Open one page, wait until its widgets and math have rendered; problems go to the Watch."""
+    """Open one page, wait until its widgets and math have rendered; problems
+    go to the Watch."""
     if not (html_dir / f"{page_file}.html").is_file():
         pytest.fail(
-            f"{page_file}: {page_file}.html is missing from {html_dir}: run `make book` first",
+            f"{page_file}: {page_file}.html is missing from {html_dir}: "
+            "run `make book` first",
             pytrace=False,
         )
     page = context.new_page()
@@ -424,16 +430,16 @@ def _open_book_page(
     watch.attach(page)
     response = page.goto(_page_url(book_url, page_file), wait_until="load")
     if response is None or response.status != 200:
-        watch.problems.append(
-            f"page answered HTTP {response.status if response else '(no response)'}"
-        )
+        status = response.status if response else "(no response)"
+        watch.problems.append(f"page answered HTTP {status}")
     try:
         page.wait_for_function(_WIDGETS_READY, timeout=WAIT)
     except PlaywrightTimeout:
         state = page.evaluate(_WIDGETS_STATE)
         watch.problems.append(
-            f"widgets did not render within {WAIT // 1000} s: {state['rendered']} of {state['views']} "
-            f"widget views rendered, or their images did not load ({state['text']})"
+            f"widgets did not render within {WAIT // 1000} s: "
+            f"{state['rendered']} of {state['views']} widget views rendered, "
+            f"or their images did not load ({state['text']})"
         )
     mathjax = page.evaluate(_MATHJAX_DONE, WAIT)
     if mathjax != "ok" and page.locator(".bd-article .math").count():
@@ -442,7 +448,8 @@ def _open_book_page(
 
 
 def _settle(page: Page) -> None:
-    """Let late requests (fonts, lazy images) finish, so their failures are seen."""
+    """Let late requests (fonts, lazy images) finish, so their failures are
+    seen."""
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_load_state("networkidle", timeout=10_000)
 
@@ -474,7 +481,8 @@ def test_page_loads_cleanly(
     math = page.evaluate(_MATH_REPORT)
     if math["math"] and not math["containers"]:
         problems.append(
-            f"{math['math']} math element(s) but no MathJax output (mjx-container)"
+            f"{math['math']} math element(s) "
+            "but no MathJax output (mjx-container)"
         )
     problems.extend(
         f"math not typeset: {text!r}" for text in math["untypeset"]
@@ -513,18 +521,21 @@ def test_page_loads_cleanly(
 def test_sidebar_link_loads_page(
     target: str, context: BrowserContext, book_url: str, html_dir: Path
 ) -> None:
-    """Click the target's link in the left navigation of another page; the target loads."""
+    """Click the target's link in the left navigation of another page; the
+    target loads."""
     start = ROOT_PAGE if target != ROOT_PAGE else PAGES[-1]
     if start == target:
         pytest.skip(
-            "the book has a single page: there is no other page to navigate from"
+            "the book has a single page: "
+            "there is no other page to navigate from"
         )
     if not (html_dir / f"{start}.html").is_file():
         pytest.fail(
             f"{start}.html is missing from {html_dir}: run `make book` first",
             pytrace=False,
         )
-    # How each page loads is test_page_loads_cleanly's business; here only the link.
+    # How each page loads is test_page_loads_cleanly's business; here only
+    # the link.
     page = context.new_page()
     page.goto(_page_url(book_url, start), wait_until="load")
     target_url = _page_url(book_url, target)
@@ -540,7 +551,8 @@ def test_sidebar_link_loads_page(
             pytrace=False,
         )
     links = page.locator(".bd-sidebar-primary a[href]")
-    # Prefer a visible link (the logo and the home entry may both point at the root).
+    # Prefer a visible link (the logo and the home entry may both point at
+    # the root).
     candidates = [
         links.nth(i) for i, href in enumerate(hrefs) if href == target_url
     ]
@@ -624,13 +636,15 @@ def _press_and_expect_new_picture(
     except PlaywrightTimeout:
         after_value = _slider_state(handle)["now"]
         return [
-            f"{what}: after {key} the slider went {before_value:g} -> {after_value:g} "
+            f"{what}: after {key} the slider went "
+            f"{before_value:g} -> {after_value:g} "
             f"but the shown image did not change within {WAIT // 1000} s"
         ]
     after_src, after_pixels = _shown_picture(area)
     if after_pixels is None or after_pixels == before_pixels:
         return [
-            f"{what}: after {key} the image was replaced ({after_src}) but shows the same pixels"
+            f"{what}: after {key} the image was replaced ({after_src}) "
+            "but shows the same pixels"
         ]
     return []
 
@@ -652,7 +666,8 @@ def test_scrubbers_move_with_keyboard(
                 page_file,
                 [
                     *loading_problems,
-                    "a chapter page must have at least one scrubber (slider + images)",
+                    "a chapter page must have at least one scrubber "
+                    "(slider + images)",
                 ],
             )
         return
@@ -686,7 +701,8 @@ def test_scrubbers_move_with_keyboard(
             path=screenshots
             / _shot_name(page_file, f"--scrubber{number}-after")
         )
-    # Errors raised while the sliders moved (load-time errors are test_page_loads_cleanly's).
+    # Errors raised while the sliders moved (load-time errors are
+    # test_page_loads_cleanly's).
     problems += watch.problems[seen_errors:]
     if loading_problems and problems:
         problems += [f"(while loading) {p}" for p in loading_problems]
@@ -739,7 +755,8 @@ class Lab:
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
-    """JupyterLab on 127.0.0.1 serving copies of the notebooks, with no user state; shut down after."""
+    """JupyterLab on 127.0.0.1 serving copies of the notebooks, with no user
+    state; shut down after."""
     root = tmp_path / "notebooks"
     root.mkdir()
     for notebook, _, _ in LIVE_PANELS:
@@ -768,7 +785,8 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
     port, token = _free_port(), secrets.token_hex(24)
     log = tmp_path / "jupyterlab.log"
     command = [
-        # The venv's Python runs Lab, so the kernelspec python3 is the venv's Python.
+        # The venv's Python runs Lab, so the kernelspec python3 is the venv's
+        # Python.
         sys.executable,
         "-m",
         "jupyterlab",
@@ -801,7 +819,8 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         while True:
             if process.poll() is not None:
                 pytest.fail(
-                    f"JupyterLab exited with {process.returncode}:\n{lab.log_tail()}",
+                    f"JupyterLab exited with {process.returncode}:\n"
+                    f"{lab.log_tail()}",
                     pytrace=False,
                 )
             try:
@@ -816,13 +835,15 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
                     error.close()
                 if time.monotonic() > deadline:
                     pytest.fail(
-                        f"JupyterLab did not start in 120 s:\n{lab.log_tail()}",
+                        "JupyterLab did not start in 120 s:\n"
+                        f"{lab.log_tail()}",
                         pytrace=False,
                     )
                 time.sleep(0.25)
         yield lab
     finally:
-        # Shut the server down (it stops its kernels); force it only if it hangs.
+        # Shut the server down (it stops its kernels); force it only if it
+        # hangs.
         with contextlib.suppress(OSError, urllib.error.URLError):
             _api(base, token, "/api/shutdown", method="POST")
         try:
@@ -842,7 +863,8 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
 def _wait_for_connected_kernel(
     lab: Lab, notebook: str, seconds: float = 120
 ) -> None:
-    """Poll the server until the notebook's session has a kernel with a browser connected."""
+    """Poll the server until the notebook's session has a kernel with a
+    browser connected."""
     deadline = time.monotonic() + seconds
     sessions: Any = []
     while time.monotonic() < deadline:
@@ -856,7 +878,8 @@ def _wait_for_connected_kernel(
                 return
         time.sleep(0.25)
     raise TimeoutError(
-        f"no kernel connected for {notebook} in {seconds:g} s; sessions: {sessions}"
+        f"no kernel connected for {notebook} in {seconds:g} s; "
+        f"sessions: {sessions}"
     )
 
 
@@ -914,7 +937,8 @@ def test_live_panel_in_jupyterlab(
         stderr = page.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
         )
-        # textContent: innerText is empty for cells scrolled out of view (content-visibility).
+        # textContent: innerText is empty for cells scrolled out of view
+        # (content-visibility).
         texts = stderr.evaluate_all(
             "outputs => outputs.map(o => o.textContent)"
         )
@@ -937,7 +961,8 @@ def test_live_panel_in_jupyterlab(
             )
             if Path(executable) != Path(sys.executable):
                 problems.append(
-                    f"the kernel runs {executable}, not the venv's {sys.executable}"
+                    f"the kernel runs {executable}, "
+                    f"not the venv's {sys.executable}"
                 )
         if Path("/proc/self").exists() and not kernels:
             problems.append("no ipykernel process found under JupyterLab")
@@ -987,7 +1012,8 @@ def test_live_panel_in_jupyterlab(
         except PlaywrightTimeout:
             moved = f"{before_value} -> {readout.inner_text()}"
             problems.append(
-                f"moving {slider!r} ({moved}) did not redraw the figure in 60 s"
+                f"moving {slider!r} ({moved}) "
+                "did not redraw the figure in 60 s"
             )
         else:
             if image.evaluate(_PIXELS) == before_pixels:
@@ -996,7 +1022,8 @@ def test_live_panel_in_jupyterlab(
                 )
         if readout.inner_text() == before_value:
             problems.append(
-                f"the {slider!r} slider did not move with the keyboard (still {before_value})"
+                f"the {slider!r} slider did not move with the keyboard "
+                f"(still {before_value})"
             )
         panel.screenshot(
             path=screenshots / _shot_name(f"lab-{name}", "--panel-after")
