@@ -1,4 +1,5 @@
-"""5. The book itself: building it, and how quickly a live panel answers a slider.
+"""5. The book itself: building it, and how quickly a live panel answers a
+slider.
 
 The build: a copy of the book's sources (``_config.yml``, ``_toc.yml``,
 ``book/`` and the generated ``_vendor/``) in a temporary directory is built
@@ -11,9 +12,9 @@ makes them errors; here they would only stop the timing).
 The widgets: a live panel calls its chapter's update function (a
 ``*_view`` in :mod:`gradbook.views`) on every change and renders the figure
 to PNG with ``widgets.figure_png``.  Both are timed: the update function
-alone (the goal) and with its PNG (matplotlib's drawing, reported beside it).  The update
-functions are discovered by name, so a new chapter's panel is measured as
-soon as its ``*_view`` exists.
+alone (the goal) and with its PNG (matplotlib's drawing, reported beside
+it).  The update functions are discovered by name, so a new chapter's panel
+is measured as soon as its ``*_view`` exists.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def update_functions() -> dict[str, Callable[[], object]]:
 
 
 def widget_cases() -> dict[str, Callable[[], object]]:
-    """One panel update per chapter: the view at its defaults, rendered to PNG; checked first."""
+    """One panel update per chapter: the view at its defaults, rendered to
+    PNG; checked first."""
     from matplotlib.figure import Figure
 
     from gradbook.widgets import figure_png
@@ -95,7 +97,10 @@ def measure_widgets(rounds: int) -> dict:
     both = interleaved(widget_cases(), rounds, turn=0.0)
     alone = interleaved(views, rounds, turn=0.0)
     return {
-        "checked": "each *_view returns a matplotlib Figure and figure_png turns it into a PNG",
+        "checked": (
+            "each *_view returns a matplotlib Figure "
+            "and figure_png turns it into a PNG"
+        ),
         "update + PNG (ms)": {
             name: t.median * 1e3 for name, t in both.items()
         },
@@ -114,7 +119,8 @@ def measure_widgets(rounds: int) -> dict:
 
 
 def _build(source: Path) -> tuple[float, str]:
-    """Seconds one ``jupyter-book build`` of ``source`` takes, and its output."""
+    """Seconds one ``jupyter-book build`` of ``source`` takes, and its
+    output."""
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     start = time.perf_counter()
     done = subprocess.run(
@@ -134,7 +140,8 @@ def _build(source: Path) -> tuple[float, str]:
 
 
 def _executed(log: str) -> int:
-    """How many notebooks a build's log says it executed (not taken from the cache)."""
+    """How many notebooks a build's log says it executed (not taken from the
+    cache)."""
     return len(re.findall(r"Executed notebook in ", log))
 
 
@@ -146,7 +153,8 @@ def _warnings(log: str) -> int:
 
 
 def toc_notebooks() -> list[str]:
-    """The notebooks the table of contents builds (``only_build_toc_files`` is on)."""
+    """The notebooks the table of contents builds (``only_build_toc_files``
+    is on)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     entries = [toc["root"]]
     pending = list(toc.get("chapters", [])) + list(toc.get("parts", []))
@@ -162,7 +170,8 @@ def measure_build() -> dict:
     missing = [name for name in SOURCES if not (ROOT / name).exists()]
     if missing:
         raise SystemExit(
-            f"{', '.join(missing)} missing: run `make book` once first (it makes _vendor/)"
+            f"{', '.join(missing)} missing: "
+            "run `make book` once first (it makes _vendor/)"
         )
     notebooks = toc_notebooks()
     with tempfile.TemporaryDirectory(prefix="gradbook-bench-") as tmp:
@@ -191,11 +200,15 @@ def measure_build() -> dict:
     )
     if executed_clean != len(notebooks):
         raise checks.WrongAnswerError(
-            f"the clean build ran {executed_clean} of {len(notebooks)} notebooks"
+            f"the clean build ran {executed_clean} "
+            f"of {len(notebooks)} notebooks"
         )
     return {
-        "checked": f"the clean build executed all {len(notebooks)} notebooks and wrote every chapter's "
-        f"page; the rebuild executed {executed_again}",
+        "checked": (
+            f"the clean build executed all {len(notebooks)} notebooks "
+            "and wrote every chapter's page; "
+            f"the rebuild executed {executed_again}"
+        ),
         "clean build (s)": clean,
         "rebuild, nothing changed (s)": rebuild,
         "notebooks executed (clean, rebuild)": [

@@ -8,11 +8,13 @@ import numpy as np
 
 
 class WrongAnswerError(AssertionError):
-    """A benchmarked engine computed something other than the expected answer."""
+    """A benchmarked engine computed something other than the expected
+    answer."""
 
 
 def exactly(got: Any, expected: Any, what: str) -> None:
-    """``got`` equals ``expected`` to the last digit (floats compared with ==)."""
+    """``got`` equals ``expected`` to the last digit (floats compared
+    with ==)."""
     if not (
         np.shape(got) == np.shape(expected) and np.array_equal(got, expected)
     ):
@@ -24,7 +26,8 @@ def exactly(got: Any, expected: Any, what: str) -> None:
 def close(
     got: Any, expected: Any, what: str, rtol: float = 1e-9, atol: float = 1e-12
 ) -> float:
-    """``got`` agrees with ``expected`` elementwise; returns the largest relative difference."""
+    """``got`` agrees with ``expected`` elementwise; returns the largest
+    relative difference."""
     if (
         isinstance(expected, (list, tuple))
         and expected
@@ -32,7 +35,8 @@ def close(
     ):
         if not isinstance(got, (list, tuple)) or len(got) != len(expected):
             raise WrongAnswerError(
-                f"{what}: expected {len(expected)} arrays, got {type(got).__name__}"
+                f"{what}: expected {len(expected)} arrays, "
+                f"got {type(got).__name__}"
             )
         pairs = enumerate(zip(got, expected, strict=True))
         return max(

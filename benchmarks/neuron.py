@@ -1,4 +1,5 @@
-"""1. The article's neuron: all five partials of sigmoid(a*x + b*y + c) at [1, 2, -3, -1, 3].
+"""1. The article's neuron: all five partials of sigmoid(a*x + b*y + c) at
+[1, 2, -3, -1, 3].
 
 Each engine computes the whole gradient from scratch on every call, as a
 user would: gradbook's reverse mode (``grad_bp``, one forward and one
@@ -82,8 +83,11 @@ def measure(rounds: int) -> dict:
     times = interleaved(cases(), rounds)
     floor = times[FLOAT].median
     return {
-        "checked": "gradbook's Var and Dual give the article's five partials to the last digit; "
-        "micrograd and autograd agree with them to 1e-14",
+        "checked": (
+            "gradbook's Var and Dual give the article's five partials "
+            "to the last digit; "
+            "micrograd and autograd agree with them to 1e-14"
+        ),
         "microseconds per gradient": {
             name: t.median * 1e6 for name, t in times.items()
         },
@@ -92,7 +96,9 @@ def measure(rounds: int) -> dict:
         },
         "gradbook Var / micrograd": times[OURS].median
         / times[MICROGRAD].median,
-        "note": "micrograd 0.1.0 has no exp: the benchmark adds one to its Value, in micrograd's own "
-        "style (benchmarks/peers.py)",
+        "note": (
+            "micrograd 0.1.0 has no exp: the benchmark adds one to its Value, "
+            "in micrograd's own style (benchmarks/peers.py)"
+        ),
         "timings": {name: t.as_json() for name, t in times.items()},
     }

@@ -1,4 +1,5 @@
-"""The peer engines, from PyPI (pinned in requirements.in), and what we add to them.
+"""The peer engines, from PyPI (pinned in requirements.in), and what we add to
+them.
 
 micrograd 0.1.0 has no ``exp``.  The neuron needs one, so :func:`_exp` adds
 it to micrograd's ``Value`` in micrograd's own style: a method that makes the

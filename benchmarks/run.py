@@ -1,6 +1,8 @@
-"""`make bench`: the book's engines against micrograd and autograd, and how the book's costs grow.
+"""`make bench`: the book's engines against micrograd and autograd, and how
+the book's costs grow.
 
-    python -m benchmarks.run [--quick] [--skip-book] [--cases neuron,scalar_mlp,...] [--rounds N] [--strict]
+    python -m benchmarks.run [--quick] [--skip-book]
+        [--cases neuron,scalar_mlp,...] [--rounds N] [--strict]
 
 The cases, one module each: ``neuron``, ``scalar_mlp``, ``vector_mlp``,
 ``scaling``, and ``book`` for the book itself (its ``widgets`` and its build,
@@ -21,7 +23,8 @@ script starts from.
 
 Prints a Markdown table and writes ``benchmarks/results.json`` (a partial run,
 with ``--quick``, ``--skip-book`` or ``--cases``, writes
-``benchmarks/results-partial.json`` instead, so it never replaces the full one).
+``benchmarks/results-partial.json`` instead, so it never replaces the full
+one).
 """
 
 from __future__ import annotations
@@ -65,14 +68,16 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
         0.2,
         lambda r: r["book"]["rebuild / clean build"],
     ),
-    # The update function is what a live panel calls on every change (``live_panel``'s
-    # ``update``); drawing its figure to a PNG is matplotlib's work and is reported beside it.
+    # The update function is what a live panel calls on every change
+    # (``live_panel``'s ``update``); drawing its figure to a PNG is
+    # matplotlib's work and is reported beside it.
     "widget update function, slowest chapter (ms)": (
         150.0,
         lambda r: max(r["widgets"]["update function alone (ms)"].values()),
     ),
 }
-# Not goals, but what the theory predicts: growth exponents of the gradient's cost in n.
+# Not goals, but what the theory predicts: growth exponents of the gradient's
+# cost in n.
 EXPECTED_GROWTH = {
     "forward (dual numbers, n passes)": 2.0,
     "reverse (backprop, one pass)": 1.0,
@@ -100,7 +105,9 @@ def _machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "cpu": cpu,
         "cpus": os.cpu_count(),
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "python": (
+            f"{platform.python_implementation()} {platform.python_version()}"
+        ),
         "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
         "load average at start": _load(),
     }
@@ -130,9 +137,9 @@ def _git() -> dict[str, Any]:
 
 
 def case_rounds(name: str, rounds: int) -> int:
-    """The rounds one case runs, from the base ``rounds``: the quick neuron gets
-    twice as many, the slow scalar MLP and widgets half (at least 3); the book
-    is built once each way."""
+    """The rounds one case runs, from the base ``rounds``: the quick neuron
+    gets twice as many, the slow scalar MLP and widgets half (at least 3);
+    the book is built once each way."""
     special = {
         "neuron": 2 * rounds,
         "scalar_mlp": max(3, rounds // 2),
@@ -145,7 +152,8 @@ def case_rounds(name: str, rounds: int) -> int:
 def _measure(
     name: str, rounds: int, quick: bool
 ) -> tuple[dict, tuple[str, ...]]:
-    """Run one case for ``rounds`` rounds; returns its results and the distributions it imports."""
+    """Run one case for ``rounds`` rounds; returns its results and the
+    distributions it imports."""
     if name == "neuron":
         from benchmarks import neuron
 
@@ -171,7 +179,8 @@ def _measure(
 
 
 def _worker(name: str, rounds: int, quick: bool, output: Path) -> None:
-    """Measure one case in this process and write its results (and versions) to ``output``."""
+    """Measure one case in this process and write its results (and versions)
+    to ``output``."""
     results, imports = _measure(name, rounds, quick)
     results["rounds"] = rounds
     versions = {d: _version(d) for d in imports} | {
@@ -235,9 +244,8 @@ def table(results: dict) -> str:
             "| --- | --- | --- |",
         ]
         for engine, us in n["microseconds per gradient"].items():
-            lines.append(
-                f"| {engine} | {us:.1f} | {n['ratio to float evaluation'][engine]:.1f} |"
-            )
+            ratio = n["ratio to float evaluation"][engine]
+            lines.append(f"| {engine} | {us:.1f} | {ratio:.1f} |")
         lines += ["", n["note"]] if "note" in n else []
     if "scalar_mlp" in results:
         s = results["scalar_mlp"]
@@ -257,15 +265,15 @@ def table(results: dict) -> str:
             "| --- | --- | --- |",
         ]
         for version, ms in v["milliseconds"].items():
-            lines.append(
-                f"| {version} | {ms:.1f} | {v['ratio to numpy forward'][version]:.2f} |"
-            )
+            ratio = v["ratio to numpy forward"][version]
+            lines.append(f"| {version} | {ms:.1f} | {ratio:.2f} |")
     if "scaling" in results:
         s = results["scaling"]
         cells = " | ".join(f"n = {n}" for n in s["n"])
         lines += [
             "",
-            f"| gradient of a sum of n squares (ms) | {cells} | time ~ n^k, k = | expected |",
+            "| gradient of a sum of n squares (ms) "
+            f"| {cells} | time ~ n^k, k = | expected |",
         ]
         lines.append("| --- " * (len(s["n"]) + 3) + "|")
         for mode, ms in s["milliseconds"].items():
@@ -282,17 +290,18 @@ def table(results: dict) -> str:
             "| --- | --- | --- |",
         ]
         for view, ms in w["update + PNG (ms)"].items():
-            lines.append(
-                f"| widgets.{view} | {w['update function alone (ms)'][view]:.0f} | {ms:.0f} |"
-            )
+            alone = w["update function alone (ms)"][view]
+            lines.append(f"| widgets.{view} | {alone:.0f} | {ms:.0f} |")
     if "book" in results:
         b = results["book"]
+        clean = b["clean build (s)"]
+        rebuild = b["rebuild, nothing changed (s)"]
         lines += [
             "",
             "| book build | seconds |",
             "| --- | --- |",
-            f"| clean (executes every notebook) | {b['clean build (s)']:.0f} |",
-            f"| rebuild, nothing changed | {b['rebuild, nothing changed (s)']:.1f} |",
+            f"| clean (executes every notebook) | {clean:.0f} |",
+            f"| rebuild, nothing changed | {rebuild:.1f} |",
         ]
     return "\n".join(lines)
 
@@ -337,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         _worker(args.worker, args.rounds, args.quick, args.output)
         return 0
-    # One BLAS thread, as `make` sets it: on a shared machine a second thread mostly waits.
+    # One BLAS thread, as `make` sets it: on a shared machine a second thread
+    # mostly waits.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
     chosen = (
@@ -348,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(chosen) - set(CASES))
     if unknown:
         parser.error(
-            f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASES)}"
+            f"unknown case(s) {', '.join(unknown)}; "
+            f"choose from {', '.join(CASES)}"
         )
     if args.quick or args.skip_book:
         chosen = [c for c in chosen if c != "book"]
@@ -378,8 +389,10 @@ def main(argv: list[str] | None = None) -> int:
         "machine": _machine(),
         "git": _git(),
         "base rounds (--rounds)": rounds,
-        "timing": "each case in a fresh process; medians over interleaved rounds, garbage collection on, "
-        "time.perf_counter",
+        "timing": (
+            "each case in a fresh process; medians over interleaved rounds, "
+            "garbage collection on, time.perf_counter"
+        ),
         "versions": {},
     }
     started = time.perf_counter()
@@ -406,9 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print()
     print(table(results))
-    print(
-        f"\nwritten to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}"
-    )
+    shown = output.relative_to(ROOT) if output.is_relative_to(ROOT) else output
+    print(f"\nwritten to {shown}")
     missed = [name for name, g in results["goals"].items() if not g["met"]]
     if missed:
         print(f"goals not met: {'; '.join(missed)}")

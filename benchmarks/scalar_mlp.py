@@ -1,4 +1,5 @@
-"""2. micrograd's demo step: a 2 -> 16 -> 16 -> 1 MLP of scalars, on 100 points of two moons.
+"""2. micrograd's demo step: a 2 -> 16 -> 16 -> 1 MLP of scalars, on 100
+points of two moons.
 
 One step is what micrograd's ``demo.ipynb`` does in each iteration of its
 training loop: the forward pass of every point, the SVM "max-margin" loss
@@ -43,7 +44,8 @@ MICROGRAD = "micrograd"
 def moons(
     n: int = 100, noise: float = 0.1, seed: int = 1337
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles with Gaussian noise (scikit-learn's ``make_moons`` recipe).
+    """Two interleaving half circles with Gaussian noise (scikit-learn's
+    ``make_moons`` recipe).
 
     Returns points of shape ``(n, 2)`` and labels -1.0 (upper moon) or 1.0.
     """
@@ -65,7 +67,8 @@ def moons(
 
 
 def _layers(params: Sequence[Any]) -> list[list[tuple[Sequence[Any], Any]]]:
-    """A flat parameter list, in micrograd's order, as layers of (weights, bias) neurons."""
+    """A flat parameter list, in micrograd's order, as layers of (weights,
+    bias) neurons."""
     layers, k = [], 0
     for fan_in, fan_out in itertools.pairwise(SIZES):
         layer = []
@@ -79,7 +82,8 @@ def _layers(params: Sequence[Any]) -> list[list[tuple[Sequence[Any], Any]]]:
 def gradbook_loss(
     params: Sequence[Any], x: list[list[float]], y: list[float]
 ) -> Any:
-    """The demo's loss, generic over numbers: floats give its value, Vars its gradient."""
+    """The demo's loss, generic over numbers: floats give its value, Vars its
+    gradient."""
     layers = _layers(params)
     scores = []
     for row in x:
@@ -159,8 +163,11 @@ def measure(rounds: int) -> dict:
         cases(), rounds, turn=0.0
     )  # one step per turn: a step takes 0.1-1 s
     return {
-        "checked": "loss and all 337 partials agree with micrograd's (rtol 1e-12 and 1e-9), "
-        "and the loss with a plain float evaluation of the same code",
+        "checked": (
+            "loss and all 337 partials agree with micrograd's "
+            "(rtol 1e-12 and 1e-9), "
+            "and the loss with a plain float evaluation of the same code"
+        ),
         "milliseconds per step": {
             name: t.median * 1e3 for name, t in times.items()
         },

@@ -31,7 +31,8 @@ def point(n: int) -> list[float]:
 
 
 def cases(n: int) -> dict[str, Callable[[], object]]:
-    """Both gradients at n inputs, checked (2 x exactly) along with how often each ran f."""
+    """Both gradients at n inputs, checked (2 x exactly) along with how often
+    each ran f."""
     xs = point(n)
     calls = {FORWARD: 0, REVERSE: 0}
 
@@ -52,7 +53,8 @@ def cases(n: int) -> dict[str, Callable[[], object]]:
     )
     if calls != {FORWARD: n, REVERSE: 1}:
         raise checks.WrongAnswerError(
-            f"expected n = {n} forward passes and 1 reverse pass, counted {calls}"
+            f"expected n = {n} forward passes and 1 reverse pass, "
+            f"counted {calls}"
         )
     return {
         FORWARD: lambda: dual.gradient(sum_of_squares, xs),
@@ -78,7 +80,10 @@ def measure(rounds: int, sizes: Sequence[int] = SIZES) -> dict:
         for mode in (FORWARD, REVERSE)
     }
     return {
-        "checked": "both give exactly 2 x at every n; forward mode ran f n times, reverse mode once",
+        "checked": (
+            "both give exactly 2 x at every n; "
+            "forward mode ran f n times, reverse mode once"
+        ),
         "n": list(sizes),
         "milliseconds": {
             mode: [s * 1e3 for s in ts] for mode, ts in seconds.items()

@@ -1,4 +1,5 @@
-"""Interleaved timing: every case takes one turn per round, so machine noise hits all alike.
+"""Interleaved timing: every case takes one turn per round, so machine noise
+hits all alike.
 
 The machine the book is built on is shared and noisy (the same code can run
 50% slower from one minute to the next), so cases that are compared are
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Timing:
-    """One case's timing: seconds per call in each round, and how many calls a round made."""
+    """One case's timing: seconds per call in each round, and how many calls a
+    round made."""
 
     samples: tuple[float, ...]
     calls_per_round: int
@@ -43,7 +45,8 @@ class Timing:
 
 
 def calls_for(fn: Callable[[], object], turn: float) -> int:
-    """How many back-to-back calls of ``fn`` take about ``turn`` seconds (at least one)."""
+    """How many back-to-back calls of ``fn`` take about ``turn`` seconds
+    (at least one)."""
     fn()  # warm up: first-call costs (imports, caches) are not what we measure
     start = time.perf_counter()
     fn()
@@ -54,7 +57,8 @@ def calls_for(fn: Callable[[], object], turn: float) -> int:
 def interleaved(
     cases: Mapping[str, Callable[[], object]], rounds: int, turn: float = 0.02
 ) -> dict[str, Timing]:
-    """Time each case for ``rounds`` rounds; in each round every case takes one turn.
+    """Time each case for ``rounds`` rounds; in each round every case takes
+    one turn.
 
     A turn is as many back-to-back calls as fill about ``turn`` seconds: short
     enough that a burst of load from another process spoils few turns (the

@@ -1,4 +1,5 @@
-"""3. A vectorized MLP gradient at the digits' size: 1797 x 64 -> 128 tanh -> 10-way softmax.
+"""3. A vectorized MLP gradient at the digits' size: 1797 x 64 -> 128 tanh ->
+10-way softmax.
 
 The loss is the mean softmax cross-entropy over all 1,797 of scikit-learn's
 8x8 digit images, in float64.  Four ways to get at it:
@@ -40,7 +41,8 @@ Params = list[np.ndarray]
 
 
 def problem(seed: int = 0) -> tuple[np.ndarray, np.ndarray, Params]:
-    """The digits (pixels scaled to 0..1), one-hot targets, and seeded starting parameters."""
+    """The digits (pixels scaled to 0..1), one-hot targets, and seeded
+    starting parameters."""
     digits = load_digits()
     x = digits.data / 16.0
     targets = np.eye(CLASSES)[digits.target]
@@ -66,7 +68,8 @@ def numpy_loss(params: Params, x: np.ndarray, targets: np.ndarray) -> float:
 def numpy_gradient(
     params: Params, x: np.ndarray, targets: np.ndarray
 ) -> tuple[float, Params]:
-    """The loss and its gradient, the backward pass derived and written out by hand."""
+    """The loss and its gradient, the backward pass derived and written out
+    by hand."""
     w1, b1, w2, b2 = params
     h = np.tanh(x @ w1 + b1)
     scores = h @ w2 + b2
@@ -101,7 +104,8 @@ def gradbook_loss(params: list, x: np.ndarray, targets: np.ndarray) -> Any:
 
 
 def cases() -> dict[str, Callable[[], object]]:
-    """The timed callables, each checked against the hand-written gradient first."""
+    """The timed callables, each checked against the hand-written gradient
+    first."""
     x, targets, params = problem()
     autograd_gradient = autograd.grad(autograd_loss)
     timed: dict[str, Callable[[], object]] = {
@@ -140,8 +144,11 @@ def measure(rounds: int) -> dict:
     times = interleaved(cases(), rounds, turn=0.05)
     floor = times[FORWARD].median
     return {
-        "checked": "loss of every version agrees (rtol 1e-12); autograd's and gradbook's gradients "
-        "agree with the hand-written one (rtol 1e-9)",
+        "checked": (
+            "loss of every version agrees (rtol 1e-12); "
+            "autograd's and gradbook's gradients "
+            "agree with the hand-written one (rtol 1e-9)"
+        ),
         "milliseconds": {name: t.median * 1e3 for name, t in times.items()},
         "ratio to numpy forward": {
             name: t.median / floor for name, t in times.items()

@@ -1,4 +1,5 @@
-"""The benchmarks' answer checks (not their timings): each case must refuse a wrong engine.
+"""The benchmarks' answer checks (not their timings): each case must refuse a
+wrong engine.
 
 The peers (micrograd, autograd) are pinned in requirements.in like every
 other package, so every case runs in `make test`.
@@ -137,6 +138,6 @@ def test_goals_and_table_from_results():
         in text
     )
     assert (
-        "| vector MLP gradient: gradbook Var / numpy forward | 3.5 | <= 3 | NO |"
-        in text
+        "| vector MLP gradient: gradbook Var / numpy forward "
+        "| 3.5 | <= 3 | NO |" in text
     )

@@ -97,7 +97,8 @@ LAB_RUN_TIMEOUT = 300_000  # ms for Run All Cells (chapter 1 takes ~20 s)
 
 
 def _toc_files(toc_path: Path = REPO / "_toc.yml") -> list[str]:
-    """The `file:` entries of a jb-book _toc.yml (root, parts, chapters, sections, globs)."""
+    """The `file:` entries of a jb-book _toc.yml (root, parts, chapters,
+    sections, globs)."""
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
     files: list[str] = []
 
@@ -140,7 +141,8 @@ def _shot_name(page_file: str, suffix: str = "") -> str:
 def html_dir() -> Path:
     if not (HTML_DIR / "index.html").is_file():
         pytest.fail(
-            f"no built book at {HTML_DIR} (no index.html): run `make book` first "
+            f"no built book at {HTML_DIR} (no index.html): "
+            "run `make book` first "
             "(or point GRADBOOK_HTML at a built _build/html folder)",
             pytrace=False,
         )
@@ -154,7 +156,8 @@ def screenshots() -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    # Explicit types, so the answer does not depend on the machine's mime.types.
+    # Explicit types, so the answer does not depend on the machine's
+    # mime.types.
     extensions_map = {  # noqa: RUF012 (the base class's own attribute)
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
@@ -205,7 +208,8 @@ def book_url(html_dir: Path) -> Iterator[str]:
 def chromium() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.fail(
-            "chromium is not on the PATH: install Debian's chromium (apt-get install chromium)"
+            "chromium is not on the PATH: "
+            "install Debian's chromium (apt-get install chromium)"
         )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -293,46 +297,58 @@ def _fail_with(where: str, problems: list[str]) -> None:
 # .widget-subarea holding the rendered view.  Ready when every view is there
 # and every image in them has loaded.
 _WIDGETS_READY = """() => {
-  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const views = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]');
   const areas = [...document.querySelectorAll('.widget-subarea')];
   if (areas.length < views.length) return false;
   if (!areas.every(a => a.querySelector('.jupyter-widgets'))) return false;
-  return areas.every(a => [...a.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0));
+  return areas.every(a => [...a.querySelectorAll('img')]
+    .every(i => i.complete && i.naturalWidth > 0));
 }"""
 
 _WIDGETS_STATE = """() => ({
-  views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+  views: document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]').length,
   areas: document.querySelectorAll('.widget-subarea').length,
   rendered: [...document.querySelectorAll('.widget-subarea')]
     .filter(a => a.querySelector('.jupyter-widgets')).length,
-  text: [...document.querySelectorAll('.widget-subarea')].map(a => a.innerText.slice(0, 200)),
+  text: [...document.querySelectorAll('.widget-subarea')]
+    .map(a => a.innerText.slice(0, 200)),
 })"""
 
 # Code blocks (listings, cells, printed output) in the article that are wider
 # than the column, so the reader would have to scroll sideways.
 _WIDE_PRE = """() => [...document.querySelectorAll('.bd-article pre')]
   .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
-  .map(pre => ({scroll: pre.scrollWidth, client: pre.clientWidth,
-                text: pre.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]}))"""
+  .map(pre => ({
+    scroll: pre.scrollWidth, client: pre.clientWidth,
+    text: pre.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]
+  }))"""
 
 # MathJax 3: wait for its first typeset (startup.promise), at most `ms`.
 _MATHJAX_DONE = """async (ms) => {
   const mj = window.MathJax;
-  if (!mj || !mj.startup || !mj.startup.promise) return 'MathJax 3 is not on this page';
-  const timeout = new Promise(resolve => setTimeout(() => resolve('timed out'), ms));
-  return await Promise.race([mj.startup.promise.then(() => 'ok', e => 'failed: ' + e), timeout]);
+  if (!mj || !mj.startup || !mj.startup.promise)
+    return 'MathJax 3 is not on this page';
+  const timeout = new Promise(
+    resolve => setTimeout(() => resolve('timed out'), ms));
+  return await Promise.race([
+    mj.startup.promise.then(() => 'ok', e => 'failed: ' + e), timeout]);
 }"""
 
 # Math in the article: every .math element typeset, no MathJax error, and no
 # raw TeX delimiters left in the article's text outside code.
 _MATH_REPORT = r"""() => {
-  const article = document.querySelector('.bd-article') || document.querySelector('main');
-  if (!article) return {math: 0, containers: 0, untypeset: [], errors: [], raw: []};
+  const article = document.querySelector('.bd-article')
+    || document.querySelector('main');
+  if (!article)
+    return {math: 0, containers: 0, untypeset: [], errors: [], raw: []};
   const math = [...article.querySelectorAll('.math')];
   const untypeset = math.filter(m => !m.querySelector('mjx-container'))
     .map(m => m.textContent.trim().slice(0, 80));
   const errors = [...article.querySelectorAll('mjx-merror')]
-    .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120));
+    .map(e => (e.getAttribute('data-mjx-error') || e.textContent)
+      .slice(0, 120));
   const skip = 'pre, code, script, style, textarea, mjx-container, .highlight';
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   const raw = [];
@@ -340,7 +356,8 @@ _MATH_REPORT = r"""() => {
     if (node.parentElement && node.parentElement.closest(skip)) continue;
     const text = node.textContent;
     const at = text.search(/\\\(|\\\[|\$\$|\\begin\{/);
-    if (at >= 0) raw.push(text.slice(Math.max(0, at - 40), at + 60).replace(/\s+/g, ' '));
+    if (at >= 0)
+      raw.push(text.slice(Math.max(0, at - 40), at + 60).replace(/\s+/g, ' '));
   }
   const containers = article.querySelectorAll('mjx-container').length;
   return {math: math.length, containers, untypeset, errors, raw};
@@ -355,9 +372,11 @@ _IMAGES_REPORT = """async (ms) => {
   for (const img of images) {
     // A lazy image inside a closed dropdown never enters the viewport: load it
     // as opening the dropdown would.
-    if (img.loading === 'lazy' && img.getClientRects().length === 0) img.loading = 'eager';
+    if (img.loading === 'lazy' && img.getClientRects().length === 0)
+      img.loading = 'eager';
     img.scrollIntoView({block: 'center'});
-    while (!img.complete && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
+    while (!img.complete && Date.now() < deadline)
+      await new Promise(r => setTimeout(r, 50));
     if (!img.complete || img.naturalWidth === 0) {
       const src = (img.currentSrc || img.src || '(no src)').slice(0, 150);
       bad.push({src, alt: img.alt || '', complete: img.complete});
@@ -368,8 +387,9 @@ _IMAGES_REPORT = """async (ms) => {
 }"""
 
 # Links in the left sidebar, absolute and without the #fragment.
-_SIDEBAR_LINKS = """() => [...document.querySelectorAll('.bd-sidebar-primary a[href]')]
-  .map(a => a.href.split('#')[0])"""
+_SIDEBAR_LINKS = """() =>
+  [...document.querySelectorAll('.bd-sidebar-primary a[href]')]
+    .map(a => a.href.split('#')[0])"""
 
 # A fingerprint of an image's pixels (draws it on a canvas; blob: URLs are
 # same-origin, so the canvas can be read).
@@ -382,7 +402,10 @@ _PIXELS = """(img) => {
   ctx.drawImage(img, 0, 0);
   const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
   let h = 2166136261;
-  for (let i = 0; i < data.length; i++) { h ^= data[i]; h = Math.imul(h, 16777619); }
+  for (let i = 0; i < data.length; i++) {
+    h ^= data[i];
+    h = Math.imul(h, 16777619);
+  }
   return canvas.width + 'x' + canvas.height + ':' + (h >>> 0).toString(16);
 }"""
 
@@ -394,10 +417,12 @@ def _page_url(book_url: str, page_file: str) -> str:
 def _open_book_page(
     context: BrowserContext, book_url: str, html_dir: Path, page_file: str
 ) -> tuple[Page, Watch]:
-    """Open one page, wait until its widgets and math have rendered; problems go to the Watch."""
+    """Open one page, wait until its widgets and math have rendered; problems
+    go to the Watch."""
     if not (html_dir / f"{page_file}.html").is_file():
         pytest.fail(
-            f"{page_file}: {page_file}.html is missing from {html_dir}: run `make book` first",
+            f"{page_file}: {page_file}.html is missing from {html_dir}: "
+            "run `make book` first",
             pytrace=False,
         )
     page = context.new_page()
@@ -405,16 +430,16 @@ def _open_book_page(
     watch.attach(page)
     response = page.goto(_page_url(book_url, page_file), wait_until="load")
     if response is None or response.status != 200:
-        watch.problems.append(
-            f"page answered HTTP {response.status if response else '(no response)'}"
-        )
+        status = response.status if response else "(no response)"
+        watch.problems.append(f"page answered HTTP {status}")
     try:
         page.wait_for_function(_WIDGETS_READY, timeout=WAIT)
     except PlaywrightTimeout:
         state = page.evaluate(_WIDGETS_STATE)
         watch.problems.append(
-            f"widgets did not render within {WAIT // 1000} s: {state['rendered']} of {state['views']} "
-            f"widget views rendered, or their images did not load ({state['text']})"
+            f"widgets did not render within {WAIT // 1000} s: "
+            f"{state['rendered']} of {state['views']} widget views rendered, "
+            f"or their images did not load ({state['text']})"
         )
     mathjax = page.evaluate(_MATHJAX_DONE, WAIT)
     if mathjax != "ok" and page.locator(".bd-article .math").count():
@@ -423,7 +448,8 @@ def _open_book_page(
 
 
 def _settle(page: Page) -> None:
-    """Let late requests (fonts, lazy images) finish, so their failures are seen."""
+    """Let late requests (fonts, lazy images) finish, so their failures are
+    seen."""
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_load_state("networkidle", timeout=10_000)
 
@@ -455,7 +481,8 @@ def test_page_loads_cleanly(
     math = page.evaluate(_MATH_REPORT)
     if math["math"] and not math["containers"]:
         problems.append(
-            f"{math['math']} math element(s) but no MathJax output (mjx-container)"
+            f"{math['math']} math element(s) "
+            "but no MathJax output (mjx-container)"
         )
     problems.extend(
         f"math not typeset: {text!r}" for text in math["untypeset"]
@@ -494,24 +521,28 @@ def test_page_loads_cleanly(
 def test_sidebar_link_loads_page(
     target: str, context: BrowserContext, book_url: str, html_dir: Path
 ) -> None:
-    """Click the target's link in the left navigation of another page; the target loads."""
+    """Click the target's link in the left navigation of another page; the
+    target loads."""
     start = ROOT_PAGE if target != ROOT_PAGE else PAGES[-1]
     if start == target:
         pytest.skip(
-            "the book has a single page: there is no other page to navigate from"
+            "the book has a single page: "
+            "there is no other page to navigate from"
         )
     if not (html_dir / f"{start}.html").is_file():
         pytest.fail(
             f"{start}.html is missing from {html_dir}: run `make book` first",
             pytrace=False,
         )
-    # How each page loads is test_page_loads_cleanly's business; here only the link.
+    # How each page loads is test_page_loads_cleanly's business; here only
+    # the link.
     page = context.new_page()
     page.goto(_page_url(book_url, start), wait_until="load")
     target_url = _page_url(book_url, target)
     # Open collapsed sections, as a reader would to reach a nested page.
     page.evaluate(
-        "() => document.querySelectorAll('.bd-sidebar-primary details').forEach(d => (d.open = true))"
+        "() => document.querySelectorAll('.bd-sidebar-primary details')"
+        ".forEach(d => (d.open = true))"
     )
     hrefs = page.evaluate(_SIDEBAR_LINKS)
     if target_url not in hrefs:
@@ -520,7 +551,8 @@ def test_sidebar_link_loads_page(
             pytrace=False,
         )
     links = page.locator(".bd-sidebar-primary a[href]")
-    # Prefer a visible link (the logo and the home entry may both point at the root).
+    # Prefer a visible link (the logo and the home entry may both point at
+    # the root).
     candidates = [
         links.nth(i) for i, href in enumerate(hrefs) if href == target_url
     ]
@@ -549,7 +581,8 @@ def test_sidebar_link_loads_page(
 _SCRUBBERS = """() => [...document.querySelectorAll('.widget-subarea')]
   .map((area, index) => ({
     index,
-    slider: !!area.querySelector('.widget-slider, .widget-hslider, [role=slider]'),
+    slider: !!area.querySelector(
+      '.widget-slider, .widget-hslider, [role=slider]'),
     img: !!area.querySelector('img'),
   }))
   .filter(a => a.slider && a.img).map(a => a.index)"""
@@ -562,7 +595,9 @@ _SHOWN_IMG = """(area) => [...area.querySelectorAll('img')]
 # Its src and pixels.
 _SHOWN_PICTURE = f"""(area) => {{
   const img = ({_SHOWN_IMG})(area);
-  return img ? {{src: img.src, pixels: ({_PIXELS})(img)}} : {{src: null, pixels: null}};
+  return img
+    ? {{src: img.src, pixels: ({_PIXELS})(img)}}
+    : {{src: null, pixels: null}};
 }}"""
 
 # A new picture shown (other src, loaded).
@@ -601,13 +636,15 @@ def _press_and_expect_new_picture(
     except PlaywrightTimeout:
         after_value = _slider_state(handle)["now"]
         return [
-            f"{what}: after {key} the slider went {before_value:g} -> {after_value:g} "
+            f"{what}: after {key} the slider went "
+            f"{before_value:g} -> {after_value:g} "
             f"but the shown image did not change within {WAIT // 1000} s"
         ]
     after_src, after_pixels = _shown_picture(area)
     if after_pixels is None or after_pixels == before_pixels:
         return [
-            f"{what}: after {key} the image was replaced ({after_src}) but shows the same pixels"
+            f"{what}: after {key} the image was replaced ({after_src}) "
+            "but shows the same pixels"
         ]
     return []
 
@@ -629,7 +666,8 @@ def test_scrubbers_move_with_keyboard(
                 page_file,
                 [
                     *loading_problems,
-                    "a chapter page must have at least one scrubber (slider + images)",
+                    "a chapter page must have at least one scrubber "
+                    "(slider + images)",
                 ],
             )
         return
@@ -663,7 +701,8 @@ def test_scrubbers_move_with_keyboard(
             path=screenshots
             / _shot_name(page_file, f"--scrubber{number}-after")
         )
-    # Errors raised while the sliders moved (load-time errors are test_page_loads_cleanly's).
+    # Errors raised while the sliders moved (load-time errors are
+    # test_page_loads_cleanly's).
     problems += watch.problems[seen_errors:]
     if loading_problems and problems:
         problems += [f"(while loading) {p}" for p in loading_problems]
@@ -716,7 +755,8 @@ class Lab:
 
 @pytest.fixture
 def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
-    """JupyterLab on 127.0.0.1 serving copies of the notebooks, with no user state; shut down after."""
+    """JupyterLab on 127.0.0.1 serving copies of the notebooks, with no user
+    state; shut down after."""
     root = tmp_path / "notebooks"
     root.mkdir()
     for notebook, _, _ in LIVE_PANELS:
@@ -745,7 +785,8 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
     port, token = _free_port(), secrets.token_hex(24)
     log = tmp_path / "jupyterlab.log"
     command = [
-        # The venv's Python runs Lab, so the kernelspec python3 is the venv's Python.
+        # The venv's Python runs Lab, so the kernelspec python3 is the venv's
+        # Python.
         sys.executable,
         "-m",
         "jupyterlab",
@@ -778,7 +819,8 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         while True:
             if process.poll() is not None:
                 pytest.fail(
-                    f"JupyterLab exited with {process.returncode}:\n{lab.log_tail()}",
+                    f"JupyterLab exited with {process.returncode}:\n"
+                    f"{lab.log_tail()}",
                     pytrace=False,
                 )
             try:
@@ -793,13 +835,15 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
                     error.close()
                 if time.monotonic() > deadline:
                     pytest.fail(
-                        f"JupyterLab did not start in 120 s:\n{lab.log_tail()}",
+                        "JupyterLab did not start in 120 s:\n"
+                        f"{lab.log_tail()}",
                         pytrace=False,
                     )
                 time.sleep(0.25)
         yield lab
     finally:
-        # Shut the server down (it stops its kernels); force it only if it hangs.
+        # Shut the server down (it stops its kernels); force it only if it
+        # hangs.
         with contextlib.suppress(OSError, urllib.error.URLError):
             _api(base, token, "/api/shutdown", method="POST")
         try:
@@ -819,7 +863,8 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
 def _wait_for_connected_kernel(
     lab: Lab, notebook: str, seconds: float = 120
 ) -> None:
-    """Poll the server until the notebook's session has a kernel with a browser connected."""
+    """Poll the server until the notebook's session has a kernel with a
+    browser connected."""
     deadline = time.monotonic() + seconds
     sessions: Any = []
     while time.monotonic() < deadline:
@@ -833,15 +878,19 @@ def _wait_for_connected_kernel(
                 return
         time.sleep(0.25)
     raise TimeoutError(
-        f"no kernel connected for {notebook} in {seconds:g} s; sessions: {sessions}"
+        f"no kernel connected for {notebook} in {seconds:g} s; "
+        f"sessions: {sessions}"
     )
 
 
-_ANY_RUNNING = """() => [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
-  .some(p => p.textContent.includes('*'))"""
-_ALL_DONE = """() => ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
+_ANY_RUNNING = """() =>
+  [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
+    .some(p => p.textContent.includes('*'))"""
+_ALL_DONE = """() =>
+  ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
     .some(p => p.textContent.includes('*'))
-  && document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle'"""
+  && document.querySelector('.jp-Notebook-ExecutionIndicator')
+    ?.dataset.status === 'idle'"""
 
 
 @pytest.mark.parametrize(("notebook", "call", "slider"), LIVE_PANELS)
@@ -888,7 +937,8 @@ def test_live_panel_in_jupyterlab(
         stderr = page.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
         )
-        # textContent: innerText is empty for cells scrolled out of view (content-visibility).
+        # textContent: innerText is empty for cells scrolled out of view
+        # (content-visibility).
         texts = stderr.evaluate_all(
             "outputs => outputs.map(o => o.textContent)"
         )
@@ -911,7 +961,8 @@ def test_live_panel_in_jupyterlab(
             )
             if Path(executable) != Path(sys.executable):
                 problems.append(
-                    f"the kernel runs {executable}, not the venv's {sys.executable}"
+                    f"the kernel runs {executable}, "
+                    f"not the venv's {sys.executable}"
                 )
         if Path("/proc/self").exists() and not kernels:
             problems.append("no ipykernel process found under JupyterLab")
@@ -953,14 +1004,16 @@ def test_live_panel_in_jupyterlab(
         )
         try:
             page.wait_for_function(
-                "([img, src]) => img.src !== src && img.complete && img.naturalWidth > 0",
+                "([img, src]) => img.src !== src"
+                " && img.complete && img.naturalWidth > 0",
                 arg=[image.element_handle(), before_src],
                 timeout=60_000,
             )
         except PlaywrightTimeout:
             moved = f"{before_value} -> {readout.inner_text()}"
             problems.append(
-                f"moving {slider!r} ({moved}) did not redraw the figure in 60 s"
+                f"moving {slider!r} ({moved}) "
+                "did not redraw the figure in 60 s"
             )
         else:
             if image.evaluate(_PIXELS) == before_pixels:
@@ -969,7 +1022,8 @@ def test_live_panel_in_jupyterlab(
                 )
         if readout.inner_text() == before_value:
             problems.append(
-                f"the {slider!r} slider did not move with the keyboard (still {before_value})"
+                f"the {slider!r} slider did not move with the keyboard "
+                f"(still {before_value})"
             )
         panel.screenshot(
             path=screenshots / _shot_name(f"lab-{name}", "--panel-after")

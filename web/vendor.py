@@ -1,4 +1,5 @@
-"""Copy the web assets the built book serves itself from node_modules to _vendor.
+"""Copy the web assets the built book serves itself from node_modules to
+_vendor.
 
 `npm ci` installs the exact versions pinned in package.json and
 package-lock.json; this copies only what pages load, one copy of each, into
