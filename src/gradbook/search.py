@@ -72,6 +72,17 @@ class SearchHistory:
             return 0.0
         return (self.best_output - self.start_output) / self.iterations
 
+    @property
+    def step_lengths(self) -> np.ndarray:
+        """How far each try was from the point it started from.
+
+        Row ``k`` is the distance from the point before iteration ``k``
+        (the start, or ``best_points[k - 1]``) to ``tries[k]``.  For
+        gradient ascent every try is a step taken.
+        """
+        before = np.vstack([self.start, self.best_points[:-1]])
+        return np.linalg.norm(self.tries - before, axis=1)
+
 
 def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
     """``point + tweak * u`` with ``u`` uniform in ``[-1, 1)``, element by element.
@@ -172,6 +183,7 @@ def gradient_ascent(
     gradient: Callable[
         [Callable[[Any], Any], list[float]], list[float]
     ] = numerical.gradient,
+    normalized: bool = False,
 ) -> SearchHistory:
     """Follow the gradient uphill: ``point += step_size * grad f(point)``.
 
@@ -179,18 +191,30 @@ def gradient_ascent(
     by default it is central finite differences, and ``gradbook.dual.gradient``
     or ``gradbook.backprop.grad_bp`` give the exact one.  Every step is
     kept, for at most ``MAX_ITERATIONS`` iterations.
+
+    With ``normalized=True`` every step has length ``step_size`` exactly:
+    the gradient gives only the direction.  (Where the gradient is zero,
+    the point stays.)
     """
     checks.callable_(f, "gradient_ascent")
     checks.callable_(gradient, "gradient_ascent", "gradient")
     point = checks.point(start, "gradient_ascent", "start")
     step_size = checks.positive(step_size, "gradient_ascent", "step_size")
     iterations = checks.iterations(iterations, "gradient_ascent")
+    if not isinstance(normalized, bool):
+        got = checks.describe(normalized)
+        raise TypeError(
+            f"gradient_ascent: normalized must be True or False, got {got}"
+        )
     rows = _Rows(point, iterations)
     for k in range(iterations):
         slope = gradient(lambda p: f(*p), list(point))
         slope = checks.as_number(slope, "gradient_ascent", "the gradient")
         who = "gradient_ascent"
         checks.same_shape(slope, point.shape, who, "the gradient", "start")
+        if normalized:
+            length = np.linalg.norm(slope)
+            slope = slope / length if length > 0 else slope
         point = point + step_size * slope
         output = _output(f, point, "gradient_ascent")
         rows.record(k, point, output, True, point, output)
