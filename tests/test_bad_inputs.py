@@ -278,6 +278,12 @@ def _rows() -> list[Row]:
             {"iterations": 1},
             word="str",
         ),
+        Row(
+            search.random_search,
+            (gate, start),
+            {"propose": 5},
+            word="propose",
+        ),
         Row(search.gradient_ascent, (5, start), word="function"),
         Row(
             search.gradient_ascent,

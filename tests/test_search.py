@@ -267,3 +267,29 @@ def test_step_lengths_measure_each_try_from_where_it_started():
     assert abs(lengths[5] - np.hypot(*later)) < 1e-15
     empty = random_search(multiply_gate, (-2, 3), 0.01, 0, 0)
     assert empty.step_lengths.shape == (0,)
+
+
+def circle_try(point, tweak, rng):
+    angle = rng.uniform(0.0, 2.0 * math.pi)
+    return point + tweak * np.array([math.cos(angle), math.sin(angle)])
+
+
+def test_random_search_can_take_its_tries_from_another_proposal():
+    history = random_search(
+        multiply_gate, (-2, 3), 0.01, 100, rng=1, propose=circle_try
+    )
+    np.testing.assert_allclose(history.step_lengths, 0.01, rtol=1e-12)
+    assert history.best_output > -6.0
+    default = random_search(
+        multiply_gate, (-2, 3), 0.01, 100, rng=1, propose=perturb
+    )
+    np.testing.assert_array_equal(default.tries, article_search(1).tries)
+
+
+def test_a_proposal_must_be_callable_and_keep_the_shape():
+    with pytest.raises(TypeError, match="random_search: propose must"):
+        random_search(multiply_gate, (-2, 3), propose=5)
+    with pytest.raises(ValueError, match="the try has shape"):
+        random_search(
+            multiply_gate, (-2, 3), propose=lambda p, t, r: np.zeros(3)
+        )

@@ -150,6 +150,7 @@ def random_search(
     tweak: float = 0.01,
     iterations: int = 100,
     rng: np.random.Generator | int | None = None,
+    propose: Callable[[Any, float, np.random.Generator], Any] = perturb,
 ) -> SearchHistory:
     """Local random search for a larger ``f(*point)``, as in the article.
 
@@ -158,16 +159,22 @@ def random_search(
     moves there if the output is larger than the best so far.  ``rng`` is a
     ``numpy.random.Generator`` or a seed: the same seed gives the same history.
     At most ``MAX_ITERATIONS`` iterations: the history keeps every one.
+
+    ``propose(point, tweak, rng)`` makes each try; the default is
+    :func:`perturb`, the article's square of side ``2 * tweak``.
     """
     checks.callable_(f, "random_search")
+    checks.callable_(propose, "random_search", "propose")
     point = checks.point(start, "random_search", "start")
     tweak = checks.positive(tweak, "random_search", "tweak")
     iterations = checks.iterations(iterations, "random_search")
     rng = make_rng(rng, "random_search")
     rows, best_output = _Rows(point, iterations), -math.inf
     for k in range(iterations):
-        candidate = perturb(point, tweak, rng)
-        output = _output(f, candidate, "random_search")
+        candidate = propose(point, tweak, rng)
+        who = "random_search"
+        checks.same_shape(candidate, point.shape, who, "the try", "start")
+        output = _output(f, candidate, who)
         kept = output > best_output
         if kept:
             point, best_output = candidate, output
