@@ -306,6 +306,8 @@ def test_gradient_map_can_scale_the_arrow_and_draw_paths(histories):
     (arrow,) = [t for t in ax.texts if hasattr(t, "xyann")]
     tip = np.subtract(arrow.xy, arrow.xyann)
     assert abs(np.hypot(*tip) - 0.5) < 1e-12
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [*histories, "direction of the gradient (3, -2)", "start"]
     paths = [line for line in ax.get_lines() if line.get_label() in histories]
     np.testing.assert_array_equal(
         paths[1].get_ydata(), [3.0, *histories["ascent"].best_points[:, 1]]

@@ -615,25 +615,35 @@ def gradient_map(
         np.linspace(box[0], box[1], 200), np.linspace(box[2], box[3], 200)
     )
     contours = ax.contour(
-        xs, ys, f(xs, ys), levels=levels, colors="0.6", linewidths=0.8
+        xs,
+        ys,
+        f(xs, ys),
+        levels=levels,
+        colors="0.55",
+        linewidths=0.9,
+        linestyles="solid",
     )
     ax.clabel(contours, fontsize=9, fmt="%g")
     for label, history in (histories or {}).items():
         path = np.vstack([history.start, history.best_points])
         ax.plot(path[:, 0], path[:, 1], label=label, linewidth=1.8)
-    arrow = gradient
+    gx, gy = gradient
+    arrow, name = gradient, f"gradient ({gx:g}, {gy:g})"
     if arrow_length is not None:
         arrow = gradient * (arrow_length / np.linalg.norm(gradient))
+        name = f"direction of the {name}"
     ax.annotate(
         "",
         xy=tuple(point + arrow),
         xytext=tuple(point),
-        arrowprops={"arrowstyle": "-|>", "color": "C3", "linewidth": 2},
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": "C3",
+            "linewidth": 2,
+            "mutation_scale": 18,
+        },
     )
-    gx, gy = gradient
-    ax.plot(
-        [], [], color="C3", linewidth=2, label=f"gradient ({gx:g}, {gy:g})"
-    )
+    ax.plot([], [], color="C3", linewidth=2, label=name)
     ax.plot(*point, "ks", markersize=6, label="start")
     ax.set_aspect("equal")
     ax.set_xlim(box[0], box[1])
