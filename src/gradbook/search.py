@@ -1,4 +1,4 @@
-"""Two ways to climb to a larger output: random local search and gradient ascent.
+"""Two ways to a larger output: random local search and gradient ascent.
 
 Random local search tries a random nearby point and keeps it if the output
 went up; most tries are thrown away.  Gradient ascent steps in the direction
@@ -85,7 +85,7 @@ class SearchHistory:
 
 
 def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
-    """``point + tweak * u`` with ``u`` uniform in ``[-1, 1)``, element by element.
+    """``point + tweak * u``, ``u`` uniform in ``[-1, 1)`` for each element.
 
     ``point`` is an array, or a list of arrays (a network's parameters).
     """
