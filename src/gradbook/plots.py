@@ -651,5 +651,5 @@ def gradient_map(
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(title)
-    ax.legend(fontsize=9, loc="upper right")
+    ax.legend(fontsize=9, loc="best")
     return fig
