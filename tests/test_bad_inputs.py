@@ -278,6 +278,12 @@ def _rows() -> list[Row]:
             {"iterations": 1},
             word="str",
         ),
+        Row(
+            search.random_search,
+            (gate, start),
+            {"propose": 5},
+            word="propose",
+        ),
         Row(search.gradient_ascent, (5, start), word="function"),
         Row(
             search.gradient_ascent,
@@ -307,6 +313,12 @@ def _rows() -> list[Row]:
             word="function",
         ),
         Row(search.gradient_ascent, (gate, (True, 1.0)), word="bool"),
+        Row(
+            search.gradient_ascent,
+            (gate, start),
+            {"normalized": 1},
+            word="normalized",
+        ),
         Row(
             search.gradient_ascent,
             (_none, start),
@@ -602,6 +614,7 @@ def _rows() -> list[Row]:
     ]
     # plots: pure figure builders
     partials = [1.0, 2.0]
+    box = (-1, 1, -1, 1)
     rows += [
         Row(plots.computation_graph, (None, [], {}), word="None"),
         Row(plots.confusion_matrix, (None,), word="None"),
@@ -619,6 +632,13 @@ def _rows() -> list[Row]:
             word="wrt",
         ),
         Row(plots.digit_grid, ("abc", [1], [1]), word="str"),
+        Row(plots.gradient_map, (5, (0, 0), (1, 1), box), word="function"),
+        Row(
+            plots.gradient_map,
+            (circuits.multiply_gate, (0, 0), (1, 1, 1), box),
+            error=ValueError,
+            word="gradient",
+        ),
         Row(plots.learning_curves, (None, "x"), word="None"),
         Row(plots.op_label, (None, 1.0), word="None"),
         Row(plots.ratio_bars, ({"a": True}, "x", "t"), word="bool"),

@@ -269,3 +269,46 @@ def test_the_graph_reads_named_nodes_and_the_engines_labels():
     assert "x\n= 1" in texts and "2 ÷ ·\n= 2" in texts and "×−2" in texts
     assert plots.op_label("c-", 3.0) == OP_LABELS["c-"].format(c="3")
     assert plots.op_label("*", 3.0) == OP_LABELS["*"] + " 3"
+
+
+def test_gradient_map_draws_the_arrow_on_equal_axes(histories):
+    fig = plots.gradient_map(
+        multiply_gate,
+        START,
+        (3.0, -2.0),
+        box=(-3.5, 1.5, 0.5, 4.5),
+        levels=[-9, -6, -3],
+        title="uphill",
+    )
+    (ax,) = fig.axes
+    assert ax.get_title() == "uphill"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
+    assert ax.get_aspect() == 1.0
+    (arrow,) = [t for t in ax.texts if hasattr(t, "xyann")]
+    assert arrow.xy == (1.0, 1.0) and arrow.xyann == (-2.0, 3.0)
+    labels = sorted(t.get_text() for t in ax.texts if t is not arrow)
+    assert labels and set(labels) <= {"-9", "-6", "-3"}
+    assert all(t.get_fontsize() >= 9 for t in ax.texts if t is not arrow)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["gradient (3, -2)", "start"]
+
+
+def test_gradient_map_can_scale_the_arrow_and_draw_paths(histories):
+    fig = plots.gradient_map(
+        multiply_gate,
+        START,
+        (3.0, -2.0),
+        box=(-2.5, 1.0, 1.8, 3.4),
+        histories=histories,
+        arrow_length=0.5,
+    )
+    (ax,) = fig.axes
+    (arrow,) = [t for t in ax.texts if hasattr(t, "xyann")]
+    tip = np.subtract(arrow.xy, arrow.xyann)
+    assert abs(np.hypot(*tip) - 0.5) < 1e-12
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [*histories, "direction of the gradient (3, -2)", "start"]
+    paths = [line for line in ax.get_lines() if line.get_label() in histories]
+    np.testing.assert_array_equal(
+        paths[1].get_ydata(), [3.0, *histories["ascent"].best_points[:, 1]]
+    )

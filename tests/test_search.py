@@ -219,3 +219,77 @@ def test_f_must_return_one_number():
     message = r"random_search: start must be .*got tuple \(True, 3\)"
     with pytest.raises(TypeError, match=message):
         random_search(multiply_gate, (True, 3), 0.01, 10, 0)
+
+
+def test_normalized_ascent_takes_steps_of_exactly_step_size():
+    ascent = gradient_ascent(
+        multiply_gate,
+        (-2, 3),
+        0.01,
+        100,
+        gradient=dual.gradient,
+        normalized=True,
+    )
+    np.testing.assert_allclose(ascent.step_lengths, 0.01, rtol=1e-12)
+    # Chapter 1's equal-length race: about -2.84 after 100 steps.
+    assert -2.85 < ascent.best_output < -2.82
+    assert np.all(np.diff(ascent.best_outputs) > 0)
+
+
+def test_normalized_ascent_stays_where_the_gradient_is_zero():
+    ascent = gradient_ascent(
+        multiply_gate,
+        (0, 0),
+        0.5,
+        3,
+        gradient=dual.gradient,
+        normalized=True,
+    )
+    assert ascent.best_point.tolist() == [0.0, 0.0]
+
+
+def test_normalized_must_be_a_bool():
+    with pytest.raises(TypeError, match="normalized must be True or False"):
+        gradient_ascent(multiply_gate, (-2, 3), normalized=1)
+
+
+def test_step_lengths_measure_each_try_from_where_it_started():
+    ascent = gradient_ascent(multiply_gate, (-2, 3), 0.01, 100)
+    # The first step is 0.01 * |(3, -2)| = 0.01 * sqrt(13).
+    assert abs(ascent.step_lengths[0] - 0.01 * math.sqrt(13)) < 1e-9
+    history = article_search(1)
+    lengths = history.step_lengths
+    assert lengths.shape == (100,)
+    assert lengths.max() <= 0.01 * math.sqrt(2)
+    first = history.tries[0] - [-2, 3]
+    assert abs(lengths[0] - np.hypot(*first)) < 1e-15
+    later = history.tries[5] - history.best_points[4]
+    assert abs(lengths[5] - np.hypot(*later)) < 1e-15
+    empty = random_search(multiply_gate, (-2, 3), 0.01, 0, 0)
+    assert empty.step_lengths.shape == (0,)
+
+
+def circle_try(point, tweak, rng):
+    angle = rng.uniform(0.0, 2.0 * math.pi)
+    return point + tweak * np.array([math.cos(angle), math.sin(angle)])
+
+
+def test_random_search_can_take_its_tries_from_another_proposal():
+    history = random_search(
+        multiply_gate, (-2, 3), 0.01, 100, rng=1, propose=circle_try
+    )
+    np.testing.assert_allclose(history.step_lengths, 0.01, rtol=1e-12)
+    assert history.best_output > -6.0
+    default = random_search(
+        multiply_gate, (-2, 3), 0.01, 100, rng=1, propose=perturb
+    )
+    np.testing.assert_array_equal(default.tries, article_search(1).tries)
+
+
+def test_a_proposal_must_be_callable_and_keep_the_shape():
+    with pytest.raises(TypeError, match="random_search: propose must"):
+        random_search(multiply_gate, (-2, 3), propose=5)
+    with pytest.raises(ValueError, match="the try has shape"):
+        random_search(
+            multiply_gate, (-2, 3), propose=lambda p, t, r: np.zeros(3)
+        )

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from gradbook import checks
 from gradbook.backprop import OP_LABELS, Node
 from gradbook.search import SearchHistory
 
@@ -22,6 +23,7 @@ __all__ = [
     "decision_boundary",
     "derivative_panel",
     "digit_grid",
+    "gradient_map",
     "learning_curves",
     "op_label",
     "ratio_bars",
@@ -579,4 +581,75 @@ def ratio_bars(
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.grid(alpha=0.3, axis="x")
+    return fig
+
+
+def gradient_map(
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    point: tuple[float, float],
+    gradient: tuple[float, float],
+    box: tuple[float, float, float, float],
+    histories: Mapping[str, SearchHistory] | None = None,
+    levels: list[float] | None = None,
+    arrow_length: float | None = None,
+    title: str = "The gradient points uphill",
+) -> Figure:
+    """Contour lines of ``f(x, y)`` on equal axes, and the gradient at
+    ``point`` drawn as an arrow.
+
+    Equal axes keep right angles right: the arrow crosses the contour line
+    through ``point`` at a right angle.  The arrow has its true length, or
+    ``arrow_length`` if given (then it shows only the direction).
+    ``histories`` adds the path of each search's best point.
+    """
+    who = "gradient_map"
+    checks.callable_(f, who)
+    point = checks.point(point, who, "point")
+    gradient = checks.point(gradient, who, "gradient")
+    checks.same_shape(point, (2,), who, "point", "an (x, y) pair")
+    checks.same_shape(gradient, (2,), who, "gradient", "point")
+    box = checks.point(box, who, "box")
+    checks.same_shape(box, (4,), who, "box", "(x0, x1, y0, y1)")
+    fig, (ax,) = _figure(5.6, 5.0)
+    xs, ys = np.meshgrid(
+        np.linspace(box[0], box[1], 200), np.linspace(box[2], box[3], 200)
+    )
+    contours = ax.contour(
+        xs,
+        ys,
+        f(xs, ys),
+        levels=levels,
+        colors="0.55",
+        linewidths=0.9,
+        linestyles="solid",
+    )
+    ax.clabel(contours, fontsize=9, fmt="%g")
+    for label, history in (histories or {}).items():
+        path = np.vstack([history.start, history.best_points])
+        ax.plot(path[:, 0], path[:, 1], label=label, linewidth=1.8)
+    gx, gy = gradient
+    arrow, name = gradient, f"gradient ({gx:g}, {gy:g})"
+    if arrow_length is not None:
+        arrow = gradient * (arrow_length / np.linalg.norm(gradient))
+        name = f"direction of the {name}"
+    ax.annotate(
+        "",
+        xy=tuple(point + arrow),
+        xytext=tuple(point),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": "C3",
+            "linewidth": 2,
+            "mutation_scale": 18,
+        },
+    )
+    ax.plot([], [], color="C3", linewidth=2, label=name)
+    ax.plot(*point, "ks", markersize=6, label="start")
+    ax.set_aspect("equal")
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title)
+    ax.legend(fontsize=9, loc="best")
     return fig

@@ -1,4 +1,4 @@
-"""Two ways to climb to a larger output: random local search and gradient ascent.
+"""Two ways to a larger output: random local search and gradient ascent.
 
 Random local search tries a random nearby point and keeps it if the output
 went up; most tries are thrown away.  Gradient ascent steps in the direction
@@ -72,9 +72,20 @@ class SearchHistory:
             return 0.0
         return (self.best_output - self.start_output) / self.iterations
 
+    @property
+    def step_lengths(self) -> np.ndarray:
+        """How far each try was from the point it started from.
+
+        Row ``k`` is the distance from the point before iteration ``k``
+        (the start, or ``best_points[k - 1]``) to ``tries[k]``.  For
+        gradient ascent every try is a step taken.
+        """
+        before = np.vstack([self.start, self.best_points[:-1]])
+        return np.linalg.norm(self.tries - before, axis=1)
+
 
 def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
-    """``point + tweak * u`` with ``u`` uniform in ``[-1, 1)``, element by element.
+    """``point + tweak * u``, ``u`` uniform in ``[-1, 1)`` for each element.
 
     ``point`` is an array, or a list of arrays (a network's parameters).
     """
@@ -139,6 +150,7 @@ def random_search(
     tweak: float = 0.01,
     iterations: int = 100,
     rng: np.random.Generator | int | None = None,
+    propose: Callable[[Any, float, np.random.Generator], Any] = perturb,
 ) -> SearchHistory:
     """Local random search for a larger ``f(*point)``, as in the article.
 
@@ -147,16 +159,22 @@ def random_search(
     moves there if the output is larger than the best so far.  ``rng`` is a
     ``numpy.random.Generator`` or a seed: the same seed gives the same history.
     At most ``MAX_ITERATIONS`` iterations: the history keeps every one.
+
+    ``propose(point, tweak, rng)`` makes each try; the default is
+    :func:`perturb`, the article's square of side ``2 * tweak``.
     """
     checks.callable_(f, "random_search")
+    checks.callable_(propose, "random_search", "propose")
     point = checks.point(start, "random_search", "start")
     tweak = checks.positive(tweak, "random_search", "tweak")
     iterations = checks.iterations(iterations, "random_search")
     rng = make_rng(rng, "random_search")
     rows, best_output = _Rows(point, iterations), -math.inf
     for k in range(iterations):
-        candidate = perturb(point, tweak, rng)
-        output = _output(f, candidate, "random_search")
+        candidate = propose(point, tweak, rng)
+        who = "random_search"
+        checks.same_shape(candidate, point.shape, who, "the try", "start")
+        output = _output(f, candidate, who)
         kept = output > best_output
         if kept:
             point, best_output = candidate, output
@@ -172,6 +190,7 @@ def gradient_ascent(
     gradient: Callable[
         [Callable[[Any], Any], list[float]], list[float]
     ] = numerical.gradient,
+    normalized: bool = False,
 ) -> SearchHistory:
     """Follow the gradient uphill: ``point += step_size * grad f(point)``.
 
@@ -179,18 +198,30 @@ def gradient_ascent(
     by default it is central finite differences, and ``gradbook.dual.gradient``
     or ``gradbook.backprop.grad_bp`` give the exact one.  Every step is
     kept, for at most ``MAX_ITERATIONS`` iterations.
+
+    With ``normalized=True`` every step has length ``step_size`` exactly:
+    the gradient gives only the direction.  (Where the gradient is zero,
+    the point stays.)
     """
     checks.callable_(f, "gradient_ascent")
     checks.callable_(gradient, "gradient_ascent", "gradient")
     point = checks.point(start, "gradient_ascent", "start")
     step_size = checks.positive(step_size, "gradient_ascent", "step_size")
     iterations = checks.iterations(iterations, "gradient_ascent")
+    if not isinstance(normalized, bool):
+        got = checks.describe(normalized)
+        raise TypeError(
+            f"gradient_ascent: normalized must be True or False, got {got}"
+        )
     rows = _Rows(point, iterations)
     for k in range(iterations):
         slope = gradient(lambda p: f(*p), list(point))
         slope = checks.as_number(slope, "gradient_ascent", "the gradient")
         who = "gradient_ascent"
         checks.same_shape(slope, point.shape, who, "the gradient", "start")
+        if normalized:
+            length = np.linalg.norm(slope)
+            slope = slope / length if length > 0 else slope
         point = point + step_size * slope
         output = _output(f, point, "gradient_ascent")
         rows.record(k, point, output, True, point, output)
