@@ -269,3 +269,17 @@ def test_the_graph_reads_named_nodes_and_the_engines_labels():
     assert "x\n= 1" in texts and "2 ÷ ·\n= 2" in texts and "×−2" in texts
     assert plots.op_label("c-", 3.0) == OP_LABELS["c-"].format(c="3")
     assert plots.op_label("*", 3.0) == OP_LABELS["*"] + " 3"
+
+
+def test_digit_grid_titles_are_readable_and_show_each_image():
+    images = np.arange(2 * 64, dtype=float).reshape(2, 64)
+    fig = plots.digit_grid(
+        images, np.array([4, 8]), np.array([4, 1]), columns=2, title="t"
+    )
+    assert [ax.title.get_fontsize() for ax in fig.axes] == [9, 9]
+    drawn = [ax.get_images()[0].get_array() for ax in fig.axes]
+    assert all(
+        (d == image.reshape(8, 8)).all()
+        for d, image in zip(drawn, images, strict=True)
+    )
+    assert fig.get_suptitle() == "t"

@@ -475,7 +475,7 @@ def digit_grid(
         wrong = truth != guess
         ax.set_title(
             f"{guess} (is {truth})" if wrong else f"{guess}",
-            fontsize=8,
+            fontsize=9,
             color="C3" if wrong else "black",
         )
     if title:
