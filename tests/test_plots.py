@@ -283,3 +283,22 @@ def test_digit_grid_titles_are_readable_and_show_each_image():
         for d, image in zip(drawn, images, strict=True)
     )
     assert fig.get_suptitle() == "t"
+
+
+def test_chapter_4_and_appendix_figures_write_text_at_9_points_or_more(
+    spirals,
+):
+    x, labels = spirals
+    boundary = plots.decision_boundary(
+        lambda points: np.zeros(len(points), dtype=int), x, labels
+    )
+    legend = boundary.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        f"class {k}" for k in range(labels.max() + 1)
+    ]
+    assert all(t.get_fontsize() >= 9 for t in legend.get_texts())
+    matrix = plots.confusion_matrix(np.array([[5, 1], [0, 7]]))
+    assert all(t.get_fontsize() >= 9 for t in matrix.axes[0].texts)
+    bars = plots.ratio_bars({"ours": 0.3, "theirs": 1.0}, "x", "t")
+    assert [t.get_text() for t in bars.axes[0].texts] == ["0.3", "1"]
+    assert all(t.get_fontsize() >= 9 for t in bars.axes[0].texts)

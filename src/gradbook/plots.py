@@ -426,7 +426,7 @@ def decision_boundary(
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=9, loc="upper right")
     return fig
 
 
@@ -500,7 +500,7 @@ def confusion_matrix(
                     str(matrix[i, j]),
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=9,
                     color="white" if dark else "black",
                 )
     ax.set_xticks(range(classes))
@@ -566,7 +566,7 @@ def ratio_bars(
         bars,
         fmt="%.3g",
         padding=3,
-        fontsize=8,
+        fontsize=9,
         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
     )
     if reference is not None:
