@@ -312,3 +312,36 @@ def test_gradient_map_can_scale_the_arrow_and_draw_paths(histories):
     np.testing.assert_array_equal(
         paths[1].get_ydata(), [3.0, *histories["ascent"].best_points[:, 1]]
     )
+
+
+def test_digit_grid_titles_are_readable_and_show_each_image():
+    images = np.arange(2 * 64, dtype=float).reshape(2, 64)
+    fig = plots.digit_grid(
+        images, np.array([4, 8]), np.array([4, 1]), columns=2, title="t"
+    )
+    assert [ax.title.get_fontsize() for ax in fig.axes] == [9, 9]
+    drawn = [ax.get_images()[0].get_array() for ax in fig.axes]
+    assert all(
+        (d == image.reshape(8, 8)).all()
+        for d, image in zip(drawn, images, strict=True)
+    )
+    assert fig.get_suptitle() == "t"
+
+
+def test_chapter_4_and_appendix_figures_write_text_at_9_points_or_more(
+    spirals,
+):
+    x, labels = spirals
+    boundary = plots.decision_boundary(
+        lambda points: np.zeros(len(points), dtype=int), x, labels
+    )
+    legend = boundary.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        f"class {k}" for k in range(labels.max() + 1)
+    ]
+    assert all(t.get_fontsize() >= 9 for t in legend.get_texts())
+    matrix = plots.confusion_matrix(np.array([[5, 1], [0, 7]]))
+    assert all(t.get_fontsize() >= 9 for t in matrix.axes[0].texts)
+    bars = plots.ratio_bars({"ours": 0.3, "theirs": 1.0}, "x", "t")
+    assert [t.get_text() for t in bars.axes[0].texts] == ["0.3", "1"]
+    assert all(t.get_fontsize() >= 9 for t in bars.axes[0].texts)

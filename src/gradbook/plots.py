@@ -428,7 +428,7 @@ def decision_boundary(
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=9, loc="upper right")
     return fig
 
 
@@ -477,7 +477,7 @@ def digit_grid(
         wrong = truth != guess
         ax.set_title(
             f"{guess} (is {truth})" if wrong else f"{guess}",
-            fontsize=8,
+            fontsize=9,
             color="C3" if wrong else "black",
         )
     if title:
@@ -502,7 +502,7 @@ def confusion_matrix(
                     str(matrix[i, j]),
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=9,
                     color="white" if dark else "black",
                 )
     ax.set_xticks(range(classes))
@@ -568,7 +568,7 @@ def ratio_bars(
         bars,
         fmt="%.3g",
         padding=3,
-        fontsize=8,
+        fontsize=9,
         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
     )
     if reference is not None:
