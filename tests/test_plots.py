@@ -292,7 +292,7 @@ def test_every_edge_into_a_used_node_is_labelled_on_both_branches():
             if cotangents[i] is not None
             for _, local in node.inputs
         ]
-        labels = [t for t in _texts(fig) if t.startswith("×")]
+        labels = [t for t in _texts(fig) if t[:1] == "×" and "\n" not in t]
         assert len(labels) == len(edges)
         assert labels == [plots._edge_text(local) for local in edges]
     assert "×0.881" in labels  # the exp -> ÷ edge of the z < 0 branch
