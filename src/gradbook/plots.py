@@ -314,8 +314,9 @@ def _graph_edges(
             bend = 0.0
             if repeats > 1:
                 bend = 0.35 * (k - first - (repeats - 1) / 2) * 2
-            elif x1 - x0 > 1:
-                bend = -0.6 if (y0 + y1) / 2 < 0 else 0.6
+            elif x1 - x0 > 1:  # longer edges bend further, so they part
+                bend = 0.25 + 0.35 * (x1 - x0 - 1)
+                bend = -bend if (y0 + y1) / 2 < 0 else bend
             edges.append((j, i, local, bend))
     return edges
 
@@ -343,6 +344,7 @@ def computation_graph(
         for d in range(int(width))
     )
     fig, (ax,) = _figure(1.3 * width + 0.6, 0.8 * height + 1.6)
+    low, high = -height / 2 - 0.75, height / 2 + 0.55
     for j, i, local, bend in _graph_edges(nodes, position):
         color = "0.45" if used[i] else "0.8"
         (x0, y0), (x1, y1) = position[j], position[i]
@@ -361,6 +363,7 @@ def computation_graph(
             mid = ((x0 + x1) / 2, (y0 + y1) / 2 + 0.12)
         else:
             mid = _curved_edge(ax, (x0, y0), (x1, y1), bend, color)
+            low, high = min(low, mid[1] - 0.5), max(high, mid[1] + 0.25)
         if used[i]:
             ax.text(
                 *mid,
@@ -401,7 +404,7 @@ def computation_graph(
                 color="C3",
             )
     ax.set_xlim(-0.6, width - 0.4)
-    ax.set_ylim(-height / 2 - 0.75, height / 2 + 0.55)
+    ax.set_ylim(low, high)
     ax.axis("off")
     ax.text(
         0.0,
