@@ -296,14 +296,14 @@ def test_every_edge_into_a_used_node_is_labelled_on_both_branches():
         assert len(labels) == len(edges)
         assert labels == [plots._edge_text(local) for local in edges]
     assert "×0.881" in labels  # the exp -> ÷ edge of the z < 0 branch
-    assert "eᶻ\n= 0.1353" in _texts(fig) and "σ\n= 0.1192" in _texts(fig)
+    assert "eᶻ\n= 0.1353" in _texts(fig) and "\u03c3\n= 0.1192" in _texts(fig)
 
 
 def test_the_neuron_graph_names_the_nodes_as_the_text_does():
     tape, inputs, cotangents = record(POINT)
     names = _neuron_names(tape, inputs)
     texts = _texts(plots.computation_graph(tape.nodes, cotangents, names))
-    for text in ("σ\n= 0.8808", "1 + e⁻ᶻ\n= 1.135", "e⁻ᶻ\n= 0.1353"):
+    for text in ("\u03c3\n= 0.8808", "1 + e⁻ᶻ\n= 1.135", "e⁻ᶻ\n= 0.1353"):
         assert text in texts
     assert "z\n= 2" in texts and "−z\n= −2" in texts and "a\n= 1" in texts
 
