@@ -104,7 +104,7 @@ def test_computation_graph_shows_every_node_with_value_and_gradient():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "a\n= 1" in texts and "1 ÷ ·\n= 0.8808" in texts
     assert (
-        "grad -0.105" in texts and "grad 0.315" in texts and "grad 1" in texts
+        "grad −0.105" in texts and "grad 0.315" in texts and "grad 1" in texts
     )
     assert sum(t.startswith("grad") for t in texts) == len(tape.nodes)
 
@@ -345,3 +345,106 @@ def test_chapter_4_and_appendix_figures_write_text_at_9_points_or_more(
     bars = plots.ratio_bars({"ours": 0.3, "theirs": 1.0}, "x", "t")
     assert [t.get_text() for t in bars.axes[0].texts] == ["0.3", "1"]
     assert all(t.get_fontsize() >= 9 for t in bars.axes[0].texts)
+
+
+def _neuron_names(tape, inputs):
+    from gradbook.views import neuron_names  # chapter 3's names
+
+    return neuron_names(tape.nodes, [v.index for v in inputs])
+
+
+def _texts(fig):
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_every_edge_into_a_used_node_is_labelled_on_both_branches():
+    for x in (-1.0, -5.0):  # z >= 0 and z < 0: exp feeds ÷ directly
+        tape, inputs, cotangents = record([1, 2, -3, x, 3])
+        names = _neuron_names(tape, inputs)
+        fig = plots.computation_graph(tape.nodes, cotangents, names)
+        edges = [
+            local
+            for i, node in enumerate(tape.nodes)
+            if cotangents[i] is not None
+            for _, local in node.inputs
+        ]
+        labels = [t for t in _texts(fig) if t[:1] == "×" and "\n" not in t]
+        assert len(labels) == len(edges)
+        assert labels == [plots._edge_text(local) for local in edges]
+    assert "×0.881" in labels  # the exp -> ÷ edge of the z < 0 branch
+    assert "eᶻ\n= 0.1353" in _texts(fig) and "\u03c3\n= 0.1192" in _texts(fig)
+
+
+def test_the_neuron_graph_names_the_nodes_as_the_text_does():
+    tape, inputs, cotangents = record(POINT)
+    names = _neuron_names(tape, inputs)
+    texts = _texts(plots.computation_graph(tape.nodes, cotangents, names))
+    for text in ("\u03c3\n= 0.8808", "1 + e⁻ᶻ\n= 1.135", "e⁻ᶻ\n= 0.1353"):
+        assert text in texts
+    assert "z\n= 2" in texts and "−z\n= −2" in texts and "a\n= 1" in texts
+
+
+def test_the_graph_never_prints_minus_zero():
+    nodes = [
+        Node("input", None, -0.0, ()),
+        Node("*", None, -0.0, ((0, -0.0), (0, -0.0))),
+    ]
+    texts = _texts(plots.computation_graph(nodes, [-0.0, 1.0], {0: "x"}))
+    assert "x\n= 0" in texts and "grad 0" in texts
+    assert texts.count("×0") == 2  # both edges of x * x, apart
+    assert not any("−0" in t or "-0" in t for t in texts)
+    assert plots.op_label("+", -0.0) == "+ 0"
+
+
+def test_a_value_used_twice_gets_two_separate_arrows():
+    nodes = [
+        Node("input", None, 3.0, ()),
+        Node("*", None, 9.0, ((0, 3.0), (0, 3.0))),
+    ]
+    fig = plots.computation_graph(nodes, [6.0, 1.0], {0: "x"})
+    curves = [p for p in fig.axes[0].patches if p.get_path() is not None]
+    middles = sorted(
+        round(float(p.get_path().vertices[1][1]), 3) for p in curves
+    )
+    assert len(middles) == 2 and middles[0] < 0 < middles[1]
+
+
+def test_gradient_per_call_draws_one_bar_per_call_and_engine():
+    fig = plots.gradient_per_call(
+        {"grad_bp": [6, 6, 6], "micrograd": [6, 12, 18]}, title="calls"
+    )
+    (ax,) = fig.axes
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [6, 6, 6, 6, 12, 18]
+    assert [t.get_text() for t in ax.texts] == ["6"] * 4 + ["12", "18"]
+    assert ax.get_title() == "calls" and ax.get_xlabel() == "call number"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "grad_bp",
+        "micrograd",
+    ]
+
+
+def test_jacobian_passes_writes_every_entry_and_outlines_a_column_and_row():
+    jacobian = np.array([[3.0, 2.0], [1.0, 1.0], [4.0, -0.0]])
+    fig = plots.jacobian_passes(jacobian, 0, 1, ["x", "y"], ["p", "q", "r"])
+    (ax,) = fig.axes
+    assert _texts(fig) == ["3", "2", "1", "1", "4", "0"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["d/dx", "d/dy"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["p", "q", "r"]
+    column, row = ax.patches
+    assert column.get_height() > row.get_height()
+    assert column.get_width() < row.get_width()
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "JVP" in labels[0] and "VJP" in labels[1]
+
+
+def test_cost_fit_draws_the_least_squares_line_and_its_slope():
+    ns = [1, 10, 100]
+    fig = plots.cost_fit(ns, {"quadratic": [1.0, 100.0, 10000.0]}, "t")
+    (ax,) = fig.axes
+    points, line = ax.get_lines()
+    assert list(points.get_ydata()) == [1.0, 100.0, 10000.0]
+    assert np.allclose(line.get_ydata(), [1.0, 100.0, 10000.0])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["quadratic", "fitted line, slope 2.0"]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"

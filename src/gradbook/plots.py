@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.path import Path
 
 from gradbook import checks
 from gradbook.backprop import OP_LABELS, Node
@@ -19,11 +21,14 @@ from gradbook.search import SearchHistory
 __all__ = [
     "computation_graph",
     "confusion_matrix",
+    "cost_fit",
     "cost_scaling",
     "decision_boundary",
     "derivative_panel",
     "digit_grid",
     "gradient_map",
+    "gradient_per_call",
+    "jacobian_passes",
     "learning_curves",
     "op_label",
     "ratio_bars",
@@ -250,8 +255,25 @@ def op_label(op: str, constant: object) -> str:
     label = OP_LABELS.get(op, op)
     if constant is None or not isinstance(constant, (int, float)):
         return label
-    c = f"{constant:g}"
+    c = _number_text(constant, "g")
     return label.format(c=c) if "{c}" in label else f"{label} {c}"
+
+
+def _number_text(value: object, spec: str = ".4g") -> str:
+    """A number as the graph prints it: a true minus sign, and never ``-0``."""
+    text = format(float(value), spec)
+    if float(text) == 0:  # -0.0, or a tiny negative number rounded to 0
+        return "0"
+    return text.replace("-", "−")
+
+
+def _edge_text(local: object) -> str:
+    """The label of an edge: ``×k`` for a number, what it is otherwise."""
+    if callable(local):
+        return "rule"  # a vector-Jacobian product, as for @ and sum
+    if np.ndim(local) == 0:
+        return "×" + _number_text(local, ".3g")
+    return "×array"
 
 
 def _graph_layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
@@ -276,6 +298,31 @@ def _graph_layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
     return position
 
 
+def _graph_edges(
+    nodes: list[Node], position: Mapping[int, tuple[float, float]]
+) -> list[tuple[int, int, object, float]]:
+    """Every edge as ``(from, to, local, bend)``.
+
+    An edge that skips a column bends away from the middle row, so that it
+    does not run through the nodes between its ends; repeated edges (a value
+    used twice by one operation, as in ``x * x``) bend apart.
+    """
+    edges = []
+    for i, node in enumerate(nodes):
+        pairs = [j for j, _ in node.inputs]
+        for k, (j, local) in enumerate(node.inputs):
+            (x0, y0), (x1, y1) = position[j], position[i]
+            repeats, first = pairs.count(j), pairs.index(j)
+            bend = 0.0
+            if repeats > 1:
+                bend = 0.35 * (k - first - (repeats - 1) / 2) * 2
+            elif x1 - x0 > 1:  # longer edges bend further, so they part
+                bend = 0.25 + 0.35 * (x1 - x0 - 1)
+                bend = -bend if (y0 + y1) / 2 < 0 else bend
+            edges.append((j, i, local, bend))
+    return edges
+
+
 def computation_graph(
     nodes: list[Node],
     cotangents: list[object],
@@ -285,9 +332,11 @@ def computation_graph(
     """Draw a recorded graph: each node with its value (black) and gradient (red).
 
     ``nodes`` is a :class:`gradbook.backprop.Tape`'s node list and
-    ``cotangents`` what its ``backward`` returned; ``names`` labels inputs by
-    node index.  Edges carry the local derivative that the backward pass
-    multiplies by; nodes that do not reach the output are grey.
+    ``cotangents`` what its ``backward`` returned; ``names`` labels nodes by
+    index (inputs, and any node the text names, such as sigma).  Every edge
+    into a node that reaches the output carries the local derivative that
+    the backward pass multiplies by; nodes that do not reach the output are
+    grey.
     """
     used = [g is not None for g in cotangents]
     position = _graph_layout(nodes)
@@ -296,35 +345,42 @@ def computation_graph(
         len([p for p in position.values() if p[0] == d])
         for d in range(int(width))
     )
-    fig, (ax,) = _figure(1.3 * width + 0.4, 0.8 * height + 1.0)
-    for i, node in enumerate(nodes):
-        for j, partial in node.inputs:
-            (x0, y0), (x1, y1) = position[j], position[i]
+    fig, (ax,) = _figure(1.3 * width + 0.6, 0.8 * height + 1.6)
+    low, high = -height / 2 - 0.75, height / 2 + 0.55
+    for j, i, local, bend in _graph_edges(nodes, position):
+        color = "0.45" if used[i] else "0.8"
+        (x0, y0), (x1, y1) = position[j], position[i]
+        if bend == 0:
             ax.annotate(
                 "",
                 xy=(x1, y1),
                 xytext=(x0, y0),
                 arrowprops={
                     "arrowstyle": "->",
-                    "color": "0.45" if used[i] else "0.8",
+                    "color": color,
                     "shrinkA": 24,
                     "shrinkB": 24,
                 },
             )
-            if isinstance(partial, float) and used[i]:
-                ax.text(
-                    (x0 + x1) / 2,
-                    (y0 + y1) / 2 + 0.12,
-                    f"×{partial:.3g}".replace("-", "−"),
-                    fontsize=8,
-                    color="0.35",
-                    ha="center",
-                )
+            mid = ((x0 + x1) / 2, (y0 + y1) / 2 + 0.12)
+        else:
+            mid = _curved_edge(ax, (x0, y0), (x1, y1), bend, color)
+            low, high = min(low, mid[1] - 0.5), max(high, mid[1] + 0.25)
+        if used[i]:
+            ax.text(
+                *mid,
+                _edge_text(local),
+                fontsize=9,
+                color="0.3",
+                ha="center",
+                va="center",
+                bbox={"boxstyle": "square,pad=0.05", "fc": "white", "lw": 0},
+            )
     for i, node in enumerate(nodes):
         x, y = position[i]
         label = names.get(i, op_label(node.op, node.constant))
         grad = cotangents[i]
-        text = f"{label}\n= {float(node.value):.4g}"
+        text = f"{label}\n= {_number_text(node.value)}"
         ax.text(
             x,
             y,
@@ -343,26 +399,53 @@ def computation_graph(
             ax.text(
                 x,
                 y - 0.34,
-                f"grad {float(grad):.4g}",
+                f"grad {_number_text(grad)}",
                 ha="center",
                 va="top",
                 fontsize=9,
                 color="C3",
             )
     ax.set_xlim(-0.6, width - 0.4)
-    ax.set_ylim(-height / 2 - 0.3, height / 2 + 0.1)
+    ax.set_ylim(low, high)
     ax.axis("off")
     ax.text(
         0.0,
         -0.02,
-        "black: the node's value    red: d(output)/d(node)    ×k on an arrow: the local derivative",
+        "black: the node's value    red: d(output)/d(node)\n"
+        "×k on an arrow: the local derivative",
         transform=ax.transAxes,
-        fontsize=8,
+        fontsize=9,
         color="0.3",
         va="top",
     )
     ax.set_title(title)
     return fig
+
+
+def _curved_edge(
+    ax: Axes,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    bend: float,
+    color: str,
+) -> tuple[float, float]:
+    """Draw an arrow along a curve bent sideways by ``bend`` (data units);
+    return the middle of the curve, where its label goes."""
+    p0, p2 = np.array(start), np.array(end)
+    direction = (p2 - p0) / np.linalg.norm(p2 - p0)
+    normal = np.array([-direction[1], direction[0]])
+    control = (p0 + p2) / 2 + 2 * bend * normal
+    # leave the node boxes: start and end a little way along the curve
+    a = p0 + 0.32 * (control - p0) / np.linalg.norm(control - p0)
+    b = p2 + 0.32 * (control - p2) / np.linalg.norm(control - p2)
+    path = Path([a, control, b], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
+    ax.add_patch(
+        FancyArrowPatch(
+            path=path, arrowstyle="->", mutation_scale=10, color=color
+        )
+    )
+    middle = (a + 2 * control + b) / 4
+    return float(middle[0]), float(middle[1])
 
 
 def cost_scaling(
@@ -652,4 +735,114 @@ def gradient_map(
     ax.set_ylabel("y")
     ax.set_title(title)
     ax.legend(fontsize=9, loc="best")
+    return fig
+
+
+def gradient_per_call(
+    reported: Mapping[str, list[float]],
+    title: str = "The gradient each call reports",
+) -> Figure:
+    """Grouped bars: what each engine reports as the gradient after call
+    1, 2, 3, ... of the same computation, with each value written on its
+    bar."""
+    fig, (ax,) = _figure(6.4, 3.8)
+    calls = max(len(values) for values in reported.values())
+    width = 0.8 / len(reported)
+    for k, (label, values) in enumerate(reported.items()):
+        shift = (k - (len(reported) - 1) / 2) * width
+        spots = np.arange(1, len(values) + 1) + shift
+        bars = ax.bar(spots, values, width=width, label=label)
+        ax.bar_label(bars, fmt="%g", fontsize=9)
+    ax.set_xticks(np.arange(1, calls + 1))
+    ax.set_xlabel("call number")
+    ax.set_ylabel("gradient reported")
+    ax.set_title(title)
+    ax.legend(fontsize=9)
+    ax.grid(alpha=0.3, axis="y")
+    return fig
+
+
+def jacobian_passes(
+    jacobian: np.ndarray,
+    column: int,
+    row: int,
+    inputs: list[str],
+    outputs: list[str],
+    title: str = "One pass, one column or one row of the Jacobian",
+) -> Figure:
+    """The Jacobian ``J[i, j] = d output_i / d input_j`` as a table, with
+    the ``column`` one forward pass gives (a JVP) and the ``row`` one
+    reverse pass gives (a VJP) outlined."""
+    jacobian = np.asarray(jacobian, dtype=float)
+    m, n = jacobian.shape
+    fig, (ax,) = _figure(1.4 * n + 3.0, 0.7 * m + 2.2)
+    ax.imshow(np.zeros((m, n)), cmap="Greys", vmin=0, vmax=1)
+    for i in range(m):
+        for j in range(n):
+            ax.text(
+                j,
+                i,
+                _number_text(jacobian[i, j], "g"),
+                fontsize=11,
+                ha="center",
+                va="center",
+            )
+    ax.add_patch(
+        Rectangle(
+            (column - 0.45, -0.45),
+            0.9,
+            m - 0.1,
+            fill=False,
+            edgecolor="C0",
+            linewidth=2.5,
+            label="one forward pass (a JVP): a column",
+        )
+    )
+    ax.add_patch(
+        Rectangle(
+            (-0.42, row - 0.42),
+            n - 0.16,
+            0.84,
+            fill=False,
+            edgecolor="C3",
+            linewidth=2.5,
+            linestyle="--",
+            label="one reverse pass (a VJP): a row",
+        )
+    )
+    ax.set_xticks(range(n), [f"d/d{name}" for name in inputs], fontsize=10)
+    ax.set_yticks(range(m), outputs, fontsize=10)
+    ax.set_xlabel("input (one column each)")
+    ax.set_ylabel("output (one row each)")
+    fig.legend(loc="outside lower center", fontsize=9)
+    ax.set_title(title)
+    return fig
+
+
+def cost_fit(
+    ns: list[int],
+    timings: Mapping[str, list[float]],
+    title: str,
+) -> Figure:
+    """Measured cost against ``n`` on log-log axes, with the least-squares
+    line through all the points of each method; the legend gives its
+    slope (the power of ``n`` the cost grows like)."""
+    fig, (ax,) = _figure(6.0, 4.0)
+    log_n = np.log(np.asarray(ns, dtype=float))
+    for k, (label, seconds) in enumerate(timings.items()):
+        slope, intercept = np.polyfit(log_n, np.log(seconds), 1)
+        ax.loglog(ns, seconds, "o", color=f"C{k}", label=label)
+        ax.loglog(
+            ns,
+            np.exp(intercept + slope * log_n),
+            "-",
+            color=f"C{k}",
+            alpha=0.6,
+            label=f"fitted line, slope {slope:.1f}",
+        )
+    ax.set_xlabel("number of inputs n")
+    ax.set_ylabel("seconds per gradient")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=9)
     return fig

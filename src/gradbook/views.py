@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from gradbook import data, nn, plots
 from gradbook.article import ITERATIONS, POINT, START, TWEAK
-from gradbook.backprop import Tape
+from gradbook.backprop import Node, Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
 from gradbook.dual import gradient
 from gradbook.search import SearchHistory, random_search
@@ -29,6 +29,7 @@ from gradbook.search import SearchHistory, random_search
 __all__ = [
     "TRAINING_STEPS",
     "neuron_graph_view",
+    "neuron_names",
     "neuron_view",
     "random_search_frame",
     "random_search_view",
@@ -157,7 +158,7 @@ def neuron_graph_view(
     output = neuron(inputs)
     cotangents = tape.backward(output)
     grads = ", ".join(f"{cotangents[v.index]:.4f}" for v in inputs)
-    names = {v.index: n for v, n in zip(inputs, NEURON_INPUTS, strict=True)}
+    names = neuron_names(tape.nodes, [v.index for v in inputs])
     order = ", ".join(NEURON_INPUTS)
     return plots.computation_graph(
         tape.nodes,
@@ -165,6 +166,29 @@ def neuron_graph_view(
         names,
         title=f"output {output.value:.4f}; gradient [{order}] = [{grads}]",
     )
+
+
+def neuron_names(nodes: list[Node], inputs: list[int]) -> dict[int, str]:
+    """Names for the nodes of a recorded neuron, as chapter 3's text reads
+    them: the inputs, ``z = a·x + b·y + c``, ``e⁻ᶻ``, ``1 + e⁻ᶻ`` and sigma.
+
+    ``sigmoid`` computes ``exp(-z)`` for ``z >= 0`` and ``exp(z)`` for
+    ``z < 0``; the names say which.  ``inputs`` holds the indices of the
+    input nodes ``a, b, c, x, y``.
+    """
+    names = dict(zip(inputs, NEURON_INPUTS, strict=True))
+    for i, node in enumerate(nodes):
+        if node.op == "neg":
+            ((z, _),) = node.inputs
+            names[z], names[i] = "z", "−z"
+        if node.op == "exp":
+            ((j, _),) = node.inputs
+            power = "⁻ᶻ" if nodes[j].op == "neg" else "ᶻ"
+            names[i] = f"e{power}"
+        if node.op == "+" and node.constant == 1 and i - 1 in names:
+            names[i] = f"1 + {names[i - 1]}"
+    names[len(nodes) - 1] = "\u03c3"  # sigma
+    return names
 
 
 # Chapter 4: a small network learning the spirals.
