@@ -29,13 +29,17 @@ import numpy as np
 __all__ = [
     "MAX_ITERATIONS",
     "as_number",
+    "broadcast",
     "callable_",
+    "condition",
     "describe",
     "fraction",
     "iterations",
     "make_rng",
     "matmul_shapes",
     "non_negative",
+    "operand",
+    "operands",
     "point",
     "positive",
     "returned",
@@ -114,6 +118,63 @@ def as_number(value: Any, who: str, name: str) -> Any:
     kind = "bool" if _holds_bool(value) else kind
     message = _must(who, name, _NUMBER, value)
     raise TypeError(f"{message} (it holds {kind})")
+
+
+def _is_operand(value: Any) -> bool:
+    if type(value) is float or hasattr(value, "primal"):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iuf"
+    return isinstance(value, _REAL) and not isinstance(value, _BOOL)
+
+
+def operand(value: Any, who: str, name: str) -> Any:
+    """``value`` itself, if a model written once may compute with it.
+
+    A model such as ``neuron`` runs on real numbers, numeric ndarrays and
+    numbers that carry derivatives (anything with a ``primal``: a ``Dual``
+    or a ``Var``), so those pass unchanged: an int stays an int.  A bool,
+    a complex number, a string, ``None`` or a list is a ``TypeError``.
+    """
+    if _is_operand(value):
+        return value
+    what = "a real number, a numeric array, a Dual or a Var"
+    message = _must(who, name, what, value)
+    if isinstance(value, np.ndarray):
+        kind = _KINDS.get(value.dtype.kind, str(value.dtype))
+        message = f"{message} (it holds {kind})"
+    raise TypeError(message)
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven")
+
+
+def operands(values: Any, who: str, name: str, names: Any = None) -> list:
+    """The items of ``values``, each checked by :func:`operand`.
+
+    ``values`` is a list or tuple, or an array (its rows are the items).
+    With ``names`` (such as ``("a", "b", "c", "x", "y")``) there must be
+    exactly one item per name; a wrong count is a ``ValueError``.
+    """
+    if names is None:
+        inputs = "inputs"
+    else:
+        count = len(names)
+        count = _WORDS[count] if count < len(_WORDS) else str(count)
+        inputs = f"{count} inputs [{', '.join(names)}]"
+    items = values
+    if getattr(values, "ndim", 0) and _is_operand(values):  # an array
+        items = [values[i] for i in range(len(values))]  # its rows
+    if not isinstance(items, (list, tuple)):
+        raise TypeError(_must(who, name, f"a list of {inputs}", values))
+    if names is not None and len(items) != len(names):
+        got = f"got {len(items)}"
+        raise ValueError(f"{who}: {name} must hold {inputs}, {got}")
+    for i, item in enumerate(items):
+        if not _is_operand(item):
+            label = "" if names is None else f" ({names[i]})"
+            operand(item, who, f"{name}[{i}]{label}")
+    return list(items)
 
 
 def _real_scalar(value: Any, who: str, name: str, what: str) -> float:
@@ -237,6 +298,35 @@ def same_shape(
     if np.shape(value) != shape:
         has = f"{name} has shape {np.shape(value)}"
         raise ValueError(f"{who}: {has}, but {expected} has shape {shape}")
+
+
+def broadcast(a: Any, b: Any, who: str) -> None:
+    """A ValueError unless ``a`` and ``b`` (numbers, arrays, or numbers
+    that carry derivatives) can be combined elementwise."""
+    if a.__class__ is float or b.__class__ is float:
+        return  # one number fits any shape
+    shape_a, shape_b = getattr(a, "shape", ()), getattr(b, "shape", ())
+    if shape_a == shape_b or not shape_a or not shape_b:
+        return
+    try:
+        np.broadcast_shapes(shape_a, shape_b)
+    except ValueError:
+        shapes = f"shapes {shape_a} {shape_b}"  # numpy's way to show them
+        error = f"{who}: operands with {shapes} do not broadcast together"
+        raise ValueError(error) from None
+
+
+def condition(value: Any, who: str, name: str = "condition") -> Any:
+    """A condition for ``where``: a bool or an array of bools (or of
+    numbers, true where they are not 0)."""
+    if isinstance(value, (list, tuple)):
+        value = np.asarray(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value
+    if isinstance(value, (*_BOOL, *_REAL)):
+        return value
+    what = "a bool or an array of bools"
+    raise TypeError(_must(who, name, what, value))
 
 
 def matmul_shapes(a: tuple[int, ...], b: tuple[int, ...], who: str) -> None:

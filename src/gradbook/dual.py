@@ -125,10 +125,10 @@ class Dual(Tracer):
         return _pair(base, self)[0] ** self
 
     def __matmul__(self, other: Any) -> Dual:
-        return _matmul(*_pair(self, other))
+        return _matmul(*_pair(self, other, elementwise=False))
 
     def __rmatmul__(self, other: Any) -> Dual:
-        return _matmul(*_pair(other, self))
+        return _matmul(*_pair(other, self, elementwise=False))
 
     # Primitives of gradbook.functions: each states its local derivative.
 
@@ -232,10 +232,16 @@ def _lift(x: Any, tag: int) -> Dual:
     return _dual(x, 0.0, tag)
 
 
-def _pair(x: Any, y: Any) -> tuple[Dual, Dual]:
-    """``x`` and ``y`` as duals of one perturbation: the newer tag's."""
+def _pair(x: Any, y: Any, elementwise: bool = True) -> tuple[Dual, Dual]:
+    """``x`` and ``y`` as duals of one perturbation: the newer tag's.
+
+    For an elementwise operation their shapes must broadcast.
+    """
     tag = max(_tag(x), _tag(y))
-    return _lift(x, tag), _lift(y, tag)
+    a, b = _lift(x, tag), _lift(y, tag)
+    if elementwise and a.primal.__class__ is not float:  # an array
+        checks.broadcast(a.primal, b.primal, "Dual")
+    return a, b
 
 
 def _shape(x: Any) -> tuple[int, ...]:

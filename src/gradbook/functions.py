@@ -69,26 +69,34 @@ class Tracer:
         return len(self.shape)
 
     def __lt__(self, other: Any) -> Any:
-        return self.primal < primal(other)
+        return self.primal < _primal(other)
 
     def __le__(self, other: Any) -> Any:
-        return self.primal <= primal(other)
+        return self.primal <= _primal(other)
 
     def __gt__(self, other: Any) -> Any:
-        return self.primal > primal(other)
+        return self.primal > _primal(other)
 
     def __ge__(self, other: Any) -> Any:
-        return self.primal >= primal(other)
+        return self.primal >= _primal(other)
 
     def __eq__(self, other: object) -> Any:
-        return self.primal == primal(other)
+        return self.primal == _primal(other)
 
     def __ne__(self, other: object) -> Any:
-        return self.primal != primal(other)
+        return self.primal != _primal(other)
 
 
 def primal(x: Any) -> Any:
     """The value inside ``x``, with one level of derivatives dropped."""
+    if isinstance(x, Tracer):
+        return x.primal
+    return checks.operand(x, "primal", "x")
+
+
+def _primal(x: Any) -> Any:
+    """``primal`` unchecked, for comparisons (``Dual(1.0) == None`` is
+    False, as for a float)."""
     return x.primal if isinstance(x, Tracer) else x
 
 
@@ -168,6 +176,8 @@ def power_slope(u: Any, n: Any) -> Any:
     ``0 * u**-1``, which divides by zero at ``u = 0``.  Where the slope is
     infinite (``u = 0``, ``n < 1``) it is inf, not an error.
     """
+    u = checks.operand(u, "power_slope", "u")
+    n = checks.operand(n, "power_slope", "n")
     if np.ndim(n) == 0 and n == 0:
         return 0.0 * u
     try:
@@ -236,10 +246,13 @@ def where(condition: Any, x: Any, y: Any) -> Any:
     nothing, even where its own derivative is infinite.  With a single
     ``bool`` as the condition, the chosen branch comes back unchanged.
     """
-    if isinstance(condition, (bool, np.bool_)) or np.ndim(condition) == 0:
-        return (
-            x if condition else y
-        )  # the branch itself: a constant stays constant
+    condition = checks.condition(condition, "where")
+    x, y = checks.operand(x, "where", "x"), checks.operand(y, "where", "y")
+    if np.ndim(condition) == 0:  # the branch itself: a constant stays one
+        return x if condition else y
+    checks.broadcast(condition, x, "where")
+    checks.broadcast(condition, y, "where")
+    checks.broadcast(x, y, "where")
     tracers = {type(b) for b in (x, y) if isinstance(b, Tracer)}
     if len(tracers) > 1:
         raise TypeError(
