@@ -354,6 +354,9 @@ def make_rng(rng: Any, who: str = "make_rng") -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     seed = isinstance(rng, (int, np.integer)) and not isinstance(rng, _BOOL)
+    if seed and rng < 0:
+        what = "a seed of at least 0"
+        raise ValueError(f"{who}: rng must be {what}, got {rng}")
     if rng is None or seed:
         return np.random.default_rng(rng)
     what = "a numpy Generator or an integer seed"

@@ -1,4 +1,5 @@
-"""Two ways to climb to a larger output: random local search and gradient ascent.
+"""Two ways to climb to a larger output: random local search and gradient
+ascent.
 
 Random local search tries a random nearby point and keeps it if the output
 went up; most tries are thrown away.  Gradient ascent steps in the direction
@@ -74,14 +75,22 @@ class SearchHistory:
 
 
 def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
-    """``point + tweak * u`` with ``u`` uniform in ``[-1, 1)``, element by element.
+    """``point + tweak * u`` with ``u`` uniform in ``[-1, 1)``, element by
+    element.
 
     ``point`` is an array, or a list of arrays (a network's parameters).
     """
+    tweak = checks.positive(tweak, "perturb", "tweak")
+    rng = make_rng(rng, "perturb")
     if isinstance(point, list):
+        point = [
+            checks.as_number(p, "perturb", f"point[{i}]")
+            for i, p in enumerate(point)
+        ]
         return [
             p + tweak * rng.uniform(-1.0, 1.0, size=np.shape(p)) for p in point
         ]
+    point = checks.as_number(point, "perturb", "point")
     return point + tweak * rng.uniform(-1.0, 1.0, size=np.shape(point))
 
 
@@ -145,7 +154,8 @@ def random_search(
     From ``start``, with a best output of ``-inf``, each iteration tries
     ``point + tweak * u`` (``u`` uniform in ``[-1, 1)`` per coordinate) and
     moves there if the output is larger than the best so far.  ``rng`` is a
-    ``numpy.random.Generator`` or a seed: the same seed gives the same history.
+    ``numpy.random.Generator`` or a seed: the same seed gives the same
+    history.
     At most ``MAX_ITERATIONS`` iterations: the history keeps every one.
     """
     checks.callable_(f, "random_search")
@@ -153,6 +163,7 @@ def random_search(
     tweak = checks.positive(tweak, "random_search", "tweak")
     iterations = checks.iterations(iterations, "random_search")
     rng = make_rng(rng, "random_search")
+    start_output = _output(f, point, "random_search")
     rows, best_output = _Rows(point, iterations), -math.inf
     for k in range(iterations):
         candidate = perturb(point, tweak, rng)
@@ -161,7 +172,7 @@ def random_search(
         if kept:
             point, best_output = candidate, output
         rows.record(k, candidate, output, kept, point, best_output)
-    return rows.history(_output(f, rows.start, "random_search"))
+    return rows.history(start_output)
 
 
 def gradient_ascent(
@@ -185,6 +196,7 @@ def gradient_ascent(
     point = checks.point(start, "gradient_ascent", "start")
     step_size = checks.positive(step_size, "gradient_ascent", "step_size")
     iterations = checks.iterations(iterations, "gradient_ascent")
+    start_output = _output(f, point, "gradient_ascent")
     rows = _Rows(point, iterations)
     for k in range(iterations):
         slope = gradient(lambda p: f(*p), list(point))
@@ -194,4 +206,4 @@ def gradient_ascent(
         point = point + step_size * slope
         output = _output(f, point, "gradient_ascent")
         rows.record(k, point, output, True, point, output)
-    return rows.history(_output(f, rows.start, "gradient_ascent"))
+    return rows.history(start_output)
