@@ -29,6 +29,7 @@ import numpy as np
 __all__ = [
     "MAX_ITERATIONS",
     "as_number",
+    "as_operand",
     "broadcast",
     "callable_",
     "condition",
@@ -118,6 +119,12 @@ def as_number(value: Any, who: str, name: str) -> Any:
     kind = "bool" if _holds_bool(value) else kind
     message = _must(who, name, _NUMBER, value)
     raise TypeError(f"{message} (it holds {kind})")
+
+
+def as_operand(value: Any, who: str, name: str) -> Any:
+    """``value`` unchanged if it carries derivatives (it has a ``primal``:
+    a ``Dual`` or a ``Var``), else as :func:`as_number` makes it."""
+    return value if hasattr(value, "primal") else as_number(value, who, name)
 
 
 def _is_operand(value: Any) -> bool:

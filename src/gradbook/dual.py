@@ -389,9 +389,9 @@ def gradient(f: Callable[[Any], Any], xs: Any) -> Any:
     who = "gradient"
     checks.callable_(f, who)
     if not isinstance(xs, (list, tuple)):
-        x = _input(xs, who, "xs")
+        x = checks.as_operand(xs, who, "xs")
         return _partials(lambda t: _jvp(f, x, t, who)[1], x, who)
-    leaves = [_input(x, who, f"xs[{i}]") for i, x in enumerate(xs)]
+    leaves = [checks.as_operand(x, who, f"xs[{i}]") for i, x in enumerate(xs)]
     grads = []
     for i, leaf in enumerate(leaves):
 
@@ -402,11 +402,6 @@ def gradient(f: Callable[[Any], Any], xs: Any) -> Any:
 
         grads.append(_partials(along, leaf, who))
     return type(xs)(grads)
-
-
-def _input(x: Any, who: str, name: str) -> Any:
-    """An input to differentiate at: a number or array, or a Dual."""
-    return x if isinstance(x, Tracer) else checks.as_number(x, who, name)
 
 
 def _partials(along: Callable[[Any], Any], x: Any, who: str) -> Any:

@@ -240,7 +240,8 @@ def sqrt(x: Any) -> Any:
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:
-    """``x`` where ``condition`` holds and ``y`` elsewhere, like ``numpy.where``.
+    """``x`` where ``condition`` holds and ``y`` elsewhere, like
+    ``numpy.where``.
 
     The derivative follows the chosen branch: the other contributes
     nothing, even where its own derivative is infinite.  With a single
@@ -264,11 +265,6 @@ def where(condition: Any, x: Any, y: Any) -> Any:
     return np.where(condition, x, y)
 
 
-def _number(x: Any, who: str) -> Any:
-    """``x`` itself if it carries derivatives, else checked as a number."""
-    return x if isinstance(x, Tracer) else checks.as_number(x, who, "x")
-
-
 def sigmoid(x: Any) -> Any:
     """The logistic function ``1 / (1 + exp(-x))``, safe for every ``x``.
 
@@ -278,7 +274,7 @@ def sigmoid(x: Any) -> Any:
     ``exp`` never sees a large positive argument: nothing overflows at
     ``x = -1000``, and the derivative there stays finite and correct.
     """
-    x = _number(x, "sigmoid")
+    x = checks.as_operand(x, "sigmoid", "x")
     positive = x >= 0
     e = exp(where(positive, -x, x))  # exp(-|x|) <= 1
     return where(positive, 1.0, e) / (1 + e)
@@ -289,7 +285,7 @@ def relu(x: Any) -> Any:
 
     NaN stays NaN: a nan input is not "below 0".
     """
-    x = _number(x, "relu")
+    x = checks.as_operand(x, "relu", "x")
     return where(x <= 0, 0.0, x)
 
 
@@ -300,6 +296,6 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
     shift cancels in the result, so it is a constant: no gradient flows
     through it, and none needs to.
     """
-    x = _number(x, "log_softmax")
+    x = checks.as_operand(x, "log_softmax", "x")
     shifted = x - np.max(primal(x), axis=axis, keepdims=True)
     return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))
