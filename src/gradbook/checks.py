@@ -22,6 +22,7 @@ This module imports nothing from gradbook: every other module may use it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -35,16 +36,21 @@ __all__ = [
     "condition",
     "describe",
     "fraction",
+    "instance",
     "iterations",
     "make_rng",
+    "mapping",
     "matmul_shapes",
     "non_negative",
+    "one_of",
     "operand",
     "operands",
     "point",
     "positive",
+    "real",
     "returned",
     "same_shape",
+    "text",
     "whole",
 ]
 
@@ -191,6 +197,14 @@ def _real_scalar(value: Any, who: str, name: str, what: str) -> float:
     return float(value)
 
 
+def real(value: Any, who: str, name: str) -> float:
+    """One finite real number (a coordinate, a slope), as a float."""
+    number = _real_scalar(value, who, name, "a real number")
+    if not math.isfinite(number):
+        raise ValueError(f"{who}: {name} must be finite, got {value!r}")
+    return number
+
+
 def positive(value: Any, who: str, name: str) -> float:
     """A positive finite number (a tweak, a step size, ``h``), as a float."""
     number = _real_scalar(value, who, name, "a positive number")
@@ -252,6 +266,41 @@ def iterations(
         what = f"{what} ({bound})"
         raise ValueError(f"{who}: {name} must be {what}, got {count}")
     return count
+
+
+def text(value: Any, who: str, name: str) -> str:
+    """A string (a label, a title, a name)."""
+    if not isinstance(value, str):
+        raise TypeError(_must(who, name, "a str", value))
+    return value
+
+
+def one_of(value: Any, options: Any, who: str, name: str) -> Any:
+    """``value`` if it is one of ``options``; a ValueError naming them
+    otherwise."""
+    if value not in options:
+        names = ", ".join(str(option) for option in options)
+        what = f"one of {names}"
+        raise ValueError(f"{who}: {name} must be {what}, got {value!r}")
+    return value
+
+
+def instance(value: Any, kind: type, who: str, name: str) -> Any:
+    """``value`` if it is a ``kind`` (a record such as a ``SearchHistory``);
+    a TypeError otherwise."""
+    if not isinstance(value, kind):
+        raise TypeError(_must(who, name, f"a {kind.__name__}", value))
+    return value
+
+
+def mapping(value: Any, who: str, name: str, what: str) -> Mapping:
+    """``value`` if it is a non-empty dict (or other mapping); ``what``
+    says what it maps, such as ``"label: SearchHistory"``."""
+    if not isinstance(value, Mapping):
+        raise TypeError(_must(who, name, f"a dict of {what}", value))
+    if not value:
+        raise ValueError(f"{who}: {name} is empty; give at least one {what}")
+    return value
 
 
 def callable_(f: Any, who: str, name: str = "f") -> Any:
