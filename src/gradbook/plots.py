@@ -340,7 +340,9 @@ def computation_graph(
         got = checks.describe(cotangents)
         what = f"{len(nodes)} cotangents (one per node), got {got}"
         raise ValueError(f"{who}: cotangents must be a list of {what}")
-    checks.mapping(names, who, "names", "node index: label")
+    if not isinstance(names, Mapping):
+        got = checks.describe(names)
+        raise TypeError(f"{who}: names must be a dict of labels, got {got}")
     used = [g is not None for g in cotangents]
     position = _graph_layout(nodes)
     width = max(x for x, _ in position.values()) + 1
