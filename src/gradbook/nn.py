@@ -90,11 +90,6 @@ def mlp(params: Params, x: Any, activation: Activation = tanh) -> Any:
     The last layer has no activation: its outputs feed the softmax.
     """
     x = _check_inputs(params, x, activation, "mlp")
-    return _forward(params, x, activation)
-
-
-def _forward(params: Params, x: Any, activation: Activation) -> Any:
-    """``mlp`` on checked arguments."""
     h = x
     for i in range(0, len(params) - 2, 2):
         h = activation(h @ params[i] + params[i + 1])
@@ -122,7 +117,7 @@ def loss(
     """The training objective: cross-entropy of the network's scores."""
     x = _check_inputs(params, x, activation, "loss")
     targets = checks.as_number(targets, "loss", "targets")
-    scores = _forward(params, x, activation)
+    scores = mlp(params, x, activation)  # checked above in loss's words
     if np.shape(scores) != np.shape(targets):
         scores = f"the network's scores have shape {np.shape(scores)}"
         targets = f"targets have shape {np.shape(targets)}"
@@ -136,7 +131,7 @@ def predict(
 ) -> np.ndarray:
     """The most likely class of each example."""
     x = _check_examples(params, x, activation, "predict")
-    return np.argmax(_forward(params, x, activation), axis=1)
+    return np.argmax(mlp(params, x, activation), axis=1)
 
 
 def accuracy(
@@ -144,8 +139,7 @@ def accuracy(
 ) -> float:
     """The fraction of examples classified correctly."""
     x, labels = _check_data(params, x, labels, activation, "accuracy")
-    predicted = np.argmax(_forward(params, x, activation), axis=1)
-    return float(np.mean(predicted == labels))
+    return float(np.mean(predict(params, x, activation) == labels))
 
 
 def confusion(predicted: Any, labels: Any, classes: int) -> np.ndarray:
