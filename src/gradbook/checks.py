@@ -62,6 +62,7 @@ MAX_ITERATIONS = 1_000_000
 _REAL = (int, float, np.integer, np.floating)
 _BOOL = (bool, np.bool_)
 _COMPLEX = (complex, np.complexfloating)
+_BOOL_OR_REAL = (*_BOOL, *_REAL)
 # What an array's dtype.kind says it holds, for messages.
 _KINDS = {
     "b": "bool",
@@ -162,6 +163,14 @@ def operand(value: Any, who: str, name: str) -> Any:
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven")
 
 
+def _inputs(names: Any) -> str:
+    """``"five inputs [a, b, c, x, y]"``, for a message."""
+    if names is None:
+        return "inputs"
+    count = _WORDS[len(names)] if len(names) < len(_WORDS) else len(names)
+    return f"{count} inputs [{', '.join(names)}]"
+
+
 def operands(values: Any, who: str, name: str, names: Any = None) -> list:
     """The items of ``values``, each checked by :func:`operand`.
 
@@ -169,20 +178,15 @@ def operands(values: Any, who: str, name: str, names: Any = None) -> list:
     With ``names`` (such as ``("a", "b", "c", "x", "y")``) there must be
     exactly one item per name; a wrong count is a ``ValueError``.
     """
-    if names is None:
-        inputs = "inputs"
-    else:
-        count = len(names)
-        count = _WORDS[count] if count < len(_WORDS) else str(count)
-        inputs = f"{count} inputs [{', '.join(names)}]"
     items = values
     if getattr(values, "ndim", 0) and _is_operand(values):  # an array
         items = [values[i] for i in range(len(values))]  # its rows
     if not isinstance(items, (list, tuple)):
-        raise TypeError(_must(who, name, f"a list of {inputs}", values))
+        what = f"a list of {_inputs(names)}"
+        raise TypeError(_must(who, name, what, values))
     if names is not None and len(items) != len(names):
         got = f"got {len(items)}"
-        raise ValueError(f"{who}: {name} must hold {inputs}, {got}")
+        raise ValueError(f"{who}: {name} must hold {_inputs(names)}, {got}")
     for i, item in enumerate(items):
         if not _is_operand(item):
             label = "" if names is None else f" ({names[i]})"
@@ -375,11 +379,11 @@ def broadcast(a: Any, b: Any, who: str) -> None:
 def condition(value: Any, who: str, name: str = "condition") -> Any:
     """A condition for ``where``: a bool or an array of bools (or of
     numbers, true where they are not 0)."""
+    if isinstance(value, _BOOL_OR_REAL):
+        return value
     if isinstance(value, (list, tuple)):
         value = np.asarray(value)
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        return value
-    if isinstance(value, (*_BOOL, *_REAL)):
         return value
     what = "a bool or an array of bools"
     raise TypeError(_must(who, name, what, value))

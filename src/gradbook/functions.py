@@ -251,8 +251,8 @@ def where(condition: Any, x: Any, y: Any) -> Any:
     """
     condition = checks.condition(condition, "where")
     x, y = checks.operand(x, "where", "x"), checks.operand(y, "where", "y")
-    if np.ndim(condition) == 0:  # the branch itself: a constant stays one
-        return x if condition else y
+    if isinstance(condition, (bool, np.bool_)) or np.ndim(condition) == 0:
+        return x if condition else y  # the branch itself: a constant stays
     checks.broadcast(condition, x, "where")
     checks.broadcast(condition, y, "where")
     checks.broadcast(x, y, "where")
