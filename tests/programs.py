@@ -1,4 +1,5 @@
-"""Random differentiable programs for property tests, shared by the test modules.
+"""Random differentiable programs for property tests, shared by the test
+modules.
 
 A program is a list of instructions over a growing list of values: the
 inputs first, then one value per instruction, each made from earlier values.
@@ -61,7 +62,8 @@ def programs(draw: Any, n_inputs: int = 3, max_steps: int = 12) -> list[tuple]:
 
 
 def run(program: list[tuple], inputs: Any) -> Any:
-    """Run ``program`` on ``inputs`` (any number type) and return its last value."""
+    """Run ``program`` on ``inputs`` (any number type) and return its last
+    value."""
     values = list(inputs)
     for name, *args in program:
         op = UNARY.get(name) or BINARY[name]

@@ -240,8 +240,8 @@ def test_shapes_that_do_not_fit():
         grad_bp(lambda w: (w @ w).sum(), np.ones((2, 3)))
     with pytest.raises(
         ValueError,
-        match=r"grad_bp: f combined arrays whose shapes do not fit together \(.*\(3,\) \(4,\).*\); "
-        r"the inputs have shapes \(3,\), \(4,\)",
+        match=r"grad_bp: f combined arrays whose shapes do not fit together "
+        r"\(.*\(3,\) \(4,\).*\); the inputs have shapes \(3,\), \(4,\)",
     ):
         grad_bp(lambda p: (p[0] + p[1]).sum(), [np.ones(3), np.ones(4)])
 

@@ -33,6 +33,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from gradbook import (
+    article,
     backprop,
     circuits,
     data,
@@ -49,7 +50,11 @@ from gradbook import (
 from gradbook.backprop import Tape, Var, grad_bp
 from gradbook.dual import Dual, derivative
 
+# gradbook.checks is left out: its functions are the policy itself, which
+# every row below tests; the engine calls them with its own names (who,
+# name), not with a reader's input.
 MODULES = [
+    article,
     circuits,
     functions,
     search,
@@ -71,11 +76,24 @@ CLASSES = {  # records and bases, not called with user input
     "backprop.Tape",
     "nn.History",
     "data.Dataset",
+    "backprop.Node",
 }
 CONSTANTS = {
+    "article.GRADIENT",
+    "article.ITERATIONS",
+    "article.NEURON_INPUTS",
+    "article.POINT",
+    "article.START",
+    "article.TWEAK",
+    "article.VALUE",
     "circuits.NEURON_INPUTS",
+    "search.MAX_ITERATIONS",
+    "nn.MAX_ITERATIONS",
+    "backprop.OP_LABELS",
+    "views.TRAINING_STEPS",
 }
 NO_ARGUMENTS = {
+    "views.spirals",
     "widgets.neuron_graph_panel",
     "widgets.neuron_graph_scrubber",
     "widgets.neuron_panel",
@@ -221,6 +239,9 @@ def _rows() -> list[Row]:
         Row(functions.power_slope, (2.0, True), word="bool"),
         Row(functions.primal, ("abc",), word="str"),
         Row(functions.primal, (None,), word="None"),
+        Row(functions.plain, ("abc",), word="str"),
+        Row(functions.plain, (None,), word="None"),
+        Row(functions.plain, (True,), word="bool"),
     ]
     # circuits
     rows += [
@@ -683,6 +704,35 @@ def _rows() -> list[Row]:
             "learning_rate",
         ),
         Row(views.training_view, (), {"hidden": True}, word="bool"),
+        Row(
+            views.search_gate, (0.0, 10, -2.0, 3.0, 1), {}, ValueError, "tweak"
+        ),
+        Row(views.search_gate, (0.01, 10, None, 3.0, 1), word="None"),
+        Row(views.search_gate, (0.01, 10, -2.0, 3.0, True), word="bool"),
+        Row(
+            views.search_gate,
+            (0.01, HUGE, -2.0, 3.0, 1),
+            error=ValueError,
+            word="iterations",
+        ),
+        Row(views.random_search_frame, ("abc", 1, "s"), word="str"),
+        Row(views.random_search_frame, (HISTORY, True, "s"), word="bool"),
+        Row(
+            views.random_search_frame,
+            (HISTORY, 4, "s"),
+            error=ValueError,
+            word="upto",
+        ),
+        Row(views.random_search_frame, (HISTORY, 1, None), word="None"),
+        Row(views.train_spirals, (0.0, 4, 0), {}, ValueError, "learning_rate"),
+        Row(views.train_spirals, (0.1, "4", 0), word="str"),
+        Row(views.training_frame, (None, 0), word="None"),
+        Row(
+            views.training_frame,
+            (nn.History(params=PARAMS), 0),
+            error=ValueError,
+            word="snapshots",
+        ),
     ]
     # source
     rows += [

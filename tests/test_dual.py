@@ -80,7 +80,8 @@ def test_x_to_the_x():
 
 
 def test_powers_with_a_constant_exponent_need_no_positive_base():
-    # A Dual exponent with tangent 0 is a constant: the power rule, not exp(v log u).
+    # A Dual exponent with tangent 0 is a constant: the power rule, not
+    # exp(v log u).
     squared = Dual(-2.0, 1.0) ** Dual(2.0, 0.0)
     assert (squared.primal, squared.tangent) == (4.0, -4.0)
     at_zero = Dual(0.0, 1.0) ** Dual(2.0, 0.0)

@@ -72,10 +72,12 @@ def test_derivatives_match_calculus_and_finite_differences(name):
 
 
 def test_the_sigmoid_quotient_rule_gives_the_articles_digits():
-    # d/dz sigmoid(z) at z = 2, the neuron's pre-activation at the article's point.
+    # d/dz sigmoid(z) at z = 2, the neuron's pre-activation at the
+    # article's point.
     assert derivative(fn.sigmoid, 2.0) == 0.1049935854035065
     assert grad_bp(fn.sigmoid, 2.0) == 0.1049935854035065
-    # The fused rule s * (1 - s) is equal in exact arithmetic but not in floats.
+    # The fused rule s * (1 - s) is equal in exact arithmetic but not in
+    # floats.
     s = fn.sigmoid(2.0)
     assert s * (1 - s) == 0.10499358540350662
 

@@ -43,7 +43,8 @@ def test_one_hot():
             [[0, 1]],
             3,
             ValueError,
-            r"labels must be a 1-D array \(one label per example\), got shape \(1, 2\)",
+            r"labels must be a 1-D array \(one label per example\), "
+            r"got shape \(1, 2\)",
         ),
         ([0], 0, ValueError, "classes must be at least 1, got 0"),
         ([0], 3.0, TypeError, "classes must be a whole number, got float 3.0"),
@@ -182,7 +183,8 @@ def test_whole_network_gradient_matches_finite_differences_and_forward_mode(
 def test_one_model_gives_the_same_loss_on_arrays_vars_and_duals():
     params = nn.init_mlp([4, 5, 3], rng=0)
     on_arrays = nn.loss(params, X, TARGETS)
-    # Var's mean multiplies by 1/n where numpy divides by n: the last bit may differ.
+    # Var's mean multiplies by 1/n where numpy divides by n: the last bit
+    # may differ.
     assert eval_bp(lambda p: nn.loss(p, X, TARGETS), params) == pytest.approx(
         on_arrays, rel=1e-15
     )

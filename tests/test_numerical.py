@@ -91,7 +91,7 @@ def test_h_must_be_a_positive_finite_number(h):
         message = f"{who.__name__}: h must be a positive finite number"
         with pytest.raises(ValueError, match=message):
             who(math.sin, 1.0, h)
-    with pytest.raises(ValueError, match="gradient: h must be"):
+    with pytest.raises(ValueError, match="check_grad: h must be"):
         check_grad(math.sin, 1.0, math.cos(1.0), h=h)
 
 

@@ -113,7 +113,8 @@ def test_scrubber_links_a_slider_to_a_stack_of_frames(monkeypatch):
         slider.options == ("0", "5", "10")
         and slider.index == stack.selected_index == 1
     )
-    # linked in the browser, so the slider works in the HTML book without a kernel
+    # linked in the browser, so the slider works in the HTML book without a
+    # kernel
     assert [(link.source, link.target) for link in links] == [
         ((slider, "index"), (stack, "selected_index"))
     ]

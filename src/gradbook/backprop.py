@@ -188,19 +188,25 @@ class Var(Tracer):
     def __len__(self) -> int:
         return len(self.value)
 
-    def _operand(self, other: Any) -> Var | Constant:
-        """``other`` as a Var of this tape, or as a constant."""
+    def _operand(self, other: Any, elementwise: bool = True) -> Var | Constant:
+        """``other`` as a Var of this tape, or as a constant.
+
+        For an elementwise operation the two shapes must broadcast.
+        """
         if isinstance(other, Var):
             if other.tape is not self.tape:
                 problem = "belongs to another tape (another forward pass)"
                 raise ValueError(f"Var: this Var {problem}")
-            return other
-        if isinstance(other, Tracer):
+        elif isinstance(other, Tracer):
             raise TypeError(
                 f"Var: a Var and a {type(other).__name__} cannot be mixed "
                 "(forward and reverse mode do not nest in gradbook)"
             )
-        return Constant(checks.as_number(other, "Var", "operand"))
+        else:
+            other = Constant(checks.as_number(other, "Var", "operand"))
+        if elementwise and self.value.__class__ is not float:  # an array
+            checks.broadcast(self.value, other.value, "Var")
+        return other
 
     # Arithmetic: each operand with d(result)/d(operand).
 
@@ -268,11 +274,11 @@ class Var(Tracer):
     # Operations that mix elements: their operands get a rule, g -> cotangent.
 
     def __matmul__(self, other: Any) -> Var:
-        other = self._operand(other)
+        other = self._operand(other, elementwise=False)
         return _matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Var:
-        other = self._operand(other)
+        other = self._operand(other, elementwise=False)
         return _matmul(other, self)
 
     @property

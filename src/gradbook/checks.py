@@ -22,6 +22,7 @@ This module imports nothing from gradbook: every other module may use it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -29,17 +30,27 @@ import numpy as np
 __all__ = [
     "MAX_ITERATIONS",
     "as_number",
+    "as_operand",
+    "broadcast",
     "callable_",
+    "condition",
     "describe",
     "fraction",
+    "instance",
     "iterations",
     "make_rng",
+    "mapping",
     "matmul_shapes",
     "non_negative",
+    "one_of",
+    "operand",
+    "operands",
     "point",
     "positive",
+    "real",
     "returned",
     "same_shape",
+    "text",
     "whole",
 ]
 
@@ -51,6 +62,7 @@ MAX_ITERATIONS = 1_000_000
 _REAL = (int, float, np.integer, np.floating)
 _BOOL = (bool, np.bool_)
 _COMPLEX = (complex, np.complexfloating)
+_BOOL_OR_REAL = (*_BOOL, *_REAL)
 # What an array's dtype.kind says it holds, for messages.
 _KINDS = {
     "b": "bool",
@@ -116,11 +128,85 @@ def as_number(value: Any, who: str, name: str) -> Any:
     raise TypeError(f"{message} (it holds {kind})")
 
 
+def as_operand(value: Any, who: str, name: str) -> Any:
+    """``value`` unchanged if it carries derivatives (it has a ``primal``:
+    a ``Dual`` or a ``Var``), else as :func:`as_number` makes it."""
+    return value if hasattr(value, "primal") else as_number(value, who, name)
+
+
+def _is_operand(value: Any) -> bool:
+    if type(value) is float or hasattr(value, "primal"):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iuf"
+    return isinstance(value, _REAL) and not isinstance(value, _BOOL)
+
+
+def operand(value: Any, who: str, name: str) -> Any:
+    """``value`` itself, if a model written once may compute with it.
+
+    A model such as ``neuron`` runs on real numbers, numeric ndarrays and
+    numbers that carry derivatives (anything with a ``primal``: a ``Dual``
+    or a ``Var``), so those pass unchanged: an int stays an int.  A bool,
+    a complex number, a string, ``None`` or a list is a ``TypeError``.
+    """
+    if _is_operand(value):
+        return value
+    what = "a real number, a numeric array, a Dual or a Var"
+    message = _must(who, name, what, value)
+    if isinstance(value, np.ndarray):
+        kind = _KINDS.get(value.dtype.kind, str(value.dtype))
+        message = f"{message} (it holds {kind})"
+    raise TypeError(message)
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven")
+
+
+def _inputs(names: Any) -> str:
+    """``"five inputs [a, b, c, x, y]"``, for a message."""
+    if names is None:
+        return "inputs"
+    count = _WORDS[len(names)] if len(names) < len(_WORDS) else len(names)
+    return f"{count} inputs [{', '.join(names)}]"
+
+
+def operands(values: Any, who: str, name: str, names: Any = None) -> list:
+    """The items of ``values``, each checked by :func:`operand`.
+
+    ``values`` is a list or tuple, or an array (its rows are the items).
+    With ``names`` (such as ``("a", "b", "c", "x", "y")``) there must be
+    exactly one item per name; a wrong count is a ``ValueError``.
+    """
+    items = values
+    if getattr(values, "ndim", 0) and _is_operand(values):  # an array
+        items = [values[i] for i in range(len(values))]  # its rows
+    if not isinstance(items, (list, tuple)):
+        what = f"a list of {_inputs(names)}"
+        raise TypeError(_must(who, name, what, values))
+    if names is not None and len(items) != len(names):
+        got = f"got {len(items)}"
+        raise ValueError(f"{who}: {name} must hold {_inputs(names)}, {got}")
+    for i, item in enumerate(items):
+        if not _is_operand(item):
+            label = "" if names is None else f" ({names[i]})"
+            operand(item, who, f"{name}[{i}]{label}")
+    return list(items)
+
+
 def _real_scalar(value: Any, who: str, name: str, what: str) -> float:
     """``value`` as a float if it is one real number; a TypeError if not."""
     if isinstance(value, _BOOL) or not isinstance(value, _REAL):
         raise TypeError(_must(who, name, what, value))
     return float(value)
+
+
+def real(value: Any, who: str, name: str) -> float:
+    """One finite real number (a coordinate, a slope), as a float."""
+    number = _real_scalar(value, who, name, "a real number")
+    if not math.isfinite(number):
+        raise ValueError(f"{who}: {name} must be finite, got {value!r}")
+    return number
 
 
 def positive(value: Any, who: str, name: str) -> float:
@@ -186,6 +272,41 @@ def iterations(
     return count
 
 
+def text(value: Any, who: str, name: str) -> str:
+    """A string (a label, a title, a name)."""
+    if not isinstance(value, str):
+        raise TypeError(_must(who, name, "a str", value))
+    return value
+
+
+def one_of(value: Any, options: Any, who: str, name: str) -> Any:
+    """``value`` if it is one of ``options``; a ValueError naming them
+    otherwise."""
+    if value not in options:
+        names = ", ".join(str(option) for option in options)
+        what = f"one of {names}"
+        raise ValueError(f"{who}: {name} must be {what}, got {value!r}")
+    return value
+
+
+def instance(value: Any, kind: type, who: str, name: str) -> Any:
+    """``value`` if it is a ``kind`` (a record such as a ``SearchHistory``);
+    a TypeError otherwise."""
+    if not isinstance(value, kind):
+        raise TypeError(_must(who, name, f"a {kind.__name__}", value))
+    return value
+
+
+def mapping(value: Any, who: str, name: str, what: str) -> Mapping:
+    """``value`` if it is a non-empty dict (or other mapping); ``what``
+    says what it maps, such as ``"label: SearchHistory"``."""
+    if not isinstance(value, Mapping):
+        raise TypeError(_must(who, name, f"a dict of {what}", value))
+    if not value:
+        raise ValueError(f"{who}: {name} is empty; give at least one {what}")
+    return value
+
+
 def callable_(f: Any, who: str, name: str = "f") -> Any:
     """``f`` itself if it can be called; a TypeError otherwise."""
     if not callable(f):
@@ -239,6 +360,35 @@ def same_shape(
         raise ValueError(f"{who}: {has}, but {expected} has shape {shape}")
 
 
+def broadcast(a: Any, b: Any, who: str) -> None:
+    """A ValueError unless ``a`` and ``b`` (numbers, arrays, or numbers
+    that carry derivatives) can be combined elementwise."""
+    if a.__class__ is float or b.__class__ is float:
+        return  # one number fits any shape
+    shape_a, shape_b = getattr(a, "shape", ()), getattr(b, "shape", ())
+    if shape_a == shape_b or not shape_a or not shape_b:
+        return
+    try:
+        np.broadcast_shapes(shape_a, shape_b)
+    except ValueError:
+        shapes = f"shapes {shape_a} {shape_b}"  # numpy's way to show them
+        error = f"{who}: operands with {shapes} do not broadcast together"
+        raise ValueError(error) from None
+
+
+def condition(value: Any, who: str, name: str = "condition") -> Any:
+    """A condition for ``where``: a bool or an array of bools (or of
+    numbers, true where they are not 0)."""
+    if isinstance(value, _BOOL_OR_REAL):
+        return value
+    if isinstance(value, (list, tuple)):
+        value = np.asarray(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value
+    what = "a bool or an array of bools"
+    raise TypeError(_must(who, name, what, value))
+
+
 def matmul_shapes(a: tuple[int, ...], b: tuple[int, ...], who: str) -> None:
     """A ValueError unless arrays of shapes ``a`` and ``b`` can be multiplied
     with ``@`` (numpy's rules: 1-D operands, broadcast batch axes)."""
@@ -264,6 +414,9 @@ def make_rng(rng: Any, who: str = "make_rng") -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     seed = isinstance(rng, (int, np.integer)) and not isinstance(rng, _BOOL)
+    if seed and rng < 0:
+        what = "a seed of at least 0"
+        raise ValueError(f"{who}: rng must be {what}, got {rng}")
     if rng is None or seed:
         return np.random.default_rng(rng)
     what = "a numpy Generator or an integer seed"

@@ -21,27 +21,22 @@ NEURON_INPUTS = ("a", "b", "c", "x", "y")
 
 def multiply_gate(x: Any, y: Any) -> Any:
     """The simplest circuit: ``f(x, y) = x * y``."""
+    x = checks.operand(x, "multiply_gate", "x")
+    y = checks.operand(y, "multiply_gate", "y")
     return x * y
 
 
 def neuron(params: Sequence[Any]) -> Any:
-    """A single neuron, ``sigmoid(a*x + b*y + c)``, for ``params = [a, b, c, x, y]``."""
-    five = "five inputs [a, b, c, x, y]"
-    try:
-        count = len(params)
-    except TypeError:
-        message = f"neuron: params must be a list of {five}"
-        got = checks.describe(params)
-        raise TypeError(f"{message}, got {got}") from None
-    if count != len(NEURON_INPUTS):
-        raise ValueError(f"neuron: params must hold {five}, got {count}")
-    a, b, c, x, y = params
+    """A single neuron, ``sigmoid(a*x + b*y + c)``, for
+    ``params = [a, b, c, x, y]``."""
+    a, b, c, x, y = checks.operands(params, "neuron", "params", NEURON_INPUTS)
     return sigmoid(a * x + b * y + c)
 
 
 def sum_of_squares(xs: Sequence[Any]) -> Any:
-    """``x1**2 + ... + xn**2``: a function of n inputs, written as n scalar steps."""
+    """``x1**2 + ... + xn**2``: a function of n inputs, written as n scalar
+    steps."""
     total: Any = 0.0
-    for x in xs:
+    for x in checks.operands(xs, "sum_of_squares", "xs"):
         total = total + x * x
     return total

@@ -1,4 +1,5 @@
-"""Data for chapter 4: a seeded 2-D toy set, and scikit-learn's handwritten digits."""
+"""Data for chapter 4: a seeded 2-D toy set, and scikit-learn's handwritten
+digits."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ class Dataset:
 
 
 def digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
-    """scikit-learn's 1,797 handwritten digits (8x8 pixels, shipped with the package).
+    """scikit-learn's 1,797 handwritten digits (8x8 pixels, shipped with the
+    package).
 
     Each row of ``x`` is one image's 64 pixels, row by row (``reshape(8, 8)``
     draws it), scaled from 0..16 to 0..1.  A shuffle seeded with ``seed``

@@ -125,10 +125,10 @@ class Dual(Tracer):
         return _pair(base, self)[0] ** self
 
     def __matmul__(self, other: Any) -> Dual:
-        return _matmul(*_pair(self, other))
+        return _matmul(*_pair(self, other, elementwise=False))
 
     def __rmatmul__(self, other: Any) -> Dual:
-        return _matmul(*_pair(other, self))
+        return _matmul(*_pair(other, self, elementwise=False))
 
     # Primitives of gradbook.functions: each states its local derivative.
 
@@ -232,10 +232,16 @@ def _lift(x: Any, tag: int) -> Dual:
     return _dual(x, 0.0, tag)
 
 
-def _pair(x: Any, y: Any) -> tuple[Dual, Dual]:
-    """``x`` and ``y`` as duals of one perturbation: the newer tag's."""
+def _pair(x: Any, y: Any, elementwise: bool = True) -> tuple[Dual, Dual]:
+    """``x`` and ``y`` as duals of one perturbation: the newer tag's.
+
+    For an elementwise operation their shapes must broadcast.
+    """
     tag = max(_tag(x), _tag(y))
-    return _lift(x, tag), _lift(y, tag)
+    a, b = _lift(x, tag), _lift(y, tag)
+    if elementwise and a.primal.__class__ is not float:  # an array
+        checks.broadcast(a.primal, b.primal, "Dual")
+    return a, b
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -283,12 +289,12 @@ def _check_tangent_shape(tangent: Any, primal: Any, who: str) -> None:
 
 def constant(value: Any) -> Dual:
     """A constant: a dual whose tangent is 0 (the article's ``constOp``)."""
-    return Dual(value, 0.0)
+    return Dual(checks.as_number(value, "constant", "value"), 0.0)
 
 
 def variable(value: Any) -> Dual:
     """The input we differentiate by: a dual whose tangent is 1."""
-    return Dual(value, 1.0)
+    return Dual(checks.as_number(value, "variable", "value"), 1.0)
 
 
 def _seed(x: Any, t: Any, tag: int, who: str, name: str) -> Dual:
@@ -342,28 +348,34 @@ def derivative(f: Callable[[Any], Any], x: Any) -> Any:
 def jvp(
     f: Callable[[Any], Any], primals: Any, tangents: Any
 ) -> tuple[Any, Any]:
-    """``f`` and its derivative along ``tangents``, at ``primals``, in one pass.
+    """``f`` and its derivative along ``tangents``, at ``primals``, in one
+    pass.
 
     ``primals`` is what ``f`` takes: one number or array, or a list of them
     (``f`` then receives a list of duals).  Returns ``(value, directional
     derivative)``.
     """
-    checks.callable_(f, "jvp")
+    return _jvp(f, primals, tangents, "jvp")
+
+
+def _jvp(f: Any, primals: Any, tangents: Any, who: str) -> tuple[Any, Any]:
+    """``jvp``, with errors naming ``who``, the function called."""
+    checks.callable_(f, who)
     tag = next(_tags)
-    if isinstance(primals, (list, tuple)):
-        if not isinstance(tangents, (list, tuple)) or len(tangents) != len(
-            primals
-        ):
-            raise ValueError(
-                f"jvp: tangents must hold one tangent per primal: "
-                f"{len(primals)} primals, tangents {tangents!r}"
-            )
-        inputs = []
-        for i, (p, t) in enumerate(zip(primals, tangents, strict=True)):
-            inputs.append(_seed(p, t, tag, "jvp", f"primals[{i}]"))
-        return _output(f(inputs), tag, "jvp")
-    out = f(_seed(primals, tangents, tag, "jvp", "primals"))
-    return _output(out, tag, "jvp")
+    if not isinstance(primals, (list, tuple)):
+        out = f(_seed(primals, tangents, tag, who, "primals"))
+        return _output(out, tag, who)
+    if not isinstance(tangents, (list, tuple)) or len(tangents) != len(
+        primals
+    ):
+        raise ValueError(
+            f"{who}: tangents must hold one tangent per primal: "
+            f"{len(primals)} primals, tangents {tangents!r}"
+        )
+    inputs = []
+    for i, (p, t) in enumerate(zip(primals, tangents, strict=True)):
+        inputs.append(_seed(p, t, tag, who, f"primals[{i}]"))
+    return _output(f(inputs), tag, who)
 
 
 def gradient(f: Callable[[Any], Any], xs: Any) -> Any:
@@ -374,26 +386,26 @@ def gradient(f: Callable[[Any], Any], xs: Any) -> Any:
     every other with 0: n inputs cost n runs of ``f``.  This is the cost
     reverse mode removes.  The gradient has the shape of ``xs``.
     """
-    checks.callable_(f, "gradient")
+    who = "gradient"
+    checks.callable_(f, who)
     if not isinstance(xs, (list, tuple)):
-        return _partials(lambda t: jvp(f, xs, t)[1], xs, "gradient", "xs")
-    leaves = list(xs)
+        x = checks.as_operand(xs, who, "xs")
+        return _partials(lambda t: _jvp(f, x, t, who)[1], x, who)
+    leaves = [checks.as_operand(x, who, f"xs[{i}]") for i, x in enumerate(xs)]
     grads = []
     for i, leaf in enumerate(leaves):
 
         def along(t: Any, i: int = i) -> Any:
             tangents = [0.0] * len(leaves)
             tangents[i] = t
-            return jvp(f, leaves, tangents)[1]
+            return _jvp(f, leaves, tangents, who)[1]
 
-        grads.append(_partials(along, leaf, "gradient", f"xs[{i}]"))
+        grads.append(_partials(along, leaf, who))
     return type(xs)(grads)
 
 
-def _partials(along: Callable[[Any], Any], x: Any, who: str, name: str) -> Any:
+def _partials(along: Callable[[Any], Any], x: Any, who: str) -> Any:
     """The derivatives along each element of ``x``: one pass per element."""
-    if not isinstance(x, Tracer):
-        x = checks.as_number(x, who, name)
     shape = _shape(x)
     if not shape:
         return along(1.0)

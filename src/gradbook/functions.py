@@ -22,14 +22,15 @@ import numpy as np
 
 from gradbook import checks
 
+# times, divide and over_square, the helpers of the derivative rules, are
+# not public: Dual and Var call them with numbers they have checked, in the
+# backward pass's inner loop, so they check nothing themselves.
 __all__ = [
     "Tracer",
     "cos",
-    "divide",
     "exp",
     "log",
     "log_softmax",
-    "over_square",
     "plain",
     "power_slope",
     "primal",
@@ -38,7 +39,6 @@ __all__ = [
     "sin",
     "sqrt",
     "tanh",
-    "times",
     "where",
 ]
 
@@ -69,31 +69,41 @@ class Tracer:
         return len(self.shape)
 
     def __lt__(self, other: Any) -> Any:
-        return self.primal < primal(other)
+        return self.primal < _primal(other)
 
     def __le__(self, other: Any) -> Any:
-        return self.primal <= primal(other)
+        return self.primal <= _primal(other)
 
     def __gt__(self, other: Any) -> Any:
-        return self.primal > primal(other)
+        return self.primal > _primal(other)
 
     def __ge__(self, other: Any) -> Any:
-        return self.primal >= primal(other)
+        return self.primal >= _primal(other)
 
     def __eq__(self, other: object) -> Any:
-        return self.primal == primal(other)
+        return self.primal == _primal(other)
 
     def __ne__(self, other: object) -> Any:
-        return self.primal != primal(other)
+        return self.primal != _primal(other)
 
 
 def primal(x: Any) -> Any:
     """The value inside ``x``, with one level of derivatives dropped."""
+    if isinstance(x, Tracer):
+        return x.primal
+    return checks.operand(x, "primal", "x")
+
+
+def _primal(x: Any) -> Any:
+    """``primal`` unchecked, for comparisons (``Dual(1.0) == None`` is
+    False, as for a float)."""
     return x.primal if isinstance(x, Tracer) else x
 
 
 def plain(x: Any) -> Any:
     """The plain number inside ``x``, however deeply derivatives nest."""
+    if not isinstance(x, Tracer):
+        return checks.operand(x, "plain", "x")
     while isinstance(x, Tracer):
         x = x.primal
     return x
@@ -168,6 +178,8 @@ def power_slope(u: Any, n: Any) -> Any:
     ``0 * u**-1``, which divides by zero at ``u = 0``.  Where the slope is
     infinite (``u = 0``, ``n < 1``) it is inf, not an error.
     """
+    u = checks.operand(u, "power_slope", "u")
+    n = checks.operand(n, "power_slope", "n")
     if np.ndim(n) == 0 and n == 0:
         return 0.0 * u
     try:
@@ -230,16 +242,20 @@ def sqrt(x: Any) -> Any:
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:
-    """``x`` where ``condition`` holds and ``y`` elsewhere, like ``numpy.where``.
+    """``x`` where ``condition`` holds and ``y`` elsewhere, like
+    ``numpy.where``.
 
     The derivative follows the chosen branch: the other contributes
     nothing, even where its own derivative is infinite.  With a single
     ``bool`` as the condition, the chosen branch comes back unchanged.
     """
+    condition = checks.condition(condition, "where")
+    x, y = checks.operand(x, "where", "x"), checks.operand(y, "where", "y")
     if isinstance(condition, (bool, np.bool_)) or np.ndim(condition) == 0:
-        return (
-            x if condition else y
-        )  # the branch itself: a constant stays constant
+        return x if condition else y  # the branch itself: a constant stays
+    checks.broadcast(condition, x, "where")
+    checks.broadcast(condition, y, "where")
+    checks.broadcast(x, y, "where")
     tracers = {type(b) for b in (x, y) if isinstance(b, Tracer)}
     if len(tracers) > 1:
         raise TypeError(
@@ -251,11 +267,6 @@ def where(condition: Any, x: Any, y: Any) -> Any:
     return np.where(condition, x, y)
 
 
-def _number(x: Any, who: str) -> Any:
-    """``x`` itself if it carries derivatives, else checked as a number."""
-    return x if isinstance(x, Tracer) else checks.as_number(x, who, "x")
-
-
 def sigmoid(x: Any) -> Any:
     """The logistic function ``1 / (1 + exp(-x))``, safe for every ``x``.
 
@@ -265,7 +276,7 @@ def sigmoid(x: Any) -> Any:
     ``exp`` never sees a large positive argument: nothing overflows at
     ``x = -1000``, and the derivative there stays finite and correct.
     """
-    x = _number(x, "sigmoid")
+    x = checks.as_operand(x, "sigmoid", "x")
     positive = x >= 0
     e = exp(where(positive, -x, x))  # exp(-|x|) <= 1
     return where(positive, 1.0, e) / (1 + e)
@@ -276,7 +287,7 @@ def relu(x: Any) -> Any:
 
     NaN stays NaN: a nan input is not "below 0".
     """
-    x = _number(x, "relu")
+    x = checks.as_operand(x, "relu", "x")
     return where(x <= 0, 0.0, x)
 
 
@@ -287,6 +298,6 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
     shift cancels in the result, so it is a constant: no gradient flows
     through it, and none needs to.
     """
-    x = _number(x, "log_softmax")
+    x = checks.as_operand(x, "log_softmax", "x")
     shifted = x - np.max(primal(x), axis=axis, keepdims=True)
     return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))

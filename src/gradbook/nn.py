@@ -28,7 +28,7 @@ import numpy as np
 from gradbook import checks
 from gradbook.backprop import backprop
 from gradbook.checks import MAX_ITERATIONS, make_rng
-from gradbook.functions import Tracer, log_softmax, tanh
+from gradbook.functions import log_softmax, tanh
 from gradbook.search import perturb
 
 __all__ = [
@@ -61,13 +61,17 @@ def one_hot(labels: Any, classes: int) -> np.ndarray:
 def init_mlp(
     sizes: list[int], rng: np.random.Generator | int | None = 0
 ) -> Params:
-    """Weights and biases for layers of the given sizes, e.g. ``[64, 32, 10]``.
+    """Weights and biases for layers of the given sizes, such as
+    ``[64, 32, 10]``.
 
     Weights are drawn with variance ``1 / fan_in`` so that every layer's
     outputs start at about the scale of its inputs; biases start at zero.
     """
-    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
-        what = "list at least two positive layer widths"
+    what = "list at least two positive layer widths"
+    if not isinstance(sizes, (list, tuple)):
+        got = checks.describe(sizes)
+        raise TypeError(f"init_mlp: sizes must {what}, got {got}")
+    if len(sizes) < 2:
         raise ValueError(f"init_mlp: sizes must {what}, got {sizes!r}")
     name = "every layer width"
     sizes = [checks.whole(n, "init_mlp", name, minimum=1) for n in sizes]
@@ -88,7 +92,7 @@ def mlp(params: Params, x: Any, activation: Activation = tanh) -> Any:
 
     The last layer has no activation: its outputs feed the softmax.
     """
-    x = _check_inputs(params, x, "mlp")
+    x = _check_inputs(params, x, activation, "mlp")
     h = x
     for i in range(0, len(params) - 2, 2):
         h = activation(h @ params[i] + params[i + 1])
@@ -100,9 +104,10 @@ def cross_entropy(scores: Any, targets: np.ndarray) -> Any:
 
     ``targets`` is one-hot, so multiplying picks each row's true class.
     """
-    if np.shape(scores) != np.shape(
-        targets
-    ):  # broadcasting would give a wrong number silently
+    scores = checks.as_operand(scores, "cross_entropy", "scores")
+    targets = checks.as_number(targets, "cross_entropy", "targets")
+    # broadcasting would give a wrong number silently
+    if np.shape(scores) != np.shape(targets):
         shapes = f"shape {np.shape(scores)} but targets {np.shape(targets)}"
         raise ValueError(f"cross_entropy: scores have {shapes}")
     return -(log_softmax(scores) * targets).sum(axis=1).mean()
@@ -112,7 +117,9 @@ def loss(
     params: Params, x: Any, targets: np.ndarray, activation: Activation = tanh
 ) -> Any:
     """The training objective: cross-entropy of the network's scores."""
-    scores = mlp(params, x, activation)
+    x = _check_inputs(params, x, activation, "loss")
+    targets = checks.as_number(targets, "loss", "targets")
+    scores = mlp(params, x, activation)  # checked above in loss's words
     if np.shape(scores) != np.shape(targets):
         scores = f"the network's scores have shape {np.shape(scores)}"
         targets = f"targets have shape {np.shape(targets)}"
@@ -125,7 +132,7 @@ def predict(
     params: Params, x: Any, activation: Activation = tanh
 ) -> np.ndarray:
     """The most likely class of each example."""
-    x, _ = _check_data(params, x, None, "predict")
+    x = _check_examples(params, x, activation, "predict")
     return np.argmax(mlp(params, x, activation), axis=1)
 
 
@@ -133,7 +140,7 @@ def accuracy(
     params: Params, x: Any, labels: Any, activation: Activation = tanh
 ) -> float:
     """The fraction of examples classified correctly."""
-    x, labels = _check_data(params, x, labels, "accuracy")
+    x, labels = _check_data(params, x, labels, activation, "accuracy")
     return float(np.mean(predict(params, x, activation) == labels))
 
 
@@ -146,9 +153,8 @@ def confusion(predicted: Any, labels: Any, classes: int) -> np.ndarray:
         counts = f"{len(predicted)} predictions for {len(labels)} labels"
         raise ValueError(f"confusion: {counts}")
     matrix = np.zeros((classes, classes), dtype=int)
-    np.add.at(
-        matrix, (labels, predicted), 1
-    )  # a repeated (true, predicted) pair counts every time
+    # a repeated (true, predicted) pair counts every time
+    np.add.at(matrix, (labels, predicted), 1)
     return matrix
 
 
@@ -215,7 +221,7 @@ def train(
     the gradient.  With ``snapshot_every=k``, the parameters are kept before
     steps 0, k, 2k, ... and after the last step.  ``params`` is not changed.
     """
-    x, labels = _check_data(params, x, labels, "train")
+    x, labels = _check_data(params, x, labels, activation, "train")
     learning_rate = checks.positive(learning_rate, "train", "learning_rate")
     epochs = checks.iterations(epochs, "train", "epochs")
     if batch_size is None:
@@ -264,7 +270,8 @@ def train_random_search(
     (``u`` uniform in ``[-1, 1)``, see ``search.perturb``) and keeps the
     nudge if the loss went down.  ``params`` is not changed.
     """
-    x, labels = _check_data(params, x, labels, "train_random_search")
+    who = "train_random_search"
+    x, labels = _check_data(params, x, labels, activation, who)
     tweak = checks.positive(tweak, "train_random_search", "tweak")
     evaluations = checks.iterations(
         evaluations,
@@ -319,15 +326,18 @@ def _check_params(params: Any, who: str) -> None:
         width = w_shape[1]
 
 
-def _check_inputs(params: Params, x: Any, who: str) -> Any:
+def _check_inputs(
+    params: Params, x: Any, activation: Activation, who: str
+) -> Any:
     """``x`` checked against the network: examples in rows, one column per
     input of the first layer."""
     _check_params(params, who)
-    if not isinstance(x, Tracer):
-        x = checks.as_number(x, who, "x")
+    checks.callable_(activation, who, "activation")
+    x = checks.as_operand(x, who, "x")
     features = np.shape(params[0])[0]
     if np.ndim(x) not in (1, 2) or np.shape(x)[-1] != features:
-        weights = f"the first layer's weights have shape {np.shape(params[0])}"
+        first = np.shape(params[0])
+        weights = f"the first layer's weights have shape {first}"
         need = f"x needs {features} features (columns)"
         has = f"x has shape {np.shape(x)}"
         raise ValueError(f"{who}: {has}, but {weights}: {need}")
@@ -349,14 +359,28 @@ def _check_data(
     params: Params,
     x: Any,
     labels: Any,
+    activation: Activation,
     who: str,
-) -> tuple[np.ndarray, Any]:
+) -> tuple[np.ndarray, np.ndarray]:
     """``x`` as a 2-D float array the network can read, and ``labels`` as
-    checked integers."""
+    checked integers, one per example."""
+    x = _check_examples(params, x, activation, who)
+    labels = _check_labels(labels, _classes(params), who)
+    if len(labels) != len(x):
+        counts = f"x has {len(x)} examples but labels has {len(labels)}"
+        raise ValueError(f"{who}: {counts}")
+    return x, labels
+
+
+def _check_examples(
+    params: Params, x: Any, activation: Activation, who: str
+) -> np.ndarray:
+    """``x`` as a 2-D float array the network can read."""
     _check_params(params, who)
-    x = np.asarray(x)
+    checks.callable_(activation, who, "activation")
+    given, x = x, np.asarray(x)
     if x.dtype.kind not in "iuf":
-        raise TypeError(f"{who}: x must hold numbers, got dtype {x.dtype}")
+        raise TypeError(f"{who}: x must hold numbers, got {_got(given)}")
     if x.ndim != 2:
         what = "a 2-D numeric array (examples x features)"
         raise ValueError(f"{who}: x must be {what}, got shape {x.shape}")
@@ -365,14 +389,17 @@ def _check_data(
     features = np.shape(params[0])[0]
     if x.shape[1] != features:
         has = f"x has {x.shape[1]} features per example"
-        raise ValueError(f"{who}: {has} but the network takes {features}")
-    if labels is None:
-        return x.astype(float), None
-    labels = _check_labels(labels, _classes(params), who)
-    if len(labels) != len(x):
-        counts = f"x has {len(x)} examples but labels has {len(labels)}"
-        raise ValueError(f"{who}: {counts}")
-    return x.astype(float), labels
+        takes = f"the network takes {features} (x has shape {x.shape})"
+        raise ValueError(f"{who}: {has} but {takes}")
+    return x.astype(float)
+
+
+def _got(value: Any) -> str:
+    """What an array argument was, for a message: its dtype if it was an
+    array or a list, else its type and value (``NoneType None``)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return f"dtype {np.asarray(value).dtype}"
+    return checks.describe(value)
 
 
 def _check_labels(
@@ -382,9 +409,9 @@ def _check_labels(
     name: str = "labels",
 ) -> np.ndarray:
     """``labels`` as a 1-D integer array, every entry in ``0..classes-1``."""
-    labels = np.asarray(labels)
+    given, labels = labels, np.asarray(labels)
     if labels.dtype.kind not in "iu":  # bools and floats: 1.0 is not a class
-        got = f"dtype {labels.dtype}"
+        got = _got(given)
         raise TypeError(f"{who}: {name} must be integers, got {got}")
     if labels.ndim != 1:
         what = "a 1-D array (one label per example)"

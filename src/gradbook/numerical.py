@@ -29,7 +29,8 @@ DEFAULT_STEP = 1e-6
 def central_difference(
     f: Callable[[Any], Any], x: Any, h: float = DEFAULT_STEP
 ) -> Any:
-    """``(f(x + h) - f(x - h)) / (2h)``: the slope of ``f`` at ``x``, approximately."""
+    """``(f(x + h) - f(x - h)) / (2h)``: the slope of ``f`` at ``x``,
+    approximately."""
     checks.callable_(f, "central_difference")
     x = checks.as_number(x, "central_difference", "x")
     h = checks.positive(h, "central_difference", "h")
@@ -45,19 +46,24 @@ def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
     arrays.  The result has the same shape; each element costs two runs of
     ``f``.
     """
-    checks.callable_(f, "gradient")
-    h = checks.positive(h, "gradient", "h")
+    return _gradient(f, xs, h, "gradient")
+
+
+def _gradient(f: Callable[[Any], Any], xs: Any, h: float, who: str) -> Any:
+    """``gradient``, with errors naming ``who``, the function called."""
+    checks.callable_(f, who)
+    h = checks.positive(h, who, "h")
     if isinstance(xs, (list, tuple)):
         leaves = []
         for i, x in enumerate(xs):
-            leaf = checks.as_number(x, "gradient", f"xs[{i}]")
-            leaves.append(np.asarray(leaf))
+            leaves.append(np.asarray(checks.as_number(x, who, f"xs[{i}]")))
         grads = [
-            _partials(lambda leaf, i=i: f(_replace(xs, i, leaf)), leaf, h)
+            _partials(lambda v, i=i: f(_replace(xs, i, v)), leaf, h, who)
             for i, leaf in enumerate(leaves)
         ]
         return type(xs)(g if np.ndim(g) else float(g) for g in grads)
-    grad = _partials(f, np.asarray(checks.as_number(xs, "gradient", "xs")), h)
+    x = np.asarray(checks.as_number(xs, who, "xs"))
+    grad = _partials(f, x, h, who)
     return grad if np.ndim(grad) else float(grad)
 
 
@@ -68,25 +74,28 @@ def _replace(xs: Any, i: int, leaf: np.ndarray) -> list[Any]:
     return out
 
 
-def _partials(f: Callable[[Any], Any], x: np.ndarray, h: float) -> np.ndarray:
-    """Central differences of scalar ``f`` along every element of array ``x``."""
+def _partials(
+    f: Callable[[Any], Any], x: np.ndarray, h: float, who: str
+) -> np.ndarray:
+    """Central differences of scalar ``f`` along every element of array
+    ``x``."""
     grad = np.zeros(x.shape)
     for index in np.ndindex(x.shape):
         plus, minus = x.copy(), x.copy()
         plus[index] += h
         minus[index] -= h
-        f_plus = _scalar(f(plus if x.ndim else float(plus)))
-        f_minus = _scalar(f(minus if x.ndim else float(minus)))
+        f_plus = _scalar(f(plus if x.ndim else float(plus)), who)
+        f_minus = _scalar(f(minus if x.ndim else float(minus)), who)
         grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
 
 
-def _scalar(value: Any) -> float:
+def _scalar(value: Any, who: str) -> float:
     """What ``f`` returned, as one float; anything else is a clear error."""
-    value = checks.returned(value, "gradient", "one number")
+    value = checks.returned(value, who, "one number")
     if np.ndim(value):
         got = f"an array of shape {np.shape(value)}"
-        raise ValueError(f"gradient: f must return one number, got {got}")
+        raise ValueError(f"{who}: f must return one number, got {got}")
     return float(value)
 
 
@@ -109,7 +118,8 @@ def max_relative_error(a: Any, b: Any) -> float:
         x = np.asarray(checks.as_number(x, who, "a"))
         y = np.asarray(checks.as_number(y, who, "b"))
         if x.shape != y.shape:
-            raise ValueError(f"{who}: shapes differ: {x.shape} and {y.shape}")
+            shapes = f"shapes differ: {x.shape} and {y.shape}"
+            raise ValueError(f"{who}: {shapes}")
         scale = np.maximum(np.abs(x) + np.abs(y), 1e-12)
         error = float(np.max(np.abs(x - y) / scale, initial=0.0))
         if math.isnan(error):
@@ -136,16 +146,15 @@ def check_grad(
     """
     rtol = checks.non_negative(rtol, "check_grad", "rtol")
     atol = checks.non_negative(atol, "check_grad", "atol")
-    numeric = gradient(f, xs, h)
+    numeric = _gradient(f, xs, h, "check_grad")
     claimed, reference = (
         (grad, numeric)
         if isinstance(xs, (list, tuple))
         else ([grad], [numeric])
     )
     if len(claimed) != len(reference):
-        raise ValueError(
-            f"the gradient has {len(claimed)} entries for {len(reference)} inputs"
-        )
+        entries = f"{len(claimed)} entries for {len(reference)} inputs"
+        raise ValueError(f"check_grad: grad has {entries}")
     for i, (g, n) in enumerate(zip(claimed, reference, strict=True)):
         name = f"grad[{i}]" if len(claimed) > 1 else "grad"
         g = np.asarray(checks.as_number(g, "check_grad", name))
@@ -159,8 +168,8 @@ def check_grad(
             index = (
                 tuple(int(k) for k in np.argwhere(bad)[0]) if bad.ndim else ()
             )
-            raise AssertionError(
-                f"input {i}{list(index) if index else ''}: gradient {float(g[index]):.10g} but "
-                f"finite differences give {float(n[index]):.10g}"
-            )
+            where = f"input {i}{list(index) if index else ''}"
+            claim = f"gradient {float(g[index]):.10g}"
+            numbers = f"finite differences give {float(n[index]):.10g}"
+            raise AssertionError(f"{where}: {claim} but {numbers}")
     return max_relative_error(claimed, reference)

@@ -40,6 +40,14 @@ __all__ = [
 ]
 
 
+def _histories(histories: object, who: str) -> Mapping[str, SearchHistory]:
+    """``histories`` checked: a dict of label: SearchHistory."""
+    checks.mapping(histories, who, "histories", "label: SearchHistory")
+    for label, history in histories.items():
+        checks.instance(history, SearchHistory, who, f"histories[{label!r}]")
+    return histories
+
+
 def _figure(
     width: float = 6.4, height: float = 4.0, ncols: int = 1
 ) -> tuple[Figure, list[Axes]]:
@@ -73,6 +81,7 @@ def search_progress(
     title: str = "How the best output improves",
 ) -> Figure:
     """Best output against iteration, one line per labelled search."""
+    _histories(histories, "search_progress")
     fig, (ax,) = _figure()
     _progress_on(ax, histories)
     ax.set_title(title)
@@ -125,7 +134,10 @@ def search_path(
     f: Callable[[np.ndarray, np.ndarray], np.ndarray],
     title: str = "Where the best point goes",
 ) -> Figure:
-    """The path of the best point in the (x, y) plane, over contour lines of ``f``."""
+    """The path of the best point in the (x, y) plane, over contour lines
+    of ``f``."""
+    _histories(histories, "search_path")
+    checks.callable_(f, "search_path")
     fig, (ax,) = _figure(5.0, 4.2)
     _path_on(ax, histories, f)
     ax.set_title(title)
@@ -141,11 +153,16 @@ def search_overview(
     box: tuple[float, float, float, float] | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Progress (left) and path (right) side by side, optionally after ``upto`` iterations.
+    """Progress (left) and path (right) side by side, optionally after
+    ``upto`` iterations.
 
     Fixed ``progress_limits`` and ``box`` keep the axes still while ``upto``
     changes, so frames of an animation line up.
     """
+    _histories(histories, "search_overview")
+    checks.callable_(f, "search_overview")
+    if upto is not None:
+        checks.whole(upto, "search_overview", "upto")
     fig, (left, right) = _figure(9.0, 3.6, ncols=2)
     _progress_on(left, histories, upto)
     if progress_limits is not None:
@@ -194,6 +211,14 @@ def _tangent_on(
     ax.legend(loc="upper left", fontsize=8)
 
 
+def _curve(xs: object, ys: object, who: str) -> tuple[np.ndarray, ...]:
+    """``xs`` and ``ys`` checked: two 1-D arrays of one shape."""
+    xs = np.atleast_1d(checks.as_number(xs, who, "xs"))
+    ys = np.atleast_1d(checks.as_number(ys, who, "ys"))
+    checks.same_shape(ys, xs.shape, who, "ys", "xs")
+    return xs, ys
+
+
 def tangent_line(
     xs: np.ndarray,
     ys: np.ndarray,
@@ -203,16 +228,21 @@ def tangent_line(
     name: str,
     title: str | None = None,
 ) -> Figure:
-    """The neuron's output against one input, with the tangent line at ``x0``.
+    """The neuron's output against one input, with the tangent line at
+    ``x0``.
 
-    ``ys`` are the outputs along ``xs``; ``slope`` is the derivative at ``x0``.
+    ``ys`` are the outputs along ``xs``; ``slope`` is the derivative at
+    ``x0``.
     """
+    xs, ys = _curve(xs, ys, "tangent_line")
+    x0 = checks.real(x0, "tangent_line", "x0")
+    y0 = checks.real(y0, "tangent_line", "y0")
+    slope = checks.real(slope, "tangent_line", "slope")
+    checks.text(name, "tangent_line", "name")
     fig, (ax,) = _figure(6.0, 3.8)
     _tangent_on(ax, xs, ys, x0, y0, slope, name)
-    ax.set_title(
-        title
-        or f"The derivative with respect to {name} is the slope of the tangent"
-    )
+    default = f"The derivative with respect to {name} is the slope"
+    ax.set_title(title or f"{default} of the tangent")
     return fig
 
 
@@ -227,10 +257,18 @@ def derivative_panel(
     title: str | None = None,
     partial_limits: tuple[float, float] | None = None,
 ) -> Figure:
-    """Left: output against input ``wrt`` with its tangent.  Right: all partial derivatives.
+    """Left: output against input ``wrt`` with its tangent.  Right: all
+    partial derivatives.
 
     Fixed ``partial_limits`` keep the bar chart's axis still across frames.
     """
+    who = "derivative_panel"
+    xs, ys = _curve(xs, ys, who)
+    x0, y0 = checks.real(x0, who, "x0"), checks.real(y0, who, "y0")
+    checks.one_of(wrt, names, who, "wrt")
+    partials = checks.as_number(partials, who, "partials")
+    checks.same_shape(partials, (len(names),), who, "partials", "names")
+    partials = list(partials)
     fig, (left, right) = _figure(9.0, 3.6, ncols=2)
     _tangent_on(left, xs, ys, x0, y0, partials[names.index(wrt)], wrt)
     left.set_title(f"output against {wrt}, tangent at {wrt} = {x0:g}")
@@ -251,7 +289,9 @@ def derivative_panel(
 
 
 def op_label(op: str, constant: object) -> str:
-    """A tape operation as a reader would write it: ``"+ 1"``, ``"1 ÷ ·"``, ``"exp"``."""
+    """A tape operation as a reader would write it: ``"+ 1"``, ``"1 ÷ ·"``,
+    ``"exp"``."""
+    checks.text(op, "op_label", "op")
     label = OP_LABELS.get(op, op)
     if constant is None or not isinstance(constant, (int, float)):
         return label
@@ -277,7 +317,8 @@ def _edge_text(local: object) -> str:
 
 
 def _graph_layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
-    """Columns by depth from the inputs; rows in order, inputs beside their first use."""
+    """Columns by depth from the inputs; rows in order, inputs beside their
+    first use."""
     depth: dict[int, int] = {}
     for i, node in enumerate(nodes):
         depth[i] = 1 + max((depth[j] for j, _ in node.inputs), default=-1)
@@ -329,7 +370,8 @@ def computation_graph(
     names: dict[int, str],
     title: str = "The neuron's computational graph",
 ) -> Figure:
-    """Draw a recorded graph: each node with its value (black) and gradient (red).
+    """Draw a recorded graph: each node with its value (black) and gradient
+    (red).
 
     ``nodes`` is a :class:`gradbook.backprop.Tape`'s node list and
     ``cotangents`` what its ``backward`` returned; ``names`` labels nodes by
@@ -338,6 +380,19 @@ def computation_graph(
     the backward pass multiplies by; nodes that do not reach the output are
     grey.
     """
+    who = "computation_graph"
+    if not isinstance(nodes, list) or not nodes:
+        got = checks.describe(nodes)
+        raise TypeError(f"{who}: nodes must be a Tape's nodes, got {got}")
+    for i, node in enumerate(nodes):
+        checks.instance(node, Node, who, f"nodes[{i}]")
+    if not isinstance(cotangents, list) or len(cotangents) != len(nodes):
+        got = checks.describe(cotangents)
+        what = f"{len(nodes)} cotangents (one per node), got {got}"
+        raise ValueError(f"{who}: cotangents must be a list of {what}")
+    if not isinstance(names, Mapping):
+        got = checks.describe(names)
+        raise TypeError(f"{who}: names must be a dict of labels, got {got}")
     used = [g is not None for g in cotangents]
     position = _graph_layout(nodes)
     width = max(x for x, _ in position.values()) + 1
@@ -451,7 +506,14 @@ def _curved_edge(
 def cost_scaling(
     ns: list[int], timings: Mapping[str, list[float]], title: str
 ) -> Figure:
-    """Cost against the number of inputs, on log-log axes, one line per method."""
+    """Cost against the number of inputs, on log-log axes, one line per
+    method."""
+    ns = checks.as_number(ns, "cost_scaling", "ns")
+    checks.mapping(timings, "cost_scaling", "timings", "label: seconds")
+    for label, seconds in timings.items():
+        name = f"timings[{label!r}]"
+        seconds = checks.as_number(seconds, "cost_scaling", name)
+        checks.same_shape(seconds, np.shape(ns), "cost_scaling", name, "ns")
     fig, (ax,) = _figure(6.0, 4.0)
     for label, seconds in timings.items():
         ax.loglog(ns, seconds, "o-", label=label)
@@ -463,6 +525,24 @@ def cost_scaling(
     return fig
 
 
+def _points(
+    predict: object, x: object, labels: object, who: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``predict``, ``x`` (points in rows) and ``labels`` (one per point)
+    checked."""
+    checks.callable_(predict, who, "predict")
+    x = checks.as_number(x, who, "x")
+    if x.ndim != 2 or x.shape[1] != 2 or not len(x):
+        what = "points in rows, of shape (m, 2)"
+        raise ValueError(f"{who}: x must hold {what}, got shape {x.shape}")
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        got = checks.describe(labels)
+        raise TypeError(f"{who}: labels must be integers, got {got}")
+    checks.same_shape(labels, (len(x),), who, "labels", "one label per point")
+    return x, labels
+
+
 def decision_boundary(
     predict: Callable[[np.ndarray], np.ndarray],
     x: np.ndarray,
@@ -471,10 +551,13 @@ def decision_boundary(
     ax: Axes | None = None,
     resolution: int = 80,
 ) -> Figure:
-    """Regions of the plane by predicted class, with the labelled points on top.
+    """Regions of the plane by predicted class, with the labelled points on
+    top.
 
     ``predict`` maps an ``(m, 2)`` array of points to ``m`` class labels.
     """
+    x, labels = _points(predict, x, labels, "decision_boundary")
+    checks.whole(resolution, "decision_boundary", "resolution", minimum=2)
     if ax is None:
         fig, (ax,) = _figure(4.8, 4.2)
     else:
@@ -523,7 +606,10 @@ def learning_curves(
     ax: Axes | None = None,
     log: bool = False,
 ) -> Figure:
-    """One line per labelled ``(x, y)`` curve, e.g. loss against loss evaluations."""
+    """One line per labelled ``(x, y)`` curve, such as loss against loss
+    evaluations."""
+    checks.mapping(curves, "learning_curves", "curves", "label: (x, y)")
+    checks.text(xlabel, "learning_curves", "xlabel")
     if ax is None:
         fig, (ax,) = _figure(6.0, 3.8)
     else:
@@ -547,7 +633,14 @@ def digit_grid(
     columns: int = 10,
     title: str | None = None,
 ) -> Figure:
-    """8x8 digit images with their predicted label; mistakes are titled in red with the truth."""
+    """8x8 digit images with their predicted label; mistakes are titled in
+    red with the truth."""
+    images = checks.as_number(images, "digit_grid", "images")
+    if images.ndim < 2 or images[0].size != 64:
+        what = "8x8 images (64 pixels each)"
+        got = f"shape {images.shape}"
+        raise ValueError(f"digit_grid: images must be {what}, got {got}")
+    columns = checks.whole(columns, "digit_grid", "columns", minimum=1)
     rows = -(-len(images) // columns)
     fig = Figure(figsize=(columns * 0.8, rows * 0.95), layout="constrained")
     axes = fig.subplots(rows, columns, squeeze=False)
@@ -571,7 +664,14 @@ def digit_grid(
 def confusion_matrix(
     matrix: np.ndarray, title: str = "Confusion matrix"
 ) -> Figure:
-    """Counts of (true class, predicted class), with the count written in each cell."""
+    """Counts of (true class, predicted class), with the count written in
+    each cell."""
+    checks.as_number(matrix, "confusion_matrix", "matrix")
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        what = "a square matrix of counts"
+        got = f"shape {matrix.shape}"
+        raise ValueError(f"confusion_matrix: matrix must be {what}, {got}")
     fig, (ax,) = _figure(5.0, 4.4)
     image = ax.imshow(matrix, cmap="Blues")
     classes = len(matrix)
@@ -611,12 +711,14 @@ def training_overview(
     ``total_steps`` and ``loss_limits`` fix the loss axes, so frames of an
     animation line up.
     """
+    x, labels = _points(predict, x, labels, "training_overview")
+    losses = checks.as_number(losses, "training_overview", "losses")
     fig, (left, right) = _figure(9.0, 3.8, ncols=2)
     decision_boundary(
         predict, x, labels, title="what the network predicts", ax=left
     )
     learning_curves(
-        {"training loss": (np.arange(1, len(losses) + 1), np.asarray(losses))},
+        {"training loss": (np.arange(1, len(losses) + 1), losses)},
         xlabel="gradient steps",
         title="cross-entropy loss",
         ax=right,
@@ -637,12 +739,16 @@ def ratio_bars(
     reference: float | None = None,
     log: bool = True,
 ) -> Figure:
-    """Horizontal bars, one per labelled ratio, each with its value written beside it.
+    """Horizontal bars, one per labelled ratio, each with its value written
+    beside it.
 
     ``highlight`` names a bar to draw in red; ``reference`` draws a dashed
     line there; ``log`` puts the ratios on a log axis (for spreads of many
     orders of magnitude).
     """
+    checks.mapping(ratios, "ratio_bars", "ratios", "label: ratio")
+    for label, ratio in ratios.items():
+        checks.real(ratio, "ratio_bars", f"ratios[{label!r}]")
     fig, (ax,) = _figure(7.0, 0.45 * len(ratios) + 1.3)
     labels = list(ratios)
     colors = ["C3" if label == highlight else "C0" for label in labels]

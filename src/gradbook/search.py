@@ -89,10 +89,17 @@ def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
 
     ``point`` is an array, or a list of arrays (a network's parameters).
     """
+    tweak = checks.positive(tweak, "perturb", "tweak")
+    rng = make_rng(rng, "perturb")
     if isinstance(point, list):
+        point = [
+            checks.as_number(p, "perturb", f"point[{i}]")
+            for i, p in enumerate(point)
+        ]
         return [
             p + tweak * rng.uniform(-1.0, 1.0, size=np.shape(p)) for p in point
         ]
+    point = checks.as_number(point, "perturb", "point")
     return point + tweak * rng.uniform(-1.0, 1.0, size=np.shape(point))
 
 
@@ -157,7 +164,8 @@ def random_search(
     From ``start``, with a best output of ``-inf``, each iteration tries
     ``point + tweak * u`` (``u`` uniform in ``[-1, 1)`` per coordinate) and
     moves there if the output is larger than the best so far.  ``rng`` is a
-    ``numpy.random.Generator`` or a seed: the same seed gives the same history.
+    ``numpy.random.Generator`` or a seed: the same seed gives the same
+    history.
     At most ``MAX_ITERATIONS`` iterations: the history keeps every one.
 
     ``propose(point, tweak, rng)`` makes each try; the default is
@@ -169,6 +177,7 @@ def random_search(
     tweak = checks.positive(tweak, "random_search", "tweak")
     iterations = checks.iterations(iterations, "random_search")
     rng = make_rng(rng, "random_search")
+    start_output = _output(f, point, "random_search")
     rows, best_output = _Rows(point, iterations), -math.inf
     for k in range(iterations):
         candidate = propose(point, tweak, rng)
@@ -179,7 +188,7 @@ def random_search(
         if kept:
             point, best_output = candidate, output
         rows.record(k, candidate, output, kept, point, best_output)
-    return rows.history(_output(f, rows.start, "random_search"))
+    return rows.history(start_output)
 
 
 def gradient_ascent(
@@ -213,6 +222,7 @@ def gradient_ascent(
         raise TypeError(
             f"gradient_ascent: normalized must be True or False, got {got}"
         )
+    start_output = _output(f, point, "gradient_ascent")
     rows = _Rows(point, iterations)
     for k in range(iterations):
         slope = gradient(lambda p: f(*p), list(point))
@@ -225,4 +235,4 @@ def gradient_ascent(
         point = point + step_size * slope
         output = _output(f, point, "gradient_ascent")
         rows.record(k, point, output, True, point, output)
-    return rows.history(_output(f, rows.start, "gradient_ascent"))
+    return rows.history(start_output)

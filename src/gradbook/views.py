@@ -19,7 +19,7 @@ import functools
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook import data, nn, plots
+from gradbook import checks, data, nn, plots
 from gradbook.article import ITERATIONS, POINT, START, TWEAK
 from gradbook.backprop import Node, Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
@@ -55,7 +55,8 @@ def random_search_view(
     seed: int = 1,
 ) -> Figure:
     """Run random search on ``x * y`` and draw its progress and path."""
-    history = search_gate(tweak, iterations, x0, y0, seed)
+    settings = _search(tweak, iterations, x0, y0, seed, "random_search_view")
+    history = search_gate(*settings)
     title = (
         f"tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
         f"{history.start_output:.3f} → {history.best_output:.3f}"
@@ -74,8 +75,25 @@ def search_gate(
     y0: float,
     seed: int,
 ) -> SearchHistory:
-    """Random local search on the multiply gate ``x * y`` from ``(x0, y0)``."""
+    """Random local search on the multiply gate ``x * y`` from
+    ``(x0, y0)``."""
+    tweak, iterations, x0, y0, seed = _search(
+        tweak, iterations, x0, y0, seed, "search_gate"
+    )
     return random_search(multiply_gate, (x0, y0), tweak, iterations, seed)
+
+
+def _search(
+    tweak: float, iterations: int, x0: float, y0: float, seed: int, who: str
+) -> tuple[float, int, float, float, int]:
+    """A search's settings, checked in the words of ``who``."""
+    return (
+        checks.positive(tweak, who, "tweak"),
+        checks.iterations(iterations, who),
+        checks.real(x0, who, "x0"),
+        checks.real(y0, who, "y0"),
+        checks.whole(seed, who, "seed"),
+    )
 
 
 def random_search_frame(
@@ -87,6 +105,10 @@ def random_search_frame(
 
     The axes fit the whole run, so every frame of one run lines up.
     """
+    who = "random_search_frame"
+    checks.instance(history, SearchHistory, who, "history")
+    upto = checks.whole(upto, who, "upto", maximum=history.iterations)
+    checks.text(label, who, "label")
     best = history.best_outputs[upto - 1] if upto else history.start_output
     limits = (history.start_output - 0.05, history.best_output + 0.05)
     return plots.search_overview(
@@ -119,11 +141,8 @@ def neuron_view(
     ``sweep`` is the range of ``wrt`` drawn (its value ± 4 if None), and
     ``partial_limits`` fixes the partials' axis.
     """
-    if wrt not in NEURON_INPUTS:
-        names = ", ".join(NEURON_INPUTS)
-        wrong = f"neuron_view: wrt must be one of {names}, got {wrt!r}"
-        raise ValueError(wrong)
-    params = [a, b, c, x, y]
+    params = _neuron_inputs((a, b, c, x, y), "neuron_view")
+    checks.one_of(wrt, NEURON_INPUTS, "neuron_view", "wrt")
     i = NEURON_INPUTS.index(wrt)
     low, high = sweep or (params[i] - 4.0, params[i] + 4.0)
     along = list(params)
@@ -153,8 +172,9 @@ def neuron_graph_view(
     y: float = POINT[4],
 ) -> Figure:
     """The neuron's recorded graph, with its values and gradients."""
+    params = _neuron_inputs((a, b, c, x, y), "neuron_graph_view")
     tape = Tape()
-    inputs = [tape.var(p) for p in (a, b, c, x, y)]
+    inputs = [tape.var(p) for p in params]
     output = neuron(inputs)
     cotangents = tape.backward(output)
     grads = ", ".join(f"{cotangents[v.index]:.4f}" for v in inputs)
@@ -191,6 +211,12 @@ def neuron_names(nodes: list[Node], inputs: list[int]) -> dict[int, str]:
     return names
 
 
+def _neuron_inputs(values: tuple[float, ...], who: str) -> list[float]:
+    """The neuron's five inputs ``a, b, c, x, y``, each a finite number."""
+    pairs = zip(values, NEURON_INPUTS, strict=True)
+    return [checks.real(value, who, name) for value, name in pairs]
+
+
 # Chapter 4: a small network learning the spirals.
 
 TRAINING_STEPS = 200  # full-batch gradient steps per training run
@@ -215,6 +241,7 @@ def train_spirals(
 
     ``TRAINING_STEPS`` full-batch steps; ``seed`` draws the first weights.
     """
+    _training(learning_rate, hidden, seed, "train_spirals")
     x, labels = spirals()
     start = nn.init_mlp([2, hidden, 3], rng=seed)
     return nn.train(
@@ -237,6 +264,7 @@ def training_view(
 
     One training run of ``TRAINING_STEPS`` full-batch gradient steps.
     """
+    _training(learning_rate, hidden, seed, "training_view")
     history = train_spirals(learning_rate, hidden, seed)
     x, labels = spirals()
     score = nn.accuracy(history.params, x, labels)
@@ -250,11 +278,24 @@ def training_view(
     )
 
 
+def _training(learning_rate: float, hidden: int, seed: int, who: str) -> None:
+    """A training run's settings, checked in the words of ``who``."""
+    checks.positive(learning_rate, who, "learning_rate")
+    checks.whole(hidden, who, "hidden", minimum=1)
+    checks.whole(seed, who, "seed")
+
+
 def training_frame(history: nn.History, k: int) -> Figure:
     """The network of snapshot ``k`` of ``history``: a scrubber's frame.
 
     The loss axes fit the whole run, so every frame of one run lines up.
     """
+    checks.instance(history, nn.History, "training_frame", "history")
+    if not history.snapshots:
+        no = "history has no snapshots (train with snapshot_every)"
+        raise ValueError(f"training_frame: {no}")
+    last = len(history.snapshots) - 1
+    k = checks.whole(k, "training_frame", "k", maximum=last)
     x, labels = spirals()
     params, step = history.snapshots[k], history.snapshot_at[k]
     score = nn.accuracy(params, x, labels)

@@ -1,4 +1,5 @@
-"""Interactive figures: live panels for JupyterLab and scrubbers for the HTML book.
+"""Interactive figures: live panels for JupyterLab and scrubbers for the
+HTML book.
 
 A *live panel* re-runs the computation whenever a control moves; it needs a
 kernel.  A *scrubber* pre-renders a figure for a handful of values of one
@@ -23,7 +24,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gradbook import views
+from gradbook import checks, views
 from gradbook.circuits import NEURON_INPUTS
 
 __all__ = [
@@ -42,10 +43,15 @@ __all__ = [
 
 
 def figure_png(fig: Figure, dpi: int = 80, colors: int | None = 96) -> bytes:
-    """Render ``fig`` as PNG bytes, reduced to a palette of ``colors`` to keep pages light.
+    """Render ``fig`` as PNG bytes, reduced to a palette of ``colors`` to
+    keep pages light.
 
     ``colors=None`` skips the reduction: faster, for images nobody stores.
     """
+    checks.instance(fig, Figure, "figure_png", "fig")
+    dpi = checks.whole(dpi, "figure_png", "dpi", minimum=1, maximum=600)
+    if colors is not None:
+        colors = checks.whole(colors, "figure_png", "colors", 2, 256)
     raw = io.BytesIO()
     fig.savefig(raw, format="png", dpi=dpi)
     if colors is None:
@@ -65,15 +71,19 @@ def live_panel(
     controls: Mapping[str, widgets.ValueWidget],
     dpi: int = 72,
 ) -> widgets.VBox:
-    """Controls above a figure that ``update(**values)`` redraws on every change.
+    """Controls above a figure that ``update(**values)`` redraws on every
+    change.
 
     Needs a running kernel: in the static HTML book the controls would move
     while the figure stayed still.
     """
+    checks.callable_(update, "live_panel", "update")
+    checks.mapping(controls, "live_panel", "controls", "name: widget")
+    checks.whole(dpi, "live_panel", "dpi", minimum=1, maximum=600)
     image = widgets.Image(format="png")
 
     def refresh(_change: Any = None) -> None:
-        # full colour: a live image is redrawn at once and never stored in a page
+        # full colour: a live image is redrawn at once and never stored
         image.value = figure_png(
             update(**{name: c.value for name, c in controls.items()}),
             dpi,
@@ -100,10 +110,21 @@ def scrubber(
 ) -> widgets.VBox:
     """A slider over pre-rendered frames ``render(v)`` for ``v`` in ``values``.
 
-    The frames sit in a ``widgets.Stack`` whose ``selected_index`` is linked to
-    the slider in the browser (``jslink``), so moving the slider swaps the
-    picture even in the static HTML book, where no kernel runs.
+    The frames sit in a ``widgets.Stack`` whose ``selected_index`` is
+    linked to the slider in the browser (``jslink``), so moving the slider
+    swaps the picture even in the static HTML book, where no kernel runs.
     """
+    checks.callable_(render, "scrubber", "render")
+    if not isinstance(values, Sequence) or isinstance(values, str):
+        got = checks.describe(values)
+        raise TypeError(f"scrubber: values must be a list, got {got}")
+    if not values:
+        raise ValueError("scrubber: values is empty; give at least one")
+    checks.text(description, "scrubber", "description")
+    checks.callable_(label, "scrubber", "label")
+    last = len(values) - 1
+    start = checks.whole(start, "scrubber", "start", maximum=last)
+    checks.whole(dpi, "scrubber", "dpi", minimum=1, maximum=600)
     frames = [
         widgets.Image(value=figure_png(render(v), dpi), format="png")
         for v in values
@@ -205,7 +226,8 @@ def _neuron_controls(
 
 
 def _x_values(view: Callable[..., Figure]) -> tuple[list[float], int]:
-    """The neuron scrubbers' values of x, -4 to 4, and where the default is."""
+    """The neuron scrubbers' values of x, -4 to 4, and where the default
+    is."""
     values = [round(v, 2) for v in np.linspace(-4.0, 4.0, 17)]
     return values, values.index(_defaults(view)["x"])
 
