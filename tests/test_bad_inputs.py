@@ -653,6 +653,28 @@ def _rows() -> list[Row]:
             word="wrt",
         ),
         Row(plots.digit_grid, ("abc", [1], [1]), word="str"),
+        Row(plots.gradient_per_call, (None,), word="None"),
+        Row(plots.gradient_per_call, ({"a": ["x"]},), word="str"),
+        Row(plots.jacobian_passes, ("abc", 0, 0, [], []), word="str"),
+        Row(
+            plots.jacobian_passes,
+            (np.ones((2, 3)), 3, 0, ["a", "b", "c"], ["f", "g"]),
+            error=ValueError,
+            word="column",
+        ),
+        Row(
+            plots.jacobian_passes,
+            (np.ones(3), 0, 0, ["a"], ["f"]),
+            error=ValueError,
+            word="2-D",
+        ),
+        Row(plots.cost_fit, ([1, True], {"a": [1.0, 2.0]}, "t"), word="bool"),
+        Row(
+            plots.cost_fit,
+            ([1, 2], {"a": [1.0]}, "t"),
+            error=ValueError,
+            word="shape",
+        ),
         Row(plots.gradient_map, (5, (0, 0), (1, 1), box), word="function"),
         Row(
             plots.gradient_map,
@@ -680,6 +702,8 @@ def _rows() -> list[Row]:
         Row(widgets.figure_png, (Figure(),), {"dpi": 0}, ValueError, "dpi"),
         Row(widgets.live_panel, (5, {}), word="function"),
         Row(views.neuron_graph_view, (), {"a": True}, word="bool"),
+        Row(views.neuron_names, (None, [0, 1, 2, 3, 4]), word="None"),
+        Row(views.neuron_names, ([], [0, 1]), error=ValueError, word="5"),
         Row(views.neuron_view, (), {"a": "1"}, word="str"),
         Row(views.neuron_view, (), {"wrt": "z"}, ValueError, "wrt"),
         Row(

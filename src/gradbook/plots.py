@@ -851,6 +851,12 @@ def gradient_per_call(
     """Grouped bars: what each engine reports as the gradient after call
     1, 2, 3, ... of the same computation, with each value written on its
     bar."""
+    who = "gradient_per_call"
+    checks.mapping(reported, who, "reported", "label: gradients")
+    reported = {
+        label: np.atleast_1d(checks.as_number(v, who, f"reported[{label!r}]"))
+        for label, v in reported.items()
+    }
     fig, (ax,) = _figure(6.4, 3.8)
     calls = max(len(values) for values in reported.values())
     width = 0.8 / len(reported)
@@ -879,8 +885,17 @@ def jacobian_passes(
     """The Jacobian ``J[i, j] = d output_i / d input_j`` as a table, with
     the ``column`` one forward pass gives (a JVP) and the ``row`` one
     reverse pass gives (a VJP) outlined."""
-    jacobian = np.asarray(jacobian, dtype=float)
+    who = "jacobian_passes"
+    jacobian = checks.as_number(jacobian, who, "jacobian")
+    if jacobian.ndim != 2:
+        got = f"shape {jacobian.shape}"
+        raise ValueError(f"{who}: jacobian must be a table (2-D), got {got}")
     m, n = jacobian.shape
+    column = checks.whole(column, who, "column", maximum=n - 1)
+    row = checks.whole(row, who, "row", maximum=m - 1)
+    if len(inputs) != n or len(outputs) != m:
+        names = f"{len(inputs)} inputs and {len(outputs)} outputs"
+        raise ValueError(f"{who}: jacobian of shape {(m, n)} needs {names}")
     fig, (ax,) = _figure(1.4 * n + 3.0, 0.7 * m + 2.2)
     ax.imshow(np.zeros((m, n)), cmap="Greys", vmin=0, vmax=1)
     for i in range(m):
@@ -933,6 +948,12 @@ def cost_fit(
     """Measured cost against ``n`` on log-log axes, with the least-squares
     line through all the points of each method; the legend gives its
     slope (the power of ``n`` the cost grows like)."""
+    ns = checks.as_number(ns, "cost_fit", "ns")
+    checks.mapping(timings, "cost_fit", "timings", "label: seconds")
+    for label, seconds in timings.items():
+        name = f"timings[{label!r}]"
+        seconds = checks.as_number(seconds, "cost_fit", name)
+        checks.same_shape(seconds, np.shape(ns), "cost_fit", name, "ns")
     fig, (ax,) = _figure(6.0, 4.0)
     log_n = np.log(np.asarray(ns, dtype=float))
     for k, (label, seconds) in enumerate(timings.items()):

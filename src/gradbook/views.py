@@ -196,6 +196,18 @@ def neuron_names(nodes: list[Node], inputs: list[int]) -> dict[int, str]:
     ``z < 0``; the names say which.  ``inputs`` holds the indices of the
     input nodes ``a, b, c, x, y``.
     """
+    if not isinstance(nodes, list) or not all(
+        isinstance(node, Node) for node in nodes
+    ):
+        got = checks.describe(nodes)
+        raise TypeError(
+            f"neuron_names: nodes must be a Tape's nodes, got {got}"
+        )
+    if len(inputs) != len(NEURON_INPUTS):
+        got = len(inputs)
+        raise ValueError(
+            f"neuron_names: inputs must hold 5 indices, got {got}"
+        )
     names = dict(zip(inputs, NEURON_INPUTS, strict=True))
     for i, node in enumerate(nodes):
         if node.op == "neg":
