@@ -94,7 +94,7 @@ lock: $(INSTALLED)
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
-$(VENDORED): node_modules/.package-lock.json web/vendor.py web/widgets-setup.js
+$(VENDORED): node_modules/.package-lock.json web/vendor.py web/widgets-setup.js web/code-column.css
 	$(PYTHON) web/vendor.py
 	touch $@
 

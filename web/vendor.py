@@ -56,6 +56,7 @@ def main() -> None:
         if font.suffix in FONT_SUFFIXES:
             shutil.copy2(font, VENDOR / "html-manager" / font.name)
     shutil.copy2(ROOT / "web/widgets-setup.js", VENDOR / "widgets-setup.js")
+    shutil.copy2(ROOT / "web/code-column.css", VENDOR / "code-column.css")
 
 
 if __name__ == "__main__":
