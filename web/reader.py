@@ -43,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("icons/icons.css")
     app.add_css_file("reader.css")
     app.add_js_file("sidebar-toggles.js", loading_method="defer")
+    app.add_js_file("skip-links.js", loading_method="defer")
     app.connect("doctree-resolved", drop_repeated_ids)
     app.connect("html-page-context", search_page_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

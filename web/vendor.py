@@ -43,7 +43,13 @@ TREES = [
 FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
 # The book's own page-side files (see each file's comment), served from
 # _static/ like the rest.
-OWN = ["widgets-setup.js", "sidebar-toggles.js", "search-page.js", "reader.css"]
+OWN = [
+    "widgets-setup.js",
+    "sidebar-toggles.js",
+    "skip-links.js",
+    "search-page.js",
+    "reader.css",
+]
 
 # Font Awesome, for the theme's icons.  The theme would load a 1.5 MB script
 # that draws every Font Awesome icon; the book's template drops it
