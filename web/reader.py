@@ -24,10 +24,14 @@ from sphinx.application import Sphinx
 REPEATED_IDS = {"exercise-content", "solution-content"}
 
 
-def drop_repeated_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def drop_repeated_ids(
+    app: Sphinx, doctree: nodes.document, docname: str
+) -> None:
     for section in doctree.findall(nodes.section):
         if set(section["ids"]) & REPEATED_IDS:
-            section["ids"] = [i for i in section["ids"] if i not in REPEATED_IDS]
+            section["ids"] = [
+                i for i in section["ids"] if i not in REPEATED_IDS
+            ]
 
 
 def search_page_script(
