@@ -8,6 +8,7 @@ It is not `_static/`, because Jupyter Book would add every .js file there to
 every page.
 """
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -40,6 +41,45 @@ TREES = [
 # The widget manager's icon fonts (Font Awesome), found through the assets
 # path that widgets-setup.js sets.
 FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
+# The book's own page-side files (see each file's comment), served from
+# _static/ like the rest.
+OWN = [
+    "widgets-setup.js",
+    "sidebar-toggles.js",
+    "skip-links.js",
+    "search-page.js",
+    "reader.css",
+    "code-column.css",
+]
+
+# Font Awesome, for the theme's icons.  The theme would load a 1.5 MB script
+# that draws every Font Awesome icon; the book's template drops it
+# (web/_templates/layout.html) and serves the icons it shows through a CSS
+# subset of Font Awesome's stylesheet (the same version as the theme's,
+# 6.5.2) with the solid font (150 kB).  An icon missing here shows as an
+# empty box; tests/test_browser_reader.py checks that every icon on every
+# page is drawn.
+FONTAWESOME = MODULES / "@fortawesome/fontawesome-free"
+ICONS = [
+    # pydata-sphinx-theme: navigation, search, colour mode, back to top
+    "angle-left",
+    "angle-right",
+    "arrow-up",
+    "bars",
+    "circle-half-stroke",
+    "list",
+    "magnifying-glass",
+    "moon",
+    "sun",
+    "xmark",
+    # sphinx-book-theme's header buttons (download, full screen, ...)
+    "download",
+    "expand",
+    "file",
+    "file-code",
+    "file-pdf",
+    "outdent",
+]
 
 
 def main() -> None:
@@ -55,8 +95,43 @@ def main() -> None:
     for font in (MODULES / "@jupyter-widgets/html-manager/dist").iterdir():
         if font.suffix in FONT_SUFFIXES:
             shutil.copy2(font, VENDOR / "html-manager" / font.name)
-    shutil.copy2(ROOT / "web/widgets-setup.js", VENDOR / "widgets-setup.js")
-    shutil.copy2(ROOT / "web/code-column.css", VENDOR / "code-column.css")
+    for name in OWN:
+        shutil.copy2(ROOT / "web" / name, VENDOR / name)
+    write_icons(VENDOR / "icons")
+
+
+def write_icons(target: Path) -> None:
+    """icons/icons.css: Font Awesome's stylesheet with only ICONS, and the
+    solid font it needs."""
+    css = (FONTAWESOME / "css/fontawesome.css").read_text(encoding="utf-8")
+    start = css.index(".fa-0::before")  # the icons' list begins here
+    end = css.index(".sr-only,")  # and ends here
+    icons = []
+    for name in ICONS:
+        rule = re.search(
+            r"\.fa-" + re.escape(name) + r"::before \{\s*content: [^;]+; \}",
+            css[start:end],
+        )
+        if rule is None:
+            sys.exit(f"web/vendor.py: no Font Awesome icon {name!r}")
+        icons.append(rule.group(0))
+    solid = (FONTAWESOME / "css/solid.css").read_text(encoding="utf-8")
+    # Only the woff2 font: every browser that runs the book reads it.
+    solid = re.sub(
+        r"src: url\([^;]*;",
+        'src: url("fa-solid-900.woff2") format("woff2");',
+        solid,
+    )
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "icons.css").write_text(
+        css[:start] + "\n\n".join(icons) + "\n\n" + css[end:] + solid,
+        encoding="utf-8",
+    )
+    shutil.copy2(
+        FONTAWESOME / "webfonts/fa-solid-900.woff2",
+        target / "fa-solid-900.woff2",
+    )
+    shutil.copy2(FONTAWESOME / "LICENSE.txt", target / "LICENSE.txt")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,11 @@
   window.require.config({
     paths: { "@jupyter-widgets/html-manager/dist": here + "html-manager" },
   });
+  //    The manager's own stylesheet finds them through webpack's public
+  //    path, which it takes from this global when it is set: without it the
+  //    fonts are asked for beside the page (404), now that the theme's icons
+  //    are a font too instead of Font Awesome's SVG script.
+  window.__jupyter_widgets_assets_path__ = here + "html-manager/";
 
   // 2. The manager typesets widget labels with the MathJax 2 call
   //    MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]); the book loads

@@ -1,0 +1,29 @@
+// A second skip link, beside the theme's "Skip to main content": on a page
+// with interactive figures, "Skip to the first figure" leads the keyboard
+// straight to the first scrubber's slider.  Without it, the slider of
+// chapter 1 is about 45 Tab presses away (header buttons, the code cells'
+// copy buttons, links).
+(function () {
+  "use strict";
+  function setup() {
+    var skip = document.getElementById("pst-skip-link");
+    var view = document.querySelector(
+      '.bd-article script[type="application/vnd.jupyter.widget-view+json"]'
+    );
+    if (!skip || !view) {
+      return;
+    }
+    var output = view.closest(".cell_output") || view.parentElement;
+    output.id = output.id || "first-figure";
+    output.setAttribute("tabindex", "-1");
+    var link = document.createElement("a");
+    link.href = "#" + output.id;
+    link.textContent = "Skip to the first figure";
+    skip.appendChild(link);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();
