@@ -46,6 +46,7 @@ from typing import Any
 
 import pytest
 import yaml
+from browser_metrics import CHROMIUM_ARGS
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -67,15 +68,6 @@ SCREENSHOT_DIR = Path(
 ).resolve()
 
 CHROMIUM = shutil.which("chromium")  # Debian's binary on the PATH
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {
     "width": 1280,
     "height": 900,
@@ -204,7 +196,9 @@ def book_url(html_dir: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# One Playwright session at a time: the module's own, closed when the
+# module is done, so that the other browser test modules can start theirs.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.fail(

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_metrics import WIDGETS_READY, measure_page, serve
+from browser_metrics import CHROMIUM_ARGS, WIDGETS_READY, measure_page, serve
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(
             executable_path=chromium,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic"],
+            args=CHROMIUM_ARGS,
         )
         try:
             yield launched
