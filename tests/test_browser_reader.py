@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdf
 import pytest
 from browser_metrics import CHROMIUM_ARGS, WIDGETS_READY, measure_page, serve
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -237,7 +238,6 @@ def test_search_snippets_are_prose(browser: Browser, book_url: str) -> None:
 def test_printed_chapter_shows_solutions_and_one_frame(
     browser: Browser, book_url: str
 ) -> None:
-    pypdf = pytest.importorskip("pypdf")
     chapter = next((c for c in CHAPTERS if c.startswith("02")), CHAPTERS[0])
     with _context(browser, DESKTOP) as context:
         page = context.new_page()
