@@ -62,8 +62,9 @@ SLOW_PHONE = {
     "viewport": {"width": 390, "height": 844},
 }
 
-# Every widget view rendered and every image in it loaded (as in
-# tests/test_browser.py).
+# Widgets ready: the manager replaces each widget-view <script> with a
+# .widget-subarea holding the rendered view; ready when every view is there
+# and every image in them has loaded.
 WIDGETS_READY = """() => {
   const views = document.querySelectorAll(
     'script[type="application/vnd.jupyter.widget-view+json"]');

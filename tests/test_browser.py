@@ -46,7 +46,7 @@ from typing import Any
 
 import pytest
 import yaml
-from browser_metrics import CHROMIUM_ARGS
+from browser_metrics import CHROMIUM_ARGS, WIDGETS_READY
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -287,18 +287,8 @@ def _fail_with(where: str, problems: list[str]) -> None:
 # ---------------------------------------------------------------------------
 # In-page helpers (JavaScript run in the browser).
 
-# Widgets: the manager replaces each widget-view <script> with a
-# .widget-subarea holding the rendered view.  Ready when every view is there
-# and every image in them has loaded.
-_WIDGETS_READY = """() => {
-  const views = document.querySelectorAll(
-    'script[type="application/vnd.jupyter.widget-view+json"]');
-  const areas = [...document.querySelectorAll('.widget-subarea')];
-  if (areas.length < views.length) return false;
-  if (!areas.every(a => a.querySelector('.jupyter-widgets'))) return false;
-  return areas.every(a => [...a.querySelectorAll('img')]
-    .every(i => i.complete && i.naturalWidth > 0));
-}"""
+# Widgets ready: browser_metrics.WIDGETS_READY (every view rendered, every
+# image in them loaded).
 
 _WIDGETS_STATE = """() => ({
   views: document.querySelectorAll(
@@ -427,7 +417,7 @@ def _open_book_page(
         status = response.status if response else "(no response)"
         watch.problems.append(f"page answered HTTP {status}")
     try:
-        page.wait_for_function(_WIDGETS_READY, timeout=WAIT)
+        page.wait_for_function(WIDGETS_READY, timeout=WAIT)
     except PlaywrightTimeout:
         state = page.evaluate(_WIDGETS_STATE)
         watch.problems.append(
