@@ -59,8 +59,7 @@ SIDEWAYS_SCROLL = r"""() => {
   const name = el => el.tagName.toLowerCase()
     + (el.id ? '#' + el.id : '')
     + [...el.classList].slice(0, 2).map(c => '.' + c).join('');
-  const text = el => (el.innerText || el.textContent || '').split('
-')
+  const text = el => (el.innerText || el.textContent || '').split('\n')
     .sort((a, b) => b.length - a.length)[0].trim().slice(0, 80);
   const found = [];
   if (article.scrollWidth > article.clientWidth + 1) {

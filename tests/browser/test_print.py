@@ -1,5 +1,12 @@
-"""Paper: chapter 2 printed to PDF by Chromium (`page.pdf`, the print
-stylesheet) shows its solutions open, with nothing opened first."""
+"""Paper: chapter 2 printed to PDF by Chromium (`page.pdf`) shows its
+solutions open, with nothing opened first: the print stylesheet opens them
+by itself.
+
+sphinx-togglebutton also opens folded blocks from a `beforeprint` handler;
+the test stops that event before any page script sees it, so that the PDF
+shows what the print stylesheet alone does (a reader's browser may print
+without running it: a saved page, a print service, "print to PDF" with
+scripts off, or a printout started before the scripts loaded)."""
 
 from __future__ import annotations
 
@@ -21,6 +28,11 @@ CHAPTER_2 = "book/02_dual_numbers"
 SOLUTION_PHRASE = "The second form is also more accurate for tiny"
 # What sphinx-togglebutton writes on a folded solution's button.
 FOLDED = "Click to show"
+
+# Registered before any page script: a capture listener on window runs first
+# and stops the event, so no page handler opens anything for printing.
+_NO_BEFOREPRINT = """window.addEventListener(
+  'beforeprint', event => event.stopImmediatePropagation(), true);"""
 
 # Where the phrase is in the page: in a solution, and anywhere else.
 _PHRASE_IN_DOM = """(phrase) => {
@@ -47,6 +59,7 @@ def test_printed_chapter_2_shows_solutions(
     html_dir: Path,
     screenshots: Path,
 ) -> None:
+    context.add_init_script(_NO_BEFOREPRINT)
     page, _ = open_book_page(context, book_url, html_dir, CHAPTER_2)
     where = page.evaluate(_PHRASE_IN_DOM, SOLUTION_PHRASE)
     if not where["inSolution"] or where["outside"]:
