@@ -63,6 +63,8 @@ EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 execute: $(INSTALLED)
 	$(EXECUTE) $(NOTEBOOKS)
 
+# Every test marked `browser` under tests/ (the package tests/browser/ and
+# any other browser test file); screenshots go to _build/screenshots/.
 browser: $(INSTALLED)
 	$(BIN)/pytest -m browser
 

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
+from sphinx_external_toc.parsing import parse_toc_yaml
 
 from benchmarks import checks
 from benchmarks.timing import interleaved
@@ -154,16 +154,13 @@ def _warnings(log: str) -> int:
 
 def toc_notebooks() -> list[str]:
     """The notebooks the table of contents builds (``only_build_toc_files``
-    is on)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]]
-    pending = list(toc.get("chapters", [])) + list(toc.get("parts", []))
-    while pending:
-        entry = pending.pop(0)
-        if "file" in entry:
-            entries.append(entry["file"])
-        pending += entry.get("sections", []) + entry.get("chapters", [])
-    return [e for e in entries if (ROOT / e).with_suffix(".ipynb").exists()]
+    is on), read with sphinx-external-toc's own parser."""
+    site_map = parse_toc_yaml(ROOT / "_toc.yml")
+    return [
+        docname
+        for docname in site_map
+        if (ROOT / docname).with_suffix(".ipynb").exists()
+    ]
 
 
 def measure_build() -> dict:

@@ -1,0 +1,24 @@
+"""The built book and the live notebooks, checked in a real browser (Chromium).
+
+Run after `make book`: `pytest -m browser`.  The tests serve the built HTML
+(`_build/html`, or the folder in $GRADBOOK_HTML) from 127.0.0.1 and drive
+Debian's Chromium through Playwright.
+
+- `book.py`: the pages (every file of `_toc.yml`, read with
+  sphinx-external-toc's own parser) and where things are;
+- `watch.py`: what went wrong on a page, collected as readable lines;
+- `inpage.py`: JavaScript run in the page, and opening a page until its
+  widgets and math have rendered;
+- `lab.py`: JupyterLab as a child process (psutil for its kernels);
+- `metrics.py`: a page's transfer and first paint on a simulated slow
+  phone (no pytest: the benchmarks use it too);
+- `conftest.py`: the fixtures (server, browser, contexts, JupyterLab);
+- `test_pages.py`: every page, at the desktop width, 390 px and 1366 px;
+- `test_print.py`: a chapter printed to PDF;
+- `test_load.py`: page load on a simulated slow phone, recorded;
+- `test_lab.py`: a live panel in JupyterLab.
+
+Screenshots land in `_build/screenshots/` ($GRADBOOK_SCREENSHOTS) for a
+person to look at.  Each test collects every problem it finds on its page
+and fails once with the whole list.
+"""

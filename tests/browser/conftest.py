@@ -1,0 +1,168 @@
+"""Fixtures: the built book, a server for it, one browser for the session,
+fresh browser contexts (at any viewport), JupyterLab."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from .book import CHROMIUM, HTML_DIR, SCREENSHOT_DIR
+from .inpage import WAIT
+from .lab import Lab, running_jupyterlab
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {
+    "width": 1280,
+    "height": 900,
+}  # wide enough for the theme's left sidebar
+
+
+def viewport_options(width: int) -> dict[str, Any]:
+    """new_context() options for a viewport `width` px wide.  A narrow one
+    is a phone's: mobile (the page's meta viewport applies, touch events
+    exist), drawn at 2x as on a phone's screen."""
+    if width < 768:
+        return {
+            "viewport": {"width": width, "height": 844},
+            "device_scale_factor": 2,
+            "is_mobile": True,
+            "has_touch": True,
+        }
+    return {"viewport": {"width": width, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def html_dir() -> Path:
+    if not (HTML_DIR / "index.html").is_file():
+        pytest.fail(
+            f"no built book at {HTML_DIR} (no index.html): "
+            "run `make book` first "
+            "(or point GRADBOOK_HTML at a built _build/html folder)",
+            pytrace=False,
+        )
+    return HTML_DIR
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    # Explicit types, so the answer does not depend on the machine's
+    # mime.types.
+    extensions_map = {  # noqa: RUF012 (the base class's own attribute)
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".css": "text/css",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".ttf": "font/ttf",
+        ".eot": "application/vnd.ms-fontobject",
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that drops a connection mid-answer is not a book problem.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="session")
+def book_url(html_dir: Path) -> Iterator[str]:
+    """The built book, served on 127.0.0.1 at a free port for the session."""
+    server = _QuietServer(
+        ("127.0.0.1", 0),
+        functools.partial(_QuietHandler, directory=str(html_dir)),
+    )
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if CHROMIUM is None:
+        pytest.fail(
+            "chromium is not on the PATH: "
+            "install Debian's chromium (apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_context(
+    chromium: Browser,
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Make fresh browser contexts (no cache, no storage; closed after the
+    test): `new_context(width=390)`, or new_context() for the default
+    desktop viewport."""
+    made: list[BrowserContext] = []
+
+    def make(width: int | None = None) -> BrowserContext:
+        options = viewport_options(width) if width else {"viewport": VIEWPORT}
+        ctx = chromium.new_context(**options, service_workers="block")
+        ctx.set_default_timeout(WAIT)
+        made.append(ctx)
+        return ctx
+
+    try:
+        yield make
+    finally:
+        for ctx in made:
+            ctx.close()
+
+
+@pytest.fixture
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    """A fresh browser context (no cache, no storage) for each test."""
+    return new_context()
+
+
+@pytest.fixture
+def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 serving copies of the notebooks, with no user
+    state; shut down after."""
+    with running_jupyterlab(tmp_path) as lab:
+        yield lab

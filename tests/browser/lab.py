@@ -1,0 +1,212 @@
+"""JupyterLab as a child process: started on a free port with no user state,
+asked over its REST API, stopped with its kernels."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from .book import REPO
+
+# Live panels checked in JupyterLab: (notebook, the call that shows the panel,
+# the label of the slider to move).
+LIVE_PANELS = [("book/01_random_search", "random_search_panel()", "seed")]
+LAB_RUN_TIMEOUT = 300_000  # ms for Run All Cells (chapter 1 takes ~20 s)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def api(base: str, token: str, path: str, method: str = "GET") -> Any:
+    request = urllib.request.Request(
+        f"{base}{path}",
+        method=method,
+        headers={"Authorization": f"token {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = answer.read()
+    return json.loads(body) if body else None
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    process: subprocess.Popen[bytes]
+    root: Path
+    log: Path
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+    def kernels(self) -> list[psutil.Process]:
+        """The ipykernel processes under the server."""
+        found = []
+        with contextlib.suppress(psutil.NoSuchProcess):
+            for child in psutil.Process(self.process.pid).children(
+                recursive=True
+            ):
+                with contextlib.suppress(psutil.Error):
+                    if any("ipykernel" in part for part in child.cmdline()):
+                        found.append(child)
+        return found
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate the server and everything under it; kill what hangs."""
+    try:
+        parent = psutil.Process(process.pid)
+        family = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        family = []
+    for member in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.terminate()
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for member in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
+    psutil.wait_procs(alive, timeout=10)
+    process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running_jupyterlab(tmp_path: Path) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 serving copies of the LIVE_PANELS notebooks,
+    with no user state; shut down after."""
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    for notebook, _, _ in LIVE_PANELS:
+        # A copy: Lab's autosave must never touch the repo's notebook.
+        shutil.copy2(REPO / f"{notebook}.ipynb", root)
+    settings = tmp_path / "settings"
+    notification = (
+        settings
+        / "@jupyterlab"
+        / "apputils-extension"
+        / "notification.jupyterlab-settings"
+    )
+    notification.parent.mkdir(parents=True)
+    # No news feed, no update check: Lab asks nothing of the internet.
+    notification.write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+    }
+    env.pop("JUPYTER_PATH", None)
+    port, token = free_port(), secrets.token_hex(24)
+    log = tmp_path / "jupyterlab.log"
+    command = [
+        # The venv's Python runs Lab, so the kernelspec python3 is the venv's
+        # Python.
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.allow_root=True",  # CI runs as root
+        f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    base = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=tmp_path,
+            start_new_session=True,
+        )
+    lab = Lab(base, token, process, root, log)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"JupyterLab exited with {process.returncode}:\n"
+                    f"{lab.log_tail()}",
+                    pytrace=False,
+                )
+            try:
+                api(base, token, "/api/status")
+                break
+            except (
+                urllib.error.URLError,
+                ConnectionError,
+                TimeoutError,
+            ) as error:
+                if isinstance(error, urllib.error.HTTPError):
+                    error.close()
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        "JupyterLab did not start in 120 s:\n"
+                        f"{lab.log_tail()}",
+                        pytrace=False,
+                    )
+                time.sleep(0.25)
+        yield lab
+    finally:
+        # Shut the server down (it stops its kernels); force it only if it
+        # hangs.
+        with contextlib.suppress(OSError, urllib.error.URLError):
+            api(base, token, "/api/shutdown", method="POST")
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            _stop(process)
+        print(f"--- JupyterLab log (tail) ---\n{lab.log_tail()}")
+
+
+def wait_for_connected_kernel(
+    lab: Lab, notebook: str, seconds: float = 120
+) -> None:
+    """Poll the server until the notebook's session has a kernel with a
+    browser connected."""
+    deadline = time.monotonic() + seconds
+    sessions: Any = []
+    while time.monotonic() < deadline:
+        sessions = api(lab.url, lab.token, "/api/sessions")
+        for session in sessions:
+            kernel = session.get("kernel") or {}
+            if (
+                session.get("path", "").endswith(notebook)
+                and kernel.get("connections", 0) > 0
+            ):
+                return
+        time.sleep(0.25)
+    raise TimeoutError(
+        f"no kernel connected for {notebook} in {seconds:g} s; "
+        f"sessions: {sessions}"
+    )

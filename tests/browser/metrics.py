@@ -1,0 +1,188 @@
+"""How a page loads on a simulated slow phone: what it transfers and when it
+first paints.
+
+`measure_page_load(page_url)` opens one page in a fresh Chromium context
+with the network at 10 Mbit/s each way and 40 ms round trip, the CPU slowed
+4x (Chrome DevTools Protocol: Network.emulateNetworkConditions and
+Emulation.setCPUThrottlingRate) and the cache off, waits for the load event
+(and for the page's widgets to render, if it has any), and returns:
+
+- ``first_paint_ms``, ``first_contentful_paint_ms``: from
+  ``performance.getEntriesByType('paint')``;
+- ``load_ms``: the load event's end (navigation timing);
+- ``widgets_ready_ms``: when every widget view has rendered with its images
+  loaded (None on a page without widgets, or if they did not render);
+- ``transfer_bytes``: bytes on the wire (CDP Network.loadingFinished's
+  encodedDataLength: headers and body as sent) of every response this page
+  loaded, and ``own_transfer_bytes``: of those, the page's own (its HTML,
+  its images, anything not under the book's shared ``_static/``);
+- ``resources``: each response (url, type, bytes, shared or own), largest
+  first.
+
+No pytest here: the benchmarks call it too.  Pass a Playwright `Browser` to
+reuse one (a test's session browser); without one it starts Debian's
+Chromium itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import urllib.parse
+from typing import Any
+
+from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+# The simulated phone (the issue's numbers): 10 Mbit/s, 40 ms RTT, CPU x4.
+MBIT = 1_000_000 / 8  # bytes per second in one Mbit/s
+NETWORK = {
+    "offline": False,
+    "latency": 40,  # ms, added to each round trip
+    "downloadThroughput": 10 * MBIT,
+    "uploadThroughput": 10 * MBIT,
+}
+CPU_SLOWDOWN = 4
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+# Assets every page shares (theme, vendored scripts and fonts): not a
+# page's own transfer.
+SHARED = "/_static/"
+TIMEOUT_MS = 120_000
+
+# Every widget view rendered, and every image in them loaded.
+_WIDGETS_READY = """() => {
+  const views = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]');
+  const areas = [...document.querySelectorAll('.widget-subarea')];
+  return areas.length >= views.length
+    && areas.every(a => a.querySelector('.jupyter-widgets'))
+    && areas.every(a => [...a.querySelectorAll('img')]
+      .every(i => i.complete && i.naturalWidth > 0));
+}"""
+
+_TIMINGS = """() => {
+  const paint = Object.fromEntries(performance.getEntriesByType('paint')
+    .map(e => [e.name, e.startTime]));
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {
+    first_paint_ms: paint['first-paint'] ?? null,
+    first_contentful_paint_ms: paint['first-contentful-paint'] ?? null,
+    load_ms: nav ? nav.loadEventEnd : null,
+    has_widgets: !!document.querySelector(
+      'script[type="application/vnd.jupyter.widget-view+json"]'),
+  };
+}"""
+
+
+def measure_page_load(
+    page_url: str,
+    *,
+    browser: Browser | None = None,
+    executable: str | None = None,
+) -> dict[str, Any]:
+    """Load `page_url` once on the simulated slow phone; see the module's
+    docstring for what comes back."""
+    if browser is not None:
+        return _measure(browser, page_url)
+    executable = executable or shutil.which("chromium")
+    if executable is None:
+        raise RuntimeError("chromium is not on the PATH")
+    with sync_playwright() as playwright:
+        own = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic"],
+        )
+        try:
+            return _measure(own, page_url)
+        finally:
+            own.close()
+
+
+def _measure(browser: Browser, page_url: str) -> dict[str, Any]:
+    context = browser.new_context(**PHONE, service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        requests: dict[str, dict[str, Any]] = {}
+        finished: dict[str, float] = {}
+
+        def sent(event: dict[str, Any]) -> None:
+            # A redirect reuses the id: the last URL is the one answered.
+            requests[event["requestId"]] = {
+                "url": event["request"]["url"],
+                "type": event.get("type", "Other"),
+            }
+
+        def done(event: dict[str, Any]) -> None:
+            finished[event["requestId"]] = event["encodedDataLength"]
+
+        cdp.on("Network.requestWillBeSent", sent)
+        cdp.on("Network.loadingFinished", done)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        cdp.send("Network.emulateNetworkConditions", NETWORK)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+
+        page.goto(page_url, wait_until="load")
+        timings = page.evaluate(_TIMINGS)
+        widgets_ready_ms = None
+        if timings.pop("has_widgets"):
+            try:
+                page.wait_for_function(
+                    _WIDGETS_READY, timeout=TIMEOUT_MS, polling=100
+                )
+                widgets_ready_ms = page.evaluate("() => performance.now()")
+            except PlaywrightTimeout:  # reported as None
+                widgets_ready_ms = None
+        # Late requests (fonts, lazy images) count as the page's too.
+        deadline = time.monotonic() + 10
+        while set(requests) - set(finished) and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+    finally:
+        context.close()
+
+    origin = _origin(page_url)
+    resources = []
+    for request_id, size in finished.items():
+        request = requests.get(request_id)
+        if request is None or _origin(request["url"]) != origin:
+            continue  # data:, blob: or (never expected) another origin
+        path = urllib.parse.urlsplit(request["url"]).path
+        resources.append(
+            {
+                "url": request["url"],
+                "type": request["type"],
+                "bytes": int(size),
+                "shared": SHARED in path,
+            }
+        )
+    resources.sort(key=lambda r: -r["bytes"])
+    return {
+        "url": page_url,
+        **timings,
+        "widgets_ready_ms": widgets_ready_ms,
+        "transfer_bytes": sum(r["bytes"] for r in resources),
+        "own_transfer_bytes": sum(
+            r["bytes"] for r in resources if not r["shared"]
+        ),
+        "requests": len(resources),
+        "resources": resources,
+        "conditions": {
+            "download_mbit_s": NETWORK["downloadThroughput"] / MBIT,
+            "rtt_ms": NETWORK["latency"],
+            "cpu_slowdown": CPU_SLOWDOWN,
+            "viewport": PHONE["viewport"],
+        },
+    }
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,89 @@
+"""Paper: chapter 2 printed to PDF by Chromium (`page.pdf`) shows its
+solutions open, with nothing opened first: the print stylesheet opens them
+by itself.
+
+sphinx-togglebutton also opens folded blocks from a `beforeprint` handler;
+the test stops that event before any page script sees it, so that the PDF
+shows what the print stylesheet alone does (a reader's browser may print
+without running it: a saved page, a print service, "print to PDF" with
+scripts off, or a printout started before the scripts loaded)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+from playwright.sync_api import BrowserContext
+
+from .inpage import open_book_page
+from .watch import fail_with
+
+pytestmark = pytest.mark.browser
+
+CHAPTER_2 = "book/02_dual_numbers"
+# A sentence that appears only inside a solution of chapter 2 (exercise
+# 2.2's, on log1p), so it is in the PDF only if printing opens solutions.
+SOLUTION_PHRASE = "The second form is also more accurate for tiny"
+# What sphinx-togglebutton writes on a folded solution's button.
+FOLDED = "Click to show"
+
+# Registered before any page script: a capture listener on window runs first
+# and stops the event, so no page handler opens anything for printing.
+_NO_BEFOREPRINT = """window.addEventListener(
+  'beforeprint', event => event.stopImmediatePropagation(), true);"""
+
+# Where the phrase is in the page: in a solution, and anywhere else.
+_PHRASE_IN_DOM = """(phrase) => {
+  const squash = s => (s || '').replace(/\\s+/g, ' ');
+  const article = document.querySelector('.bd-article')
+    || document.querySelector('main');
+  const solutions = [...article.querySelectorAll('.solution')];
+  const inSolution = solutions.some(
+    s => squash(s.textContent).includes(phrase));
+  const outside = article.cloneNode(true);
+  outside.querySelectorAll('.solution').forEach(s => s.remove());
+  return {solutions: solutions.length, inSolution,
+    outside: squash(outside.textContent).includes(phrase)};
+}"""
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_printed_chapter_2_shows_solutions(
+    context: BrowserContext,
+    book_url: str,
+    html_dir: Path,
+    screenshots: Path,
+) -> None:
+    context.add_init_script(_NO_BEFOREPRINT)
+    page, _ = open_book_page(context, book_url, html_dir, CHAPTER_2)
+    where = page.evaluate(_PHRASE_IN_DOM, SOLUTION_PHRASE)
+    if not where["inSolution"] or where["outside"]:
+        pytest.fail(
+            f"{CHAPTER_2}: the test's phrase {SOLUTION_PHRASE!r} must be in "
+            f"one of its solutions and nowhere else ({where}): "
+            "the chapter changed, pick another phrase from a solution",
+            pytrace=False,
+        )
+    pdf = page.pdf(format="A4", print_background=True)
+    (screenshots / "book-02_dual_numbers.pdf").write_bytes(pdf)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = _squash(" ".join(p.extract_text() or "" for p in reader.pages))
+    problems: list[str] = []
+    if SOLUTION_PHRASE not in text:
+        problems.append(
+            f"the printed PDF ({len(reader.pages)} pages) lacks the "
+            f"solution's text {SOLUTION_PHRASE!r}: "
+            "solutions print folded (the print stylesheet must open them)"
+        )
+    folded = text.count(FOLDED)
+    if folded:
+        problems.append(
+            f"the printed PDF shows {FOLDED!r} {folded} time(s) "
+            "(folded solutions or cells)"
+        )
+    fail_with(f"{CHAPTER_2} printed", problems)
