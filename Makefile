@@ -54,12 +54,13 @@ notebooks-perturbed: $(INSTALLED)
 	$(BIN)/python tools/perturbed-numerics $(NBVAL) $(NOTEBOOKS)
 
 # Re-execute every chapter top to bottom and store its outputs (before
-# committing).  Per-cell execution timestamps are stripped (cell tags are
-# kept), so a re-execution changes only what really changed.
+# committing).  Per-cell execution timestamps are stripped (cell tags and
+# mystnb settings, such as a figure's alt text, are kept), so a re-execution changes only what really changed.
 EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
   --ClearMetadataPreprocessor.enabled=True \
   --ClearMetadataPreprocessor.clear_notebook_metadata=False \
-  --ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags
+  --ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
+  --ClearMetadataPreprocessor.preserve_cell_metadata_mask=mystnb
 execute: $(INSTALLED)
 	$(EXECUTE) $(NOTEBOOKS)
 
@@ -96,7 +97,7 @@ lock: $(INSTALLED)
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
-$(VENDORED): node_modules/.package-lock.json web/vendor.py web/widgets-setup.js web/code-column.css
+$(VENDORED): node_modules/.package-lock.json web/vendor.py $(wildcard web/*.js web/*.css)
 	$(PYTHON) web/vendor.py
 	touch $@
 

@@ -719,7 +719,7 @@ def _rows() -> list[Row]:
             ValueError,
             "iterations",
         ),
-        Row(widgets.scrubber, (5, [1], "d"), word="function"),
+        Row(widgets.scrubber, (5, [1], "d", str), word="function"),
         Row(
             views.training_view,
             (),

@@ -1,9 +1,17 @@
 """The book's own Sphinx extension (`sphinx: local_extensions` in
 _config.yml): small fixes to the pages that the themes and extensions leave.
 
-- The stylesheets and the script every page needs: the icon subset
-  (icons/icons.css, see web/vendor.py), reader.css (print, skip link, dark
-  mode) and sidebar-toggles.js (the header's sidebar buttons).
+- The stylesheets and the scripts every page needs: the icon subset
+  (icons/icons.css, see web/vendor.py), reader.css (print, scrubbers,
+  figures on narrow screens), sidebar-toggles.js (the header's sidebar
+  buttons), skip-links.js, scrubber.js, figure-zoom.js and narrow-tables.js.
+- No widget code.  A scrubber shows its ``text/html`` form (see
+  gradbook.widgets.Scrubber), which scrubber.js moves, and a live panel's
+  output is removed, so no page shows a widget.  myst-nb would still put
+  the notebook's widget state (hundreds of kB of JSON) and the widget
+  manager (3.6 MB of JavaScript) on every page of a notebook that made
+  widgets; they are dropped, and a page that does show a widget is a build
+  error, since the book does not serve the code that would draw it.
 - search-page.js on the search page only (snippets over http, a plain note
   over file://).
 - sphinx-exercise gives the body of every exercise the same id,
@@ -18,7 +26,12 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # sphinx_exercise/directive.py and transforms.py: nodes.section(ids=[...])
 REPEATED_IDS = {"exercise-content", "solution-content"}
@@ -32,6 +45,26 @@ def drop_repeated_ids(
             section["ids"] = [
                 i for i in section["ids"] if i not in REPEATED_IDS
             ]
+
+
+def drop_widget_code(
+    app: Sphinx, doctree: nodes.document, docname: str
+) -> None:
+    # After myst-nb's post-transform has chosen each output's form for the
+    # builder (doctree-resolved), so only what the page shows is left.
+    for raw in doctree.findall(nodes.raw):
+        if WIDGET_VIEW in raw.astext():
+            LOGGER.warning(
+                "%s shows a live widget, which the HTML book cannot draw: "
+                "tag its cell remove-output, or give it a text/html form "
+                "like gradbook.widgets.Scrubber",
+                docname,
+                location=raw,
+            )
+    # myst-nb's keys: "ipywidgets_state" and "ipywidgets_0", "_1", ...
+    scripts = NbMetadataCollector.get_js_files(app.env, docname)
+    for key in [k for k in scripts if k.startswith("ipywidgets_")]:
+        del scripts[key]
 
 
 def search_page_script(
@@ -48,6 +81,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("reader.css")
     app.add_js_file("sidebar-toggles.js", loading_method="defer")
     app.add_js_file("skip-links.js", loading_method="defer")
+    app.add_js_file("scrubber.js", loading_method="defer")
+    app.add_js_file("figure-zoom.js", loading_method="defer")
+    app.add_js_file("narrow-tables.js", loading_method="defer")
+    app.connect("doctree-resolved", drop_widget_code)
     app.connect("doctree-resolved", drop_repeated_ids)
     app.connect("html-page-context", search_page_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

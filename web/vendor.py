@@ -1,5 +1,6 @@
 """Copy the web assets the built book serves itself from node_modules to
-_vendor.
+_vendor.  The pages need no widget code (see web/reader.py): the assets are
+MathJax, the icon subset and the book's own files.
 
 `npm ci` installs the exact versions pinned in package.json and
 package-lock.json; this copies only what pages load, one copy of each, into
@@ -19,11 +20,6 @@ VENDOR = ROOT / "_vendor"
 
 # (source under node_modules, destination under _vendor)
 FILES = [
-    ("requirejs/require.js", "require.js"),
-    (
-        "@jupyter-widgets/html-manager/dist/embed-amd.js",
-        "html-manager/embed-amd.js",
-    ),
     ("mathjax/es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
 ]
 # Directories MathJax loads from on demand: its fonts, TeX extensions that
@@ -38,13 +34,12 @@ TREES = [
     ("mathjax/es5/sre", "mathjax/sre"),
     ("mathjax/es5/ui", "mathjax/ui"),
 ]
-# The widget manager's icon fonts (Font Awesome), found through the assets
-# path that widgets-setup.js sets.
-FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
 # The book's own page-side files (see each file's comment), served from
 # _static/ like the rest.
 OWN = [
-    "widgets-setup.js",
+    "scrubber.js",
+    "figure-zoom.js",
+    "narrow-tables.js",
     "sidebar-toggles.js",
     "skip-links.js",
     "search-page.js",
@@ -92,9 +87,6 @@ def main() -> None:
         shutil.copy2(MODULES / source, VENDOR / target)
     for source, target in TREES:
         shutil.copytree(MODULES / source, VENDOR / target)
-    for font in (MODULES / "@jupyter-widgets/html-manager/dist").iterdir():
-        if font.suffix in FONT_SUFFIXES:
-            shutil.copy2(font, VENDOR / "html-manager" / font.name)
     for name in OWN:
         shutil.copy2(ROOT / "web" / name, VENDOR / name)
     write_icons(VENDOR / "icons")

@@ -19,6 +19,7 @@ from gradbook.backprop import OP_LABELS, Node
 from gradbook.search import SearchHistory
 
 __all__ = [
+    "COLUMN_PIXELS",
     "computation_graph",
     "confusion_matrix",
     "cost_fit",
@@ -48,12 +49,26 @@ def _histories(histories: object, who: str) -> Mapping[str, SearchHistory]:
     return histories
 
 
+# Every figure is drawn this many pixels wide: twice the book's text column
+# (about 760 px), so that it is sharp on high-density screens and in print.
+COLUMN_PIXELS = 1520
+
+
 def _figure(
     width: float = 6.4, height: float = 4.0, ncols: int = 1
 ) -> tuple[Figure, list[Axes]]:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = _blank(width, height)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     return fig, list(axes)
+
+
+def _blank(width: float, height: float) -> Figure:
+    """An empty figure ``width`` by ``height`` inches, COLUMN_PIXELS wide."""
+    return Figure(
+        figsize=(width, height),
+        dpi=COLUMN_PIXELS / width,
+        layout="constrained",
+    )
 
 
 def _progress_on(
@@ -208,7 +223,14 @@ def _tangent_on(
     ax.set_ylabel("neuron output")
     ax.set_ylim(-0.05, 1.05)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
+    # below the axes, so that it never covers the curve or the point
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        ncols=2,
+        fontsize=8,
+        frameon=False,
+    )
 
 
 def _curve(xs: object, ys: object, who: str) -> tuple[np.ndarray, ...]:
@@ -642,7 +664,7 @@ def digit_grid(
         raise ValueError(f"digit_grid: images must be {what}, got {got}")
     columns = checks.whole(columns, "digit_grid", "columns", minimum=1)
     rows = -(-len(images) // columns)
-    fig = Figure(figsize=(columns * 0.8, rows * 0.95), layout="constrained")
+    fig = _blank(columns * 0.8, rows * 0.95)
     axes = fig.subplots(rows, columns, squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")

@@ -14,6 +14,8 @@ computed when this module is imported, only when a panel is built.
 
 from __future__ import annotations
 
+import base64
+import html
 import inspect
 import io
 from collections.abc import Callable, Mapping, Sequence
@@ -24,10 +26,12 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gradbook import checks, views
-from gradbook.circuits import NEURON_INPUTS
+from gradbook import checks, nn, views
+from gradbook.circuits import NEURON_INPUTS, neuron
+from gradbook.dual import gradient
 
 __all__ = [
+    "Scrubber",
     "figure_png",
     "live_panel",
     "neuron_graph_panel",
@@ -56,13 +60,15 @@ def figure_png(fig: Figure, dpi: int = 80, colors: int | None = 96) -> bytes:
     fig.savefig(raw, format="png", dpi=dpi)
     if colors is None:
         return raw.getvalue()
-    image = (
-        Image.open(raw)
-        .convert("RGB")
-        .quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
-    )
+    return _palette_png(Image.open(raw), colors)
+
+
+def _palette_png(image: Image.Image, colors: int) -> bytes:
+    """``image`` as a PNG of at most ``colors`` colours."""
     small = io.BytesIO()
-    image.save(small, format="png", optimize=True)
+    image.convert("RGB").quantize(
+        colors=colors, method=Image.Quantize.MEDIANCUT
+    ).save(small, format="png", optimize=True)
     return small.getvalue()
 
 
@@ -100,45 +106,137 @@ def live_panel(
     return widgets.VBox([grid, image])
 
 
+class Scrubber(widgets.VBox):
+    """A slider over pre-drawn frames, in two forms.
+
+    In Jupyter it is a widget: a ``SelectionSlider`` whose ``index`` is
+    linked in the browser (``jslink``) to a ``Stack`` of images.  The HTML
+    book shows its ``text/html`` form instead (``nb_mime_priority_overrides``
+    in _config.yml): a range input over the same frames, each with its alt
+    text, which the book's web/scrubber.js moves.  That form needs no widget
+    code in the page, and a browser gives the input a name, a value text
+    and keys of its own.
+    """
+
+    def __init__(
+        self,
+        frames: list[bytes],
+        labels: list[str],
+        alts: list[str],
+        description: str,
+        start: int,
+    ) -> None:
+        images = [widgets.Image(value=png, format="png") for png in frames]
+        stack = widgets.Stack(images, selected_index=start)
+        slider = widgets.SelectionSlider(
+            options=labels,
+            index=start,
+            description=description,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%"),
+        )
+        widgets.jslink((slider, "index"), (stack, "selected_index"))
+        super().__init__([slider, stack])
+        self._html = _scrubber_html(frames, labels, alts, description, start)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self._html
+        return bundle
+
+
+def _scrubber_html(
+    frames: list[bytes],
+    labels: list[str],
+    alts: list[str],
+    description: str,
+    start: int,
+) -> str:
+    """A scrubber as HTML: a labelled range input above its frames.
+
+    Every frame but the current one is ``hidden``; the input is disabled
+    until web/scrubber.js runs, so a page without it shows one still frame.
+    """
+    name = html.escape(description)
+    current = html.escape(labels[start])
+    rows = [
+        '<figure class="gradbook-scrubber">',
+        '<label class="gradbook-scrubber-control">'
+        f"<span>{name}</span>"
+        f'<input type="range" min="0" max="{len(frames) - 1}" step="1" '
+        f'value="{start}" aria-label="{name}" '
+        f'aria-valuetext="{current}" disabled>'
+        f'<span class="gradbook-scrubber-value" aria-hidden="true">'
+        f"{current}</span></label>",
+        '<div class="gradbook-scrubber-frames">',
+    ]
+    for k, (png, label, alt) in enumerate(
+        zip(frames, labels, alts, strict=True)
+    ):
+        width, height = Image.open(io.BytesIO(png)).size
+        data = base64.b64encode(png).decode("ascii")
+        rows.append(
+            f'<img src="data:image/png;base64,{data}" '
+            # half the pixels: sharp on a high-density screen
+            f'width="{width // 2}" height="{height // 2}" '
+            f'alt="{html.escape(alt)}" data-label="{html.escape(label)}"'
+            f"{'' if k == start else ' hidden'}>"
+        )
+    rows += ["</div>", "</figure>"]
+    return "\n".join(rows)
+
+
 def scrubber(
     render: Callable[[Any], Figure],
     values: Sequence[Any],
     description: str,
+    alt: Callable[[Any], str],
     label: Callable[[Any], str] = str,
     start: int = 0,
-    dpi: int = 60,
-) -> widgets.VBox:
-    """A slider over pre-rendered frames ``render(v)`` for ``v`` in ``values``.
+) -> Scrubber:
+    """A slider over pre-drawn frames ``render(v)`` for ``v`` in ``values``.
 
-    The frames sit in a ``widgets.Stack`` whose ``selected_index`` is
-    linked to the slider in the browser (``jslink``), so moving the slider
-    swaps the picture even in the static HTML book, where no kernel runs.
+    ``label(v)`` is what the slider shows for ``v`` and ``alt(v)`` what its
+    frame shows, in words, for a reader who cannot see it.  Frames are drawn
+    at the figure's own dpi (twice the book's column, see
+    :data:`gradbook.plots.COLUMN_PIXELS`) and centred on one canvas, so the
+    text below never moves as the slider does.
     """
-    checks.callable_(render, "scrubber", "render")
+    who = "scrubber"
+    checks.callable_(render, who, "render")
     if not isinstance(values, Sequence) or isinstance(values, str):
         got = checks.describe(values)
-        raise TypeError(f"scrubber: values must be a list, got {got}")
+        raise TypeError(f"{who}: values must be a list, got {got}")
     if not values:
-        raise ValueError("scrubber: values is empty; give at least one")
-    checks.text(description, "scrubber", "description")
-    checks.callable_(label, "scrubber", "label")
-    last = len(values) - 1
-    start = checks.whole(start, "scrubber", "start", maximum=last)
-    checks.whole(dpi, "scrubber", "dpi", minimum=1, maximum=600)
-    frames = [
-        widgets.Image(value=figure_png(render(v), dpi), format="png")
-        for v in values
-    ]
-    stack = widgets.Stack(frames, selected_index=start)
-    slider = widgets.SelectionSlider(
-        options=[label(v) for v in values],
-        index=start,
-        description=description,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="60%"),
-    )
-    widgets.jslink((slider, "index"), (stack, "selected_index"))
-    return widgets.VBox([slider, stack])
+        raise ValueError(f"{who}: values is empty; give at least one")
+    checks.text(description, who, "description")
+    checks.callable_(alt, who, "alt")
+    checks.callable_(label, who, "label")
+    start = checks.whole(start, who, "start", maximum=len(values) - 1)
+    images = []
+    for v in values:
+        fig = render(v)
+        checks.instance(fig, Figure, who, "render(value)")
+        raw = io.BytesIO()
+        fig.savefig(raw, format="png")
+        images.append(Image.open(raw).convert("RGB"))
+    frames = [_palette_png(image, 96) for image in _one_canvas(images)]
+    labels = [checks.text(label(v), who, "label(value)") for v in values]
+    alts = [checks.text(alt(v), who, "alt(value)") for v in values]
+    return Scrubber(frames, labels, alts, description, start)
+
+
+def _one_canvas(images: list[Image.Image]) -> list[Image.Image]:
+    """Each image centred on a white canvas the size of the largest."""
+    width = max(image.width for image in images)
+    height = max(image.height for image in images)
+    canvases = []
+    for image in images:
+        canvas = Image.new("RGB", (width, height), "white")
+        offset = ((width - image.width) // 2, (height - image.height) // 2)
+        canvas.paste(image, offset)
+        canvases.append(canvas)
+    return canvases
 
 
 def _defaults(view: Callable[..., Figure]) -> dict[str, Any]:
@@ -192,16 +290,29 @@ def random_search_panel() -> widgets.VBox:
     return live_panel(views.random_search_view, controls)
 
 
-def random_search_scrubber() -> widgets.VBox:
-    """Chapter 1's scrubber: the default search after 0, 5, 10, ... steps."""
+def random_search_scrubber() -> Scrubber:
+    """Chapter 1's scrubber: the default search after 0, 10, 20, ... steps,
+    starting at the end of the search."""
     d = _defaults(views.random_search_view)
     history = views.search_gate(**d)
     label = f"seed {d['seed']}"
+    steps = list(range(0, d["iterations"] + 1, 10))
+
+    def alt(k: int) -> str:
+        best = history.best_outputs[k - 1] if k else history.start_output
+        return (
+            f"Random search on x times y after {k} of {d['iterations']} "
+            f"iterations. Left: the best output so far, up from "
+            f"{history.start_output:g} to {best:.3f}. Right: the path of "
+            "the best point over the contour lines of x times y."
+        )
+
     return scrubber(
         lambda k: views.random_search_frame(history, k, label),
-        list(range(0, d["iterations"] + 1, 5)),
+        steps,
         "iterations",
-        start=0,
+        alt,
+        start=len(steps) - 1,
     )
 
 
@@ -243,9 +354,10 @@ def neuron_panel() -> widgets.VBox:
     return live_panel(views.neuron_view, controls)
 
 
-def neuron_scrubber() -> widgets.VBox:
+def neuron_scrubber() -> Scrubber:
     """Chapter 2's scrubber: the tangent line as x moves from -4 to 4."""
     values, start = _x_values(views.neuron_view)
+    d = _defaults(views.neuron_view)
 
     def frame(x: float) -> Figure:
         return views.neuron_view(
@@ -255,7 +367,18 @@ def neuron_scrubber() -> widgets.VBox:
             partial_limits=(-1.1, 0.9),
         )
 
-    return scrubber(frame, values, "x", label=lambda v: f"{v:g}", start=start)
+    def alt(x: float) -> str:
+        inputs = (d["a"], d["b"], d["c"], x, d["y"])
+        slope = gradient(neuron, inputs)[NEURON_INPUTS.index("x")]
+        return (
+            f"Left: the neuron's output against x, an S-shaped curve, with "
+            f"its tangent line at x = {x:g}, slope {slope:.4f}. Right: bars "
+            "of the five partial derivatives at that point."
+        )
+
+    return scrubber(
+        frame, values, "x", alt, label=lambda v: f"{v:g}", start=start
+    )
 
 
 def neuron_graph_panel() -> widgets.VBox:
@@ -264,13 +387,24 @@ def neuron_graph_panel() -> widgets.VBox:
     return live_panel(views.neuron_graph_view, controls)
 
 
-def neuron_graph_scrubber() -> widgets.VBox:
+def neuron_graph_scrubber() -> Scrubber:
     """Chapter 3's scrubber: the graph's numbers as x moves from -4 to 4."""
     values, start = _x_values(views.neuron_graph_view)
+    d = _defaults(views.neuron_graph_view)
+
+    def alt(x: float) -> str:
+        inputs = (d["a"], d["b"], d["c"], x, d["y"])
+        return (
+            f"The neuron's computational graph at x = {x:g}: the inputs on "
+            "the left, the output sigma on the right, each node with its "
+            f"value and its gradient. The output is {neuron(inputs):.4f}."
+        )
+
     return scrubber(
         lambda x: views.neuron_graph_view(x=x),
         values,
         "x",
+        alt,
         label=lambda v: f"{v:g}",
         start=start,
     )
@@ -311,13 +445,28 @@ def training_panel() -> widgets.VBox:
     return live_panel(views.training_view, controls)
 
 
-def training_scrubber() -> widgets.VBox:
-    """Chapter 4's scrubber: the default training, every 10 steps."""
+def training_scrubber() -> Scrubber:
+    """Chapter 4's scrubber: the default training, every 20 steps, starting
+    at the end of the training."""
     d = _defaults(views.training_view)
-    history = views.train_spirals(**d, snapshot_every=10)
+    history = views.train_spirals(**d, snapshot_every=20)
+    x, labels = views.spirals()
+
+    def alt(k: int) -> str:
+        accuracy = nn.accuracy(history.snapshots[k], x, labels)
+        return (
+            f"The network after {history.snapshot_at[k]} gradient steps. "
+            "Left: the spirals' points over the regions where the network "
+            f"predicts each class; {accuracy:.0%} of the points are "
+            "inside their own class's region. Right: the loss against the "
+            "step."
+        )
+
     return scrubber(
         lambda k: views.training_frame(history, k),
         list(range(len(history.snapshots))),
         "steps",
+        alt,
         label=lambda k: str(history.snapshot_at[k]),
+        start=len(history.snapshots) - 1,
     )

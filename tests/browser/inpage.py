@@ -11,33 +11,22 @@ from playwright.sync_api import BrowserContext, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .book import page_url
+from .metrics import SCRUBBERS_READY
 from .watch import Watch
 
-# Generous waits (milliseconds): the widget manager renders after window load.
+# Generous waits (milliseconds).
 WAIT = 30_000
 
-# Widgets: the manager replaces each widget-view <script> with a
-# .widget-subarea holding the rendered view.  Ready when every view is there
-# and every image in them has loaded.
-WIDGETS_READY = """() => {
-  const views = document.querySelectorAll(
-    'script[type="application/vnd.jupyter.widget-view+json"]');
-  const areas = [...document.querySelectorAll('.widget-subarea')];
-  if (areas.length < views.length) return false;
-  if (!areas.every(a => a.querySelector('.jupyter-widgets'))) return false;
-  return areas.every(a => [...a.querySelectorAll('img')]
-    .every(i => i.complete && i.naturalWidth > 0));
+SCRUBBERS_STATE = """() => {
+  const figures = [...document.querySelectorAll('.gradbook-scrubber')];
+  return {
+    scrubbers: figures.length,
+    enabled: figures.filter(f => {
+      const input = f.querySelector('input[type=range]');
+      return input && !input.disabled;
+    }).length,
+  };
 }"""
-
-WIDGETS_STATE = """() => ({
-  views: document.querySelectorAll(
-    'script[type="application/vnd.jupyter.widget-view+json"]').length,
-  areas: document.querySelectorAll('.widget-subarea').length,
-  rendered: [...document.querySelectorAll('.widget-subarea')]
-    .filter(a => a.querySelector('.jupyter-widgets')).length,
-  text: [...document.querySelectorAll('.widget-subarea')]
-    .map(a => a.innerText.slice(0, 200)),
-})"""
 
 # Code blocks (listings, cells, printed output) in the article that are wider
 # than the column, so the reader would have to scroll sideways.
@@ -105,16 +94,15 @@ BAD_ALT = r"""() => [...document.querySelectorAll('main img, .bd-article img')]
     const shown = src.startsWith('data:') ? src.slice(0, 30) + '...'
       : src.slice(0, 120);
     return why && {src: shown, alt: trimmed.slice(0, 120), why,
-      widget: !!img.closest('.widget-subarea')};
+      widget: !!img.closest('.gradbook-scrubber')};
   })
   .filter(Boolean)"""
 
-# Every slider in the main content (ipywidgets 8 draws a noUiSlider: a
-# div.noUi-handle with role=slider inside .widget-slider, beside a
-# .widget-label and a .widget-readout; or a native input type=range): its
-# accessible name (aria-label, or the text of the aria-labelledby ids, or
-# for an input its <label>), its aria-valuetext and the value its visible
-# readout shows.
+# Every slider in the main content (a scrubber's input type=range, beside
+# its label and its .gradbook-scrubber-value; or anything else with
+# role=slider): its accessible name (aria-label, or the text of the
+# aria-labelledby ids, or for an input its <label>), its aria-valuetext and
+# the value its visible readout shows.
 SLIDERS = r"""() => {
   const squash = s => (s || '').replace(/\s+/g, ' ').trim();
   const sliders = [...document.querySelectorAll(
@@ -129,10 +117,9 @@ SLIDERS = r"""() => {
         .join(' '));
     if (!name && el.labels && el.labels.length)
       name = squash([...el.labels].map(l => l.textContent).join(' '));
-    const box = el.closest('.widget-slider, .widget-hslider, .widget-vslider')
-      || el.parentElement;
-    const label = box.querySelector('.widget-label');
-    const readout = [...box.querySelectorAll('.widget-readout')]
+    const box = el.closest('.gradbook-scrubber-control') || el.parentElement;
+    const label = box.querySelector('span:not(.gradbook-scrubber-value)');
+    const readout = [...box.querySelectorAll('.gradbook-scrubber-value')]
       .find(r => r.checkVisibility());
     return {
       name,
@@ -232,7 +219,7 @@ PIXELS = """(img) => {
 def open_book_page(
     context: BrowserContext, book_url: str, html_dir: Path, page_file: str
 ) -> tuple[Page, Watch]:
-    """Open one page, wait until its widgets and math have rendered; problems
+    """Open one page, wait until its scrubbers and math are ready; problems
     go to the Watch."""
     if not (html_dir / f"{page_file}.html").is_file():
         pytest.fail(
@@ -248,13 +235,13 @@ def open_book_page(
         status = response.status if response else "(no response)"
         watch.problems.append(f"page answered HTTP {status}")
     try:
-        page.wait_for_function(WIDGETS_READY, timeout=WAIT)
+        page.wait_for_function(SCRUBBERS_READY, timeout=WAIT)
     except PlaywrightTimeout:
-        state = page.evaluate(WIDGETS_STATE)
+        state = page.evaluate(SCRUBBERS_STATE)
         watch.problems.append(
-            f"widgets did not render within {WAIT // 1000} s: "
-            f"{state['rendered']} of {state['views']} widget views rendered, "
-            f"or their images did not load ({state['text']})"
+            f"scrubbers not ready within {WAIT // 1000} s: "
+            f"{state['enabled']} of {state['scrubbers']} sliders enabled, "
+            "or their frames did not load"
         )
     mathjax = page.evaluate(MATHJAX_DONE, WAIT)
     if mathjax != "ok" and page.locator(".bd-article .math").count():
@@ -269,18 +256,16 @@ def settle(page: Page) -> None:
         page.wait_for_load_state("networkidle", timeout=10_000)
 
 
-# A scrubber: a rendered widget area with a slider and an image.
-SCRUBBERS = """() => [...document.querySelectorAll('.widget-subarea')]
-  .map((area, index) => ({
+# The scrubbers on the page, by index (each a slider above its frames).
+SCRUBBERS = """() => [...document.querySelectorAll('.gradbook-scrubber')]
+  .map((figure, index) => ({
     index,
-    slider: !!area.querySelector(
-      '.widget-slider, .widget-hslider, [role=slider]'),
-    img: !!area.querySelector('img'),
+    slider: !!figure.querySelector('input[type=range]'),
+    img: !!figure.querySelector('img'),
   }))
-  .filter(a => a.slider && a.img).map(a => a.index)"""
+  .filter(f => f.slider && f.img).map(f => f.index)"""
 
-# The image a widget area shows (the Stack's selected frame, whether the
-# manager renders only that frame or hides the others).
+# The frame a scrubber shows (the one not hidden).
 SHOWN_IMG = """(area) => [...area.querySelectorAll('img')]
   .find(i => i.checkVisibility() && i.getClientRects().length)"""
 
@@ -299,15 +284,20 @@ NEW_PICTURE = f"""([area, src]) => {{
 }}"""
 
 
+# A slider's value, min and max: a range input's (a scrubber), or an ARIA
+# slider's (ipywidgets' slider handle in JupyterLab).
+SLIDER_STATE = """el => el.tagName === 'INPUT'
+  ? {now: Number(el.value), min: Number(el.min), max: Number(el.max)}
+  : Object.fromEntries(['now', 'min', 'max'].map(
+      name => [name, Number(el.getAttribute('aria-value' + name) ?? NaN)]))"""
+
+
 def slider_state(handle: Locator) -> dict[str, float]:
-    return {
-        name: float(handle.get_attribute(f"aria-value{name}") or "nan")
-        for name in ("now", "min", "max")
-    }
+    return handle.evaluate(SLIDER_STATE)
 
 
 def shown_picture(area: Locator) -> tuple[str | None, str | None]:
-    """(src, pixel fingerprint) of the image shown in a widget area."""
+    """(src, pixel fingerprint) of the frame a scrubber shows."""
     shown = area.evaluate(SHOWN_PICTURE)
     return shown["src"], shown["pixels"]
 

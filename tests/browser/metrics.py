@@ -5,13 +5,13 @@ first paints.
 with the network at 10 Mbit/s each way and 40 ms round trip, the CPU slowed
 4x (Chrome DevTools Protocol: Network.emulateNetworkConditions and
 Emulation.setCPUThrottlingRate) and the cache off, waits for the load event
-(and for the page's widgets to render, if it has any), and returns:
+(and for the page's scrubbers to be usable, if it has any), and returns:
 
 - ``first_paint_ms``, ``first_contentful_paint_ms``: from
   ``performance.getEntriesByType('paint')``;
 - ``load_ms``: the load event's end (navigation timing);
-- ``widgets_ready_ms``: when every widget view has rendered with its images
-  loaded (None on a page without widgets, or if they did not render);
+- ``scrubbers_ready_ms``: when every scrubber could be moved (None on a
+  page without scrubbers, or if they never became usable);
 - ``transfer_bytes``: bytes on the wire (CDP Network.loadingFinished's
   encodedDataLength: headers and body as sent) of every response this page
   loaded, and ``own_transfer_bytes``: of those, the page's own (its HTML,
@@ -54,16 +54,15 @@ PHONE = {
 SHARED = "/_static/"
 TIMEOUT_MS = 120_000
 
-# Every widget view rendered, and every image in them loaded.
-_WIDGETS_READY = """() => {
-  const views = document.querySelectorAll(
-    'script[type="application/vnd.jupyter.widget-view+json"]');
-  const areas = [...document.querySelectorAll('.widget-subarea')];
-  return areas.length >= views.length
-    && areas.every(a => a.querySelector('.jupyter-widgets'))
-    && areas.every(a => [...a.querySelectorAll('img')]
-      .every(i => i.complete && i.naturalWidth > 0));
-}"""
+# Every scrubber usable (gradbook.widgets.Scrubber's HTML): its slider
+# enabled by the book's scrubber.js and its shown frame loaded.
+SCRUBBERS_READY = """() => [...document.querySelectorAll('.gradbook-scrubber')]
+  .every(figure => {
+    const input = figure.querySelector('input[type=range]');
+    const shown = figure.querySelector('img:not([hidden])');
+    return input && !input.disabled
+      && shown && shown.complete && shown.naturalWidth > 0;
+  })"""
 
 _TIMINGS = """() => {
   const paint = Object.fromEntries(performance.getEntriesByType('paint')
@@ -73,8 +72,7 @@ _TIMINGS = """() => {
     first_paint_ms: paint['first-paint'] ?? null,
     first_contentful_paint_ms: paint['first-contentful-paint'] ?? null,
     load_ms: nav ? nav.loadEventEnd : null,
-    has_widgets: !!document.querySelector(
-      'script[type="application/vnd.jupyter.widget-view+json"]'),
+    has_scrubbers: !!document.querySelector('.gradbook-scrubber'),
   };
 }"""
 
@@ -132,15 +130,15 @@ def _measure(browser: Browser, page_url: str) -> dict[str, Any]:
 
         page.goto(page_url, wait_until="load")
         timings = page.evaluate(_TIMINGS)
-        widgets_ready_ms = None
-        if timings.pop("has_widgets"):
+        scrubbers_ready_ms = None
+        if timings.pop("has_scrubbers"):
             try:
                 page.wait_for_function(
-                    _WIDGETS_READY, timeout=TIMEOUT_MS, polling=100
+                    SCRUBBERS_READY, timeout=TIMEOUT_MS, polling=100
                 )
-                widgets_ready_ms = page.evaluate("() => performance.now()")
+                scrubbers_ready_ms = page.evaluate("() => performance.now()")
             except PlaywrightTimeout:  # reported as None
-                widgets_ready_ms = None
+                scrubbers_ready_ms = None
         # Late requests (fonts, lazy images) count as the page's too.
         deadline = time.monotonic() + 10
         while set(requests) - set(finished) and time.monotonic() < deadline:
@@ -167,7 +165,7 @@ def _measure(browser: Browser, page_url: str) -> dict[str, Any]:
     return {
         "url": page_url,
         **timings,
-        "widgets_ready_ms": widgets_ready_ms,
+        "scrubbers_ready_ms": scrubbers_ready_ms,
         "transfer_bytes": sum(r["bytes"] for r in resources),
         "own_transfer_bytes": sum(
             r["bytes"] for r in resources if not r["shared"]

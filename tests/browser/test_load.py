@@ -51,7 +51,7 @@ def test_chapter_load_on_slow_phone_is_recorded(
         f"own transfer {own / 1e6:.2f} MB, "
         f"all {result['transfer_bytes'] / 1e6:.2f} MB "
         f"in {result['requests']} requests (largest: {largest}); "
-        f"widgets ready {result['widgets_ready_ms']} ms"
+        f"scrubbers usable {result['scrubbers_ready_ms']} ms"
     )
     problems = []
     if first_paint is None:
