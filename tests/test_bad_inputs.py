@@ -77,8 +77,10 @@ CLASSES = {  # records and bases, not called with user input
     "nn.History",
     "data.Dataset",
     "backprop.Node",
+    "widgets.Scrubber",  # made by widgets.scrubber, which checks
 }
 CONSTANTS = {
+    "plots.COLUMN_PIXELS",
     "article.GRADIENT",
     "article.ITERATIONS",
     "article.NEURON_INPUTS",

@@ -64,6 +64,23 @@ SCRUBBERS_READY = """() => [...document.querySelectorAll('.gradbook-scrubber')]
       && shown && shown.complete && shown.naturalWidth > 0;
   })"""
 
+# An in-page clock for SCRUBBERS_READY, installed before the page's own
+# scripts: the first time (performance.now()) at which the page has a
+# scrubber and all are ready, checked every 50 ms until then.  Measured in
+# the page, since waiting for it from outside would add the load event.
+_READY_CLOCK = f"""(() => {{
+  const ready = {SCRUBBERS_READY};
+  const tick = () => {{
+    if (document.querySelector('.gradbook-scrubber') && ready()) {{
+      window.__gradbookScrubbersReady = performance.now();
+    }} else if (document.readyState !== 'complete'
+        || document.querySelector('.gradbook-scrubber')) {{
+      setTimeout(tick, 50);
+    }}
+  }};
+  tick();
+}})()"""
+
 _TIMINGS = """() => {
   const paint = Object.fromEntries(performance.getEntriesByType('paint')
     .map(e => [e.name, e.startTime]));
@@ -128,15 +145,20 @@ def _measure(browser: Browser, page_url: str) -> dict[str, Any]:
         cdp.send("Network.emulateNetworkConditions", NETWORK)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
 
+        page.add_init_script(_READY_CLOCK)
         page.goto(page_url, wait_until="load")
         timings = page.evaluate(_TIMINGS)
         scrubbers_ready_ms = None
         if timings.pop("has_scrubbers"):
             try:
                 page.wait_for_function(
-                    SCRUBBERS_READY, timeout=TIMEOUT_MS, polling=100
+                    "() => window.__gradbookScrubbersReady !== undefined",
+                    timeout=TIMEOUT_MS,
+                    polling=100,
                 )
-                scrubbers_ready_ms = page.evaluate("() => performance.now()")
+                scrubbers_ready_ms = page.evaluate(
+                    "() => window.__gradbookScrubbersReady"
+                )
             except PlaywrightTimeout:  # reported as None
                 scrubbers_ready_ms = None
         # Late requests (fonts, lazy images) count as the page's too.
