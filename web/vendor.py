@@ -52,7 +52,7 @@ OWN = [
 # (web/_templates/layout.html) and serves the icons it shows through a CSS
 # subset of Font Awesome's stylesheet (the same version as the theme's,
 # 6.5.2) with the solid font (150 kB).  An icon missing here shows as an
-# empty box; tests/test_browser_reader.py checks that every icon on every
+# empty box; tests/browser/test_reader.py checks that every icon on every
 # page is drawn.
 FONTAWESOME = MODULES / "@fortawesome/fontawesome-free"
 ICONS = [

@@ -5,16 +5,21 @@ Run after `make book`: `pytest -m browser`.  The tests serve the built HTML
 Debian's Chromium through Playwright.
 
 - `book.py`: the pages (every file of `_toc.yml`, read with
-  sphinx-external-toc's own parser) and where things are;
+  sphinx-external-toc's own parser), where things are, Chromium's flags
+  and a server for the built HTML;
 - `watch.py`: what went wrong on a page, collected as readable lines;
 - `inpage.py`: JavaScript run in the page, and opening a page until its
-  widgets and math have rendered;
+  scrubbers and math are ready;
 - `lab.py`: JupyterLab as a child process (psutil for its kernels);
 - `metrics.py`: a page's transfer and first paint on a simulated slow
-  phone (no pytest: the benchmarks use it too);
+  phone (no pytest; `python -m tests.browser.metrics PAGE...` prints them);
 - `conftest.py`: the fixtures (server, browser, contexts, JupyterLab);
 - `test_pages.py`: every page, at the desktop width, 390 px and 1366 px;
-- `test_print.py`: a chapter printed to PDF;
+- `test_reader.py`: the reader's side: the drawers on a phone and a
+  tablet, weight and first paint, icons, dark mode, search, no general
+  index, one search box, unique ids, the skip link to the first slider;
+- `test_print.py`: a chapter printed to PDF (solutions open, one frame per
+  scrubber);
 - `test_load.py`: page load on a simulated slow phone, recorded;
 - `test_lab.py`: a live panel in JupyterLab.
 

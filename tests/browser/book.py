@@ -1,11 +1,19 @@
-"""The book under test: its pages in reading order, and where things are."""
+"""The book under test: its pages in reading order, where things are, and a
+server for the built HTML."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import re
 import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sphinx_external_toc.api import GlobItem, SiteMap, UrlItem
 from sphinx_external_toc.parsing import parse_toc_yaml
@@ -23,6 +31,17 @@ METRICS_DIR = Path(
 ).resolve()
 
 CHROMIUM = shutil.which("chromium")  # Debian's binary on the PATH
+# Its flags, for every launch (the tests' and metrics.py's own): headless,
+# with nothing that reaches for the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Chapter pages are book/0*.html; each must have at least one scrubber.
 CHAPTER = re.compile(r"(^|/)0[^/]*$")
@@ -71,3 +90,53 @@ def page_url(book_url: str, page_file: str) -> str:
 
 def shot_name(page_file: str, suffix: str = "") -> str:
     return page_file.replace("/", "-") + suffix + ".png"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    # Explicit types, so the answer does not depend on the machine's
+    # mime.types.
+    extensions_map = {  # noqa: RUF012 (the base class's own attribute)
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".css": "text/css",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".ttf": "font/ttf",
+        ".eot": "application/vnd.ms-fontobject",
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that drops a connection mid-answer is not a book problem.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 at a free port (Python's
+    http.server, in a thread); yields the base URL."""
+    server = _QuietServer(
+        ("127.0.0.1", 0),
+        functools.partial(_QuietHandler, directory=str(directory)),
+    )
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -3,10 +3,6 @@ fresh browser contexts (at any viewport), JupyterLab."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,19 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from .book import CHROMIUM, HTML_DIR, SCREENSHOT_DIR
+from .book import CHROMIUM, CHROMIUM_ARGS, HTML_DIR, SCREENSHOT_DIR, serve
 from .inpage import WAIT
 from .lab import Lab, running_jupyterlab
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {
     "width": 1280,
     "height": 900,
@@ -65,53 +52,11 @@ def screenshots() -> Path:
     return SCREENSHOT_DIR
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    # Explicit types, so the answer does not depend on the machine's
-    # mime.types.
-    extensions_map = {  # noqa: RUF012 (the base class's own attribute)
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".css": "text/css",
-        ".json": "application/json",
-        ".svg": "image/svg+xml",
-        ".png": "image/png",
-        ".woff": "font/woff",
-        ".woff2": "font/woff2",
-        ".ttf": "font/ttf",
-        ".eot": "application/vnd.ms-fontobject",
-    }
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A browser that drops a connection mid-answer is not a book problem.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="session")
 def book_url(html_dir: Path) -> Iterator[str]:
     """The built book, served on 127.0.0.1 at a free port for the session."""
-    server = _QuietServer(
-        ("127.0.0.1", 0),
-        functools.partial(_QuietHandler, directory=str(html_dir)),
-    )
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-    )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(html_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -137,12 +82,13 @@ def new_context(
 ) -> Iterator[Callable[..., BrowserContext]]:
     """Make fresh browser contexts (no cache, no storage; closed after the
     test): `new_context(width=390)`, or new_context() for the default
-    desktop viewport."""
+    desktop viewport; other keywords go to Playwright's new_context
+    (`color_scheme="dark"`)."""
     made: list[BrowserContext] = []
 
-    def make(width: int | None = None) -> BrowserContext:
+    def make(width: int | None = None, **more: Any) -> BrowserContext:
         options = viewport_options(width) if width else {"viewport": VIEWPORT}
-        ctx = chromium.new_context(**options, service_workers="block")
+        ctx = chromium.new_context(**options, **more, service_workers="block")
         ctx.set_default_timeout(WAIT)
         made.append(ctx)
         return ctx

@@ -19,20 +19,30 @@ Emulation.setCPUThrottlingRate) and the cache off, waits for the load event
 - ``resources``: each response (url, type, bytes, shared or own), largest
   first.
 
-No pytest here: the benchmarks call it too.  Pass a Playwright `Browser` to
-reuse one (a test's session browser); without one it starts Debian's
-Chromium itself.
+No pytest here.  Pass a Playwright `Browser` to reuse one (a test's
+session browser); without one it starts Debian's Chromium itself.
+
+From the command line, `python -m tests.browser.metrics [PAGE ...]` (pages
+as in `_toc.yml`, such as `book/01_random_search`; by default every
+chapter) serves the built book (`_build/html`, or $GRADBOOK_HTML) on
+127.0.0.1 and prints one JSON line per page: its paint and load times, its
+transfer and its largest files.
 """
 
 from __future__ import annotations
 
-import shutil
+import json
+import sys
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from .book import CHAPTERS, CHROMIUM, CHROMIUM_ARGS, HTML_DIR, page_url, serve
 
 # The simulated phone (the issue's numbers): 10 Mbit/s, 40 ms RTT, CPU x4.
 MBIT = 1_000_000 / 8  # bytes per second in one Mbit/s
@@ -104,19 +114,25 @@ def measure_page_load(
     docstring for what comes back."""
     if browser is not None:
         return _measure(browser, page_url)
-    executable = executable or shutil.which("chromium")
+    with _chromium(executable) as own:
+        return _measure(own, page_url)
+
+
+@contextmanager
+def _chromium(executable: str | None = None) -> Iterator[Browser]:
+    """Debian's Chromium (or `executable`), headless, with the tests'
+    flags."""
+    executable = executable or CHROMIUM
     if executable is None:
         raise RuntimeError("chromium is not on the PATH")
     with sync_playwright() as playwright:
-        own = playwright.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic"],
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )
         try:
-            return _measure(own, page_url)
+            yield browser
         finally:
-            own.close()
+            browser.close()
 
 
 def _measure(browser: Browser, page_url: str) -> dict[str, Any]:
@@ -206,3 +222,27 @@ def _measure(browser: Browser, page_url: str) -> dict[str, Any]:
 def _origin(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def main(pages: list[str]) -> int:
+    """Measure `pages` (default: every chapter) on the built book; one
+    JSON line each."""
+    if not (HTML_DIR / "index.html").is_file():
+        print(f"no built book at {HTML_DIR}: run `make book` first")
+        return 1
+    with serve(HTML_DIR) as base, _chromium() as browser:
+        for page_file in pages or CHAPTERS:
+            result = measure_page_load(
+                page_url(base, page_file.removesuffix(".html")),
+                browser=browser,
+            )
+            largest = result.pop("resources")[:5]
+            result["largest"] = [
+                [r["url"].rsplit("/", 1)[-1], r["bytes"]] for r in largest
+            ]
+            print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,6 +1,7 @@
 """Paper: chapter 2 printed to PDF by Chromium (`page.pdf`) shows its
 solutions open, with nothing opened first: the print stylesheet opens them
-by itself.
+by itself.  Its scrubber prints one figure: the frame its slider shows,
+under the label and value, without the slider.
 
 sphinx-togglebutton also opens folded blocks from a `beforeprint` handler;
 the test stops that event before any page script sees it, so that the PDF
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -47,6 +49,59 @@ _PHRASE_IN_DOM = """(phrase) => {
   return {solutions: solutions.length, inSolution,
     outside: squash(outside.textContent).includes(phrase)};
 }"""
+
+
+# Each scrubber as printed (print media): its slider shown or not, and its
+# frames shown (by their place among the frames, the height drawn and
+# whether the slider names that frame).
+_PRINTED_SCRUBBERS = """() =>
+  [...document.querySelectorAll('.gradbook-scrubber')].map(figure => {
+    const input = figure.querySelector('input[type=range]');
+    const frames = [...figure.querySelectorAll(
+      '.gradbook-scrubber-frames img')];
+    const value = figure.querySelector('.gradbook-scrubber-value');
+    return {
+      slider: !!input && input.checkVisibility(),
+      value: value && value.checkVisibility()
+        ? value.textContent.trim() : null,
+      frames: frames.length,
+      shown: frames.map((img, index) => ({index, img}))
+        .filter(({img}) => img.checkVisibility())
+        .map(({index, img}) => ({
+          index, height: img.getBoundingClientRect().height,
+          named: !!input && Number(input.value) === index,
+        })),
+    };
+  })"""
+
+
+def _printed_scrubber_problems(scrubbers: list[dict[str, Any]]) -> list[str]:
+    problems: list[str] = []
+    if not scrubbers:
+        problems.append("the chapter has no scrubber to print")
+    for number, scrubber in enumerate(scrubbers, start=1):
+        what = f"printed scrubber {number}"
+        if scrubber["slider"]:
+            problems.append(f"{what} shows its slider")
+        if not scrubber["value"]:
+            problems.append(f"{what} does not show its value")
+        shown = scrubber["shown"]
+        if len(shown) != 1:
+            problems.append(
+                f"{what} shows {len(shown)} of its "
+                f"{scrubber['frames']} frames (one expected)"
+            )
+        for frame in shown:
+            if not frame["named"]:
+                problems.append(
+                    f"{what} shows frame {frame['index']}, "
+                    "not the one its slider names"
+                )
+            if frame["height"] <= 50:
+                problems.append(
+                    f"{what}: its frame is {frame['height']:.0f} px high"
+                )
+    return problems
 
 
 def _squash(text: str) -> str:
@@ -86,4 +141,6 @@ def test_printed_chapter_2_shows_solutions(
             f"the printed PDF shows {FOLDED!r} {folded} time(s) "
             "(folded solutions or cells)"
         )
+    page.emulate_media(media="print")
+    problems += _printed_scrubber_problems(page.evaluate(_PRINTED_SCRUBBERS))
     fail_with(f"{CHAPTER_2} printed", problems)
