@@ -31,7 +31,8 @@
     }
     return;
   }
-  // Not prose: code cells and their output, widgets, the page's navigation,
+  // Not prose: code cells and their output (scrubbers too), the page's
+  // navigation,
   // math source (MathJax has not typeset a fetched page), and Sphinx's own
   // removals.
   var NOT_PROSE = [
@@ -45,7 +46,6 @@
     "pre",
     ".math",
     ".toctree-wrapper",
-    ".widget-subarea",
   ].join(", ");
   Search.htmlToText = function (htmlString, anchor) {
     var doc = new DOMParser().parseFromString(htmlString, "text/html");

@@ -131,15 +131,21 @@ SLIDERS = r"""() => {
   });
 }"""
 
-# MathJax 3: wait for its first typeset (startup.promise), at most `ms`.
+# MathJax 3: wait for its first typeset (startup.promise), then typeset the
+# formulas its ui/lazy extension leaves until they are scrolled into view
+# (as printing does), at most `ms` in all.
 MATHJAX_DONE = """async (ms) => {
   const mj = window.MathJax;
   if (!mj || !mj.startup || !mj.startup.promise)
     return 'MathJax 3 is not on this page';
   const timeout = new Promise(
     resolve => setTimeout(() => resolve('timed out'), ms));
+  const all = mj.startup.promise.then(() => {
+    const doc = mj.startup.document;
+    return doc.lazyTypesetAll ? doc.lazyTypesetAll() : null;
+  });
   return await Promise.race([
-    mj.startup.promise.then(() => 'ok', e => 'failed: ' + e), timeout]);
+    all.then(() => 'ok', e => 'failed: ' + e), timeout]);
 }"""
 
 # Math in the article: every .math element typeset, no MathJax error, and no

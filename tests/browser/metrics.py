@@ -59,6 +59,13 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
+# The same, as the reports state it.
+CONDITIONS = {
+    "download_mbit_s": NETWORK["downloadThroughput"] / MBIT,
+    "rtt_ms": NETWORK["latency"],
+    "cpu_slowdown": CPU_SLOWDOWN,
+    "viewport": PHONE["viewport"],
+}
 # Assets every page shares (theme, vendored scripts and fonts): not a
 # page's own transfer.
 SHARED = "/_static/"
@@ -114,12 +121,12 @@ def measure_page_load(
     docstring for what comes back."""
     if browser is not None:
         return _measure(browser, page_url)
-    with _chromium(executable) as own:
+    with chromium(executable) as own:
         return _measure(own, page_url)
 
 
 @contextmanager
-def _chromium(executable: str | None = None) -> Iterator[Browser]:
+def chromium(executable: str | None = None) -> Iterator[Browser]:
     """Debian's Chromium (or `executable`), headless, with the tests'
     flags."""
     executable = executable or CHROMIUM
@@ -210,12 +217,7 @@ def _measure(browser: Browser, page_url: str) -> dict[str, Any]:
         ),
         "requests": len(resources),
         "resources": resources,
-        "conditions": {
-            "download_mbit_s": NETWORK["downloadThroughput"] / MBIT,
-            "rtt_ms": NETWORK["latency"],
-            "cpu_slowdown": CPU_SLOWDOWN,
-            "viewport": PHONE["viewport"],
-        },
+        "conditions": CONDITIONS,
     }
 
 
@@ -230,7 +232,7 @@ def main(pages: list[str]) -> int:
     if not (HTML_DIR / "index.html").is_file():
         print(f"no built book at {HTML_DIR}: run `make book` first")
         return 1
-    with serve(HTML_DIR) as base, _chromium() as browser:
+    with serve(HTML_DIR) as base, chromium() as browser:
         for page_file in pages or CHAPTERS:
             result = measure_page_load(
                 page_url(base, page_file.removesuffix(".html")),
