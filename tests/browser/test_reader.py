@@ -16,6 +16,10 @@ phone, in dark mode, searching, with the keyboard.
    desktop; no id twice on a page.
 6. The second Tab stop is "Skip to the first figure", and after it the
    first scrubber's slider is the next Tab stop.
+7. On a phone (390 px), every chapter's first figure fills the column, a
+   tap shows it at its full size in a box that scrolls sideways, and a
+   second tap fits it back; screenshots of the figure and of the open menu
+   go to _build/screenshots/.
 
 Printing (solutions open, one frame per scrubber) is test_print.py's.
 """
@@ -30,7 +34,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .book import CHAPTERS, PAGES, page_url
+from .book import CHAPTERS, PAGES, page_url, shot_name
 from .inpage import open_book_page
 from .metrics import measure_page_load
 from .watch import Watch, fail_with
@@ -412,3 +416,60 @@ def test_skip_link_leads_to_the_first_slider(
                 f"scrubber's slider but {focused}"
             )
     fail_with(f"{CHAPTER_1} by keyboard", _loading(problems, watch))
+
+
+# ---------------------------------------------------------------------------
+# 7. A phone: the first figure, full size on a tap; the menu.
+
+PHONE = 390  # px
+
+# The first scrubber's shown frame: its width on screen, its full size (half
+# its pixels) and whether its box scrolls sideways.
+FRAME = """() => {
+  const img = document.querySelector(
+    '.bd-article .gradbook-scrubber img:not([hidden])');
+  const box = img.parentElement;
+  return {shown: img.getBoundingClientRect().width,
+    full: img.naturalWidth / 2, column: box.clientWidth,
+    scrolls: box.scrollWidth > box.clientWidth + 1};
+}"""
+
+
+@pytest.mark.parametrize("page_file", CHAPTERS)
+def test_phone_figure_opens_full_size_and_menu_opens(
+    page_file: str,
+    new_context: Callable[..., BrowserContext],
+    book_url: str,
+    html_dir: Path,
+    screenshots: Path,
+) -> None:
+    page, watch = open_book_page(
+        new_context(PHONE), book_url, html_dir, page_file
+    )
+    problems: list[str] = []
+    figure = page.locator(".bd-article .gradbook-scrubber").first
+    figure.scroll_into_view_if_needed()
+    figure.screenshot(
+        path=screenshots / shot_name(page_file, f"--{PHONE}px-figure")
+    )
+    fitted = page.evaluate(FRAME)
+    if abs(fitted["shown"] - fitted["column"]) > 1 or fitted["scrolls"]:
+        problems.append(f"the figure does not fit the column: {fitted}")
+    frame = figure.locator("img:not([hidden])")
+    frame.tap()
+    zoomed = page.evaluate(FRAME)
+    if abs(zoomed["shown"] - zoomed["full"]) > 1 or not zoomed["scrolls"]:
+        problems.append(f"a tap did not show the figure full size: {zoomed}")
+    frame.tap()
+    if page.evaluate(FRAME) != fitted:
+        problems.append("a second tap did not fit the figure back")
+    page.locator(".bd-header-article .primary-toggle").click()
+    menu = page.locator("#pst-primary-sidebar-modal")
+    try:
+        menu.wait_for(state="visible", timeout=SHORT)
+        page.screenshot(
+            path=screenshots / shot_name(page_file, f"--{PHONE}px-menu")
+        )
+    except PlaywrightTimeout:
+        problems.append("the menu button did not open the chapter list")
+    fail_with(f"{page_file} at {PHONE} px", _loading(problems, watch))
