@@ -55,7 +55,8 @@ notebooks-perturbed: $(INSTALLED)
 
 # Re-execute every chapter top to bottom and store its outputs (before
 # committing).  Per-cell execution timestamps are stripped (cell tags and
-# mystnb settings, such as a figure's alt text, are kept), so a re-execution changes only what really changed.
+# mystnb settings, such as a figure's alt text, are kept), so a
+# re-execution changes only what really changed.
 EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
   --ClearMetadataPreprocessor.enabled=True \
   --ClearMetadataPreprocessor.clear_notebook_metadata=False \

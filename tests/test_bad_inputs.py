@@ -77,7 +77,6 @@ CLASSES = {  # records and bases, not called with user input
     "nn.History",
     "data.Dataset",
     "backprop.Node",
-    "widgets.Scrubber",  # made by widgets.scrubber, which checks
 }
 CONSTANTS = {
     "plots.COLUMN_PIXELS",
@@ -750,6 +749,11 @@ def _rows() -> list[Row]:
             word="upto",
         ),
         Row(views.random_search_frame, (HISTORY, 1, None), word="None"),
+        Row(views.random_search_alt, ("abc", 1), word="str"),
+        Row(views.random_search_alt, (HISTORY, 4), {}, ValueError, "upto"),
+        Row(views.neuron_alt, ("1",), word="str"),
+        Row(views.neuron_graph_alt, (None,), word="None"),
+        Row(views.training_alt, (None, 0), word="None"),
         Row(views.train_spirals, (0.0, 4, 0), {}, ValueError, "learning_rate"),
         Row(views.train_spirals, (0.1, "4", 0), word="str"),
         Row(views.training_frame, (None, 0), word="None"),

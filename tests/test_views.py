@@ -231,3 +231,18 @@ def test_importing_views_and_widgets_computes_nothing():
     assert done.returncode == 0, done.stderr
     # views works without ipywidgets; widgets is where it comes in
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_alt_texts_say_what_the_frames_show():
+    history = views.search_gate(0.01, 100, -2.0, 3.0, 1)
+    assert "No iterations yet: the best output is the start, -6.000." in (
+        views.random_search_alt(history, 0)
+    )
+    best = f"{history.best_outputs[-1]:.3f}"
+    assert (
+        "After 100 of 100 iterations, the best output has gone from "
+        f"-6.000 to {best}."
+    ) in views.random_search_alt(history, 100)
+    # the article's point: slope dsigma/dx = 0.1050, output 0.8808
+    assert "at x = -1, slope 0.1050" in views.neuron_alt(-1.0)
+    assert "The output is 0.8808." in views.neuron_graph_alt(-1.0)

@@ -4,7 +4,12 @@
 (function () {
   "use strict";
   var FIGURES = ".bd-article .cell_output img, .gradbook-scrubber-frames img";
+  // The width at which reader.css shows the zoom cursor.
+  var NARROW = window.matchMedia("(max-width: 760px)");
   document.addEventListener("click", function (event) {
+    if (!NARROW.matches) {
+      return;
+    }
     var figure = event.target.closest && event.target.closest(FIGURES);
     if (!figure) {
       return;

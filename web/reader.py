@@ -6,7 +6,7 @@ _config.yml): small fixes to the pages that the themes and extensions leave.
   figures on narrow screens), sidebar-toggles.js (the header's sidebar
   buttons), skip-links.js, scrubber.js, figure-zoom.js and narrow-tables.js.
 - No widget code.  A scrubber shows its ``text/html`` form (see
-  gradbook.widgets.Scrubber), which scrubber.js moves, and a live panel's
+  gradbook.widgets.scrubber), which scrubber.js moves, and a live panel's
   output is removed, so no page shows a widget.  myst-nb would still put
   the notebook's widget state (hundreds of kB of JSON) and the widget
   manager (3.6 MB of JavaScript) on every page of a notebook that made
@@ -57,7 +57,7 @@ def drop_widget_code(
             LOGGER.warning(
                 "%s shows a live widget, which the HTML book cannot draw: "
                 "tag its cell remove-output, or give it a text/html form "
-                "like gradbook.widgets.Scrubber",
+                "like gradbook.widgets.scrubber",
                 docname,
                 location=raw,
             )

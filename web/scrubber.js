@@ -1,5 +1,5 @@
 // Scrubbers: a range input over frames drawn in advance.  The HTML comes
-// from gradbook.widgets.Scrubber (its text/html form); this script makes it
+// from gradbook.widgets.scrubber (its text/html form); this script makes it
 // move.  The input names itself (aria-label) and says the value the label
 // shows (aria-valuetext), so a screen reader hears "x, -1", not "6".
 (function () {

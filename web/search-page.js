@@ -32,9 +32,8 @@
     return;
   }
   // Not prose: code cells and their output (scrubbers too), the page's
-  // navigation,
-  // math source (MathJax has not typeset a fetched page), and Sphinx's own
-  // removals.
+  // navigation, math source (MathJax has not typeset a fetched page), and
+  // Sphinx's own removals.
   var NOT_PROSE = [
     ".headerlink",
     "script",

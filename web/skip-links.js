@@ -1,5 +1,5 @@
 // A second skip link, beside the theme's "Skip to main content": on a page
-// with interactive figures, "Skip to the first figure" leads the keyboard
+// with interactive figures, "Skip to the first slider" leads the keyboard
 // straight to the first scrubber's slider.  Without it, the slider of
 // chapter 1 is about 45 Tab presses away (header buttons, the code cells'
 // copy buttons, links).
@@ -15,7 +15,7 @@
     output.setAttribute("tabindex", "-1");
     var link = document.createElement("a");
     link.href = "#" + output.id;
-    link.textContent = "Skip to the first figure";
+    link.textContent = "Skip to the first slider";
     skip.appendChild(link);
   }
   if (document.readyState === "loading") {

@@ -49,8 +49,9 @@ def _histories(histories: object, who: str) -> Mapping[str, SearchHistory]:
     return histories
 
 
-# Every figure is drawn this many pixels wide: twice the book's text column
-# (about 760 px), so that it is sharp on high-density screens and in print.
+# Every book figure is drawn this many pixels wide: twice the book's text
+# column (684 to 790 px, by the screen), so that it is sharp on
+# high-density screens and in print.
 COLUMN_PIXELS = 1520
 
 
@@ -228,7 +229,6 @@ def _tangent_on(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.22),
         ncols=2,
-        fontsize=8,
         frameon=False,
     )
 
@@ -386,6 +386,13 @@ def _graph_edges(
     return edges
 
 
+# A graph is about 12 inches wide, shown in a column about 7 inches wide:
+# its text is set larger than other figures' so that it reads at the
+# same size.
+GRAPH_TEXT = 11
+GRAPH_SMALL = 10
+
+
 def computation_graph(
     nodes: list[Node],
     cotangents: list[object],
@@ -422,7 +429,7 @@ def computation_graph(
         len([p for p in position.values() if p[0] == d])
         for d in range(int(width))
     )
-    fig, (ax,) = _figure(1.3 * width + 0.6, 0.8 * height + 1.6)
+    fig, (ax,) = _figure(1.3 * width + 0.6, 1.05 * height + 1.8)
     low, high = -height / 2 - 0.75, height / 2 + 0.55
     for j, i, local, bend in _graph_edges(nodes, position):
         color = "0.45" if used[i] else "0.8"
@@ -439,7 +446,8 @@ def computation_graph(
                     "shrinkB": 24,
                 },
             )
-            mid = ((x0 + x1) / 2, (y0 + y1) / 2 + 0.12)
+            # above the boxes, so that a long label never covers one
+            mid = ((x0 + x1) / 2, (y0 + y1) / 2 + 0.27)
         else:
             mid = _curved_edge(ax, (x0, y0), (x1, y1), bend, color)
             low, high = min(low, mid[1] - 0.5), max(high, mid[1] + 0.25)
@@ -447,7 +455,7 @@ def computation_graph(
             ax.text(
                 *mid,
                 _edge_text(local),
-                fontsize=9,
+                fontsize=GRAPH_SMALL,
                 color="0.3",
                 ha="center",
                 va="center",
@@ -464,7 +472,7 @@ def computation_graph(
             text,
             ha="center",
             va="center",
-            fontsize=10,
+            fontsize=GRAPH_TEXT,
             color="black" if used[i] else "0.6",
             bbox={
                 "boxstyle": "round,pad=0.35",
@@ -479,7 +487,7 @@ def computation_graph(
                 f"grad {_number_text(grad)}",
                 ha="center",
                 va="top",
-                fontsize=9,
+                fontsize=GRAPH_SMALL,
                 color="C3",
             )
     ax.set_xlim(-0.6, width - 0.4)
@@ -491,11 +499,11 @@ def computation_graph(
         "black: the node's value    red: d(output)/d(node)\n"
         "×k on an arrow: the local derivative",
         transform=ax.transAxes,
-        fontsize=9,
+        fontsize=GRAPH_SMALL,
         color="0.3",
         va="top",
     )
-    ax.set_title(title)
+    ax.set_title(title, fontsize=GRAPH_TEXT)
     return fig
 
 

@@ -28,14 +28,18 @@ from gradbook.search import SearchHistory, random_search
 
 __all__ = [
     "TRAINING_STEPS",
+    "neuron_alt",
+    "neuron_graph_alt",
     "neuron_graph_view",
     "neuron_names",
     "neuron_view",
+    "random_search_alt",
     "random_search_frame",
     "random_search_view",
     "search_gate",
     "spirals",
     "train_spirals",
+    "training_alt",
     "training_frame",
     "training_view",
 ]
@@ -109,7 +113,7 @@ def random_search_frame(
     checks.instance(history, SearchHistory, who, "history")
     upto = checks.whole(upto, who, "upto", maximum=history.iterations)
     checks.text(label, who, "label")
-    best = history.best_outputs[upto - 1] if upto else history.start_output
+    best = _best_after(history, upto)
     limits = (history.start_output - 0.05, history.best_output + 0.05)
     return plots.search_overview(
         {label: history},
@@ -119,6 +123,32 @@ def random_search_frame(
         box=_SEARCH_BOX,
         title=f"after {upto} iterations: best output {best:.3f}",
     )
+
+
+def random_search_alt(history: SearchHistory, upto: int) -> str:
+    """What :func:`random_search_frame` shows, in words (its alt text)."""
+    who = "random_search_alt"
+    checks.instance(history, SearchHistory, who, "history")
+    upto = checks.whole(upto, who, "upto", maximum=history.iterations)
+    start = f"{history.start_output:.3f}"
+    if upto == 0:
+        progress = f"No iterations yet: the best output is the start, {start}."
+    else:
+        best = f"{_best_after(history, upto):.3f}"
+        progress = (
+            f"After {upto} of {history.iterations} iterations, the best "
+            f"output has gone from {start} to {best}."
+        )
+    return (
+        f"Random search on x times y. {progress} Left: the best output "
+        "against the iteration. Right: the path of the best point over the "
+        "contour lines of x times y."
+    )
+
+
+def _best_after(history: SearchHistory, upto: int) -> float:
+    """The best output after ``upto`` iterations (the start's for 0)."""
+    return history.best_outputs[upto - 1] if upto else history.start_output
 
 
 # Chapters 2 and 3: the neuron sigmoid(a*x + b*y + c).
@@ -185,6 +215,29 @@ def neuron_graph_view(
         cotangents,
         names,
         title=f"output {output.value:.4f}; gradient [{order}] = [{grads}]",
+    )
+
+
+def neuron_alt(x: float) -> str:
+    """What chapter 2's scrubber frame at ``x`` shows, in words (the other
+    inputs at the article's point)."""
+    params = _neuron_inputs((*POINT[:3], x, POINT[4]), "neuron_alt")
+    slope = gradient(neuron, params)[NEURON_INPUTS.index("x")]
+    return (
+        "Left: the neuron's output against x, an S-shaped curve, with its "
+        f"tangent line at x = {x:g}, slope {slope:.4f}. Right: bars of the "
+        "five partial derivatives at that point."
+    )
+
+
+def neuron_graph_alt(x: float) -> str:
+    """What chapter 3's scrubber frame at ``x`` shows, in words (the other
+    inputs at the article's point)."""
+    params = _neuron_inputs((*POINT[:3], x, POINT[4]), "neuron_graph_alt")
+    return (
+        f"The neuron's computational graph at x = {x:g}: the inputs on the "
+        "left, the output sigma on the right, each node with its value and "
+        f"its cotangent (grad). The output is {neuron(params):.4f}."
     )
 
 
@@ -310,7 +363,7 @@ def training_frame(history: nn.History, k: int) -> Figure:
     k = checks.whole(k, "training_frame", "k", maximum=last)
     x, labels = spirals()
     params, step = history.snapshots[k], history.snapshot_at[k]
-    score = nn.accuracy(params, x, labels)
+    score = nn.accuracy(params, x, labels)  # the same as training_alt's
     return plots.training_overview(
         lambda points: nn.predict(params, points),
         x,
@@ -319,4 +372,19 @@ def training_frame(history: nn.History, k: int) -> Figure:
         title=f"after {step} gradient steps: accuracy {score:.0%}",
         total_steps=TRAINING_STEPS,
         loss_limits=(0.0, max(history.losses) * 1.05),
+    )
+
+
+def training_alt(history: nn.History, k: int) -> str:
+    """What :func:`training_frame` shows for snapshot ``k``, in words."""
+    checks.instance(history, nn.History, "training_alt", "history")
+    last = len(history.snapshots) - 1
+    k = checks.whole(k, "training_alt", "k", maximum=last)
+    x, labels = spirals()
+    score = nn.accuracy(history.snapshots[k], x, labels)
+    return (
+        f"The network after {history.snapshot_at[k]} gradient steps. Left: "
+        "the spirals' points over the regions where the network predicts "
+        f"each class; the network puts {score:.0%} of the points in their "
+        "right class. Right: the loss against the step."
     )

@@ -26,12 +26,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gradbook import checks, nn, views
-from gradbook.circuits import NEURON_INPUTS, neuron
-from gradbook.dual import gradient
+from gradbook import checks, views
+from gradbook.circuits import NEURON_INPUTS
+from gradbook.plots import COLUMN_PIXELS
 
 __all__ = [
-    "Scrubber",
     "figure_png",
     "live_panel",
     "neuron_graph_panel",
@@ -106,8 +105,9 @@ def live_panel(
     return widgets.VBox([grid, image])
 
 
-class Scrubber(widgets.VBox):
-    """A slider over pre-drawn frames, in two forms.
+class _Scrubber(widgets.VBox):
+    """A scrubber (made by :func:`scrubber`, which checks its arguments):
+    a slider over pre-drawn frames, in two forms.
 
     In Jupyter it is a widget: a ``SelectionSlider`` whose ``index`` is
     linked in the browser (``jslink``) to a ``Stack`` of images.  The HTML
@@ -193,14 +193,14 @@ def scrubber(
     alt: Callable[[Any], str],
     label: Callable[[Any], str] = str,
     start: int = 0,
-) -> Scrubber:
+) -> widgets.VBox:
     """A slider over pre-drawn frames ``render(v)`` for ``v`` in ``values``.
 
     ``label(v)`` is what the slider shows for ``v`` and ``alt(v)`` what its
     frame shows, in words, for a reader who cannot see it.  Frames are drawn
-    at the figure's own dpi (twice the book's column, see
-    :data:`gradbook.plots.COLUMN_PIXELS`) and centred on one canvas, so the
-    text below never moves as the slider does.
+    at one scale, the widest twice the book's column wide
+    (:data:`gradbook.plots.COLUMN_PIXELS`), and centred on one canvas, so
+    the text below never moves as the slider does.
     """
     who = "scrubber"
     checks.callable_(render, who, "render")
@@ -213,19 +213,24 @@ def scrubber(
     checks.callable_(alt, who, "alt")
     checks.callable_(label, who, "label")
     start = checks.whole(start, who, "start", maximum=len(values) - 1)
-    images = []
+    figures = []
     for v in values:
-        fig = render(v)
-        checks.instance(fig, Figure, who, "render(value)")
+        figures.append(render(v))
+        checks.instance(figures[-1], Figure, who, "render(value)")
+    # One scale for every frame: the widest figure fills the column, and a
+    # narrower one (a graph with fewer nodes) is drawn at the same size.
+    dpi = COLUMN_PIXELS / max(fig.get_figwidth() for fig in figures)
+    images = []
+    for fig in figures:
         raw = io.BytesIO()
-        fig.savefig(raw, format="png")
+        fig.savefig(raw, format="png", dpi=dpi)
         images.append(Image.open(raw).convert("RGB"))
     # 32 colours: a frame is lines and text on white; 17 frames of a chapter
     # weigh 15% less than with 96, and look the same
     frames = [_palette_png(image, 32) for image in _one_canvas(images)]
     labels = [checks.text(label(v), who, "label(value)") for v in values]
     alts = [checks.text(alt(v), who, "alt(value)") for v in values]
-    return Scrubber(frames, labels, alts, description, start)
+    return _Scrubber(frames, labels, alts, description, start)
 
 
 def _one_canvas(images: list[Image.Image]) -> list[Image.Image]:
@@ -292,7 +297,7 @@ def random_search_panel() -> widgets.VBox:
     return live_panel(views.random_search_view, controls)
 
 
-def random_search_scrubber() -> Scrubber:
+def random_search_scrubber() -> widgets.VBox:
     """Chapter 1's scrubber: the default search after 0, 10, 20, ... steps,
     starting at the end of the search."""
     d = _defaults(views.random_search_view)
@@ -300,20 +305,11 @@ def random_search_scrubber() -> Scrubber:
     label = f"seed {d['seed']}"
     steps = list(range(0, d["iterations"] + 1, 10))
 
-    def alt(k: int) -> str:
-        best = history.best_outputs[k - 1] if k else history.start_output
-        return (
-            f"Random search on x times y after {k} of {d['iterations']} "
-            f"iterations. Left: the best output so far, up from "
-            f"{history.start_output:g} to {best:.3f}. Right: the path of "
-            "the best point over the contour lines of x times y."
-        )
-
     return scrubber(
         lambda k: views.random_search_frame(history, k, label),
         steps,
         "iterations",
-        alt,
+        lambda k: views.random_search_alt(history, k),
         start=len(steps) - 1,
     )
 
@@ -356,10 +352,9 @@ def neuron_panel() -> widgets.VBox:
     return live_panel(views.neuron_view, controls)
 
 
-def neuron_scrubber() -> Scrubber:
+def neuron_scrubber() -> widgets.VBox:
     """Chapter 2's scrubber: the tangent line as x moves from -4 to 4."""
     values, start = _x_values(views.neuron_view)
-    d = _defaults(views.neuron_view)
 
     def frame(x: float) -> Figure:
         return views.neuron_view(
@@ -369,17 +364,13 @@ def neuron_scrubber() -> Scrubber:
             partial_limits=(-1.1, 0.9),
         )
 
-    def alt(x: float) -> str:
-        inputs = (d["a"], d["b"], d["c"], x, d["y"])
-        slope = gradient(neuron, inputs)[NEURON_INPUTS.index("x")]
-        return (
-            f"Left: the neuron's output against x, an S-shaped curve, with "
-            f"its tangent line at x = {x:g}, slope {slope:.4f}. Right: bars "
-            "of the five partial derivatives at that point."
-        )
-
     return scrubber(
-        frame, values, "x", alt, label=lambda v: f"{v:g}", start=start
+        frame,
+        values,
+        "x",
+        views.neuron_alt,
+        label=lambda v: f"{v:g}",
+        start=start,
     )
 
 
@@ -389,24 +380,14 @@ def neuron_graph_panel() -> widgets.VBox:
     return live_panel(views.neuron_graph_view, controls)
 
 
-def neuron_graph_scrubber() -> Scrubber:
+def neuron_graph_scrubber() -> widgets.VBox:
     """Chapter 3's scrubber: the graph's numbers as x moves from -4 to 4."""
     values, start = _x_values(views.neuron_graph_view)
-    d = _defaults(views.neuron_graph_view)
-
-    def alt(x: float) -> str:
-        inputs = (d["a"], d["b"], d["c"], x, d["y"])
-        return (
-            f"The neuron's computational graph at x = {x:g}: the inputs on "
-            "the left, the output sigma on the right, each node with its "
-            f"value and its gradient. The output is {neuron(inputs):.4f}."
-        )
-
     return scrubber(
         lambda x: views.neuron_graph_view(x=x),
         values,
         "x",
-        alt,
+        views.neuron_graph_alt,
         label=lambda v: f"{v:g}",
         start=start,
     )
@@ -447,28 +428,16 @@ def training_panel() -> widgets.VBox:
     return live_panel(views.training_view, controls)
 
 
-def training_scrubber() -> Scrubber:
+def training_scrubber() -> widgets.VBox:
     """Chapter 4's scrubber: the default training, every 20 steps, starting
     at the end of the training."""
     d = _defaults(views.training_view)
     history = views.train_spirals(**d, snapshot_every=20)
-    x, labels = views.spirals()
-
-    def alt(k: int) -> str:
-        accuracy = nn.accuracy(history.snapshots[k], x, labels)
-        return (
-            f"The network after {history.snapshot_at[k]} gradient steps. "
-            "Left: the spirals' points over the regions where the network "
-            f"predicts each class; {accuracy:.0%} of the points are "
-            "inside their own class's region. Right: the loss against the "
-            "step."
-        )
-
     return scrubber(
         lambda k: views.training_frame(history, k),
         list(range(len(history.snapshots))),
         "steps",
-        alt,
+        lambda k: views.training_alt(history, k),
         label=lambda k: str(history.snapshot_at[k]),
         start=len(history.snapshots) - 1,
     )

@@ -1,5 +1,5 @@
 """In-page helpers: JavaScript run in the browser, and opening a book page
-until its widgets and math have rendered."""
+until its scrubbers and math are ready."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ BAD_ALT = r"""() => [...document.querySelectorAll('main img, .bd-article img')]
     const shown = src.startsWith('data:') ? src.slice(0, 30) + '...'
       : src.slice(0, 120);
     return why && {src: shown, alt: trimmed.slice(0, 120), why,
-      widget: !!img.closest('.gradbook-scrubber')};
+      scrubber: !!img.closest('.gradbook-scrubber')};
   })
   .filter(Boolean)"""
 
@@ -203,8 +203,8 @@ SIDEBAR_LINKS = """() =>
   [...document.querySelectorAll('.bd-sidebar-primary a[href]')]
     .map(a => a.href.split('#')[0])"""
 
-# A fingerprint of an image's pixels (draws it on a canvas; blob: URLs are
-# same-origin, so the canvas can be read).
+# A fingerprint of an image's pixels (draws it on a canvas; data: and blob:
+# URLs do not taint it, so the canvas can be read).
 PIXELS = """(img) => {
   if (!img.complete || img.naturalWidth === 0) return null;
   const canvas = document.createElement('canvas');

@@ -71,7 +71,7 @@ CONDITIONS = {
 SHARED = "/_static/"
 TIMEOUT_MS = 120_000
 
-# Every scrubber usable (gradbook.widgets.Scrubber's HTML): its slider
+# Every scrubber usable (gradbook.widgets.scrubber's HTML): its slider
 # enabled by the book's scrubber.js and its shown frame loaded.
 SCRUBBERS_READY = """() => [...document.querySelectorAll('.gradbook-scrubber')]
   .every(figure => {

@@ -23,11 +23,14 @@ from .watch import fail_with
 
 pytestmark = pytest.mark.browser
 
-# The goals are first paint <= 2.5 s and a chapter's own transfer
-# <= 1.5 MB.  The loose limits: six times the paint goal (the chapters paint
-# at 7.2-8.5 s today, on a busy 2-core machine) and four times the transfer.
-LOOSE_FIRST_PAINT_MS = 6 * 2_500
-LOOSE_OWN_TRANSFER = 4 * 1_500_000
+# The goals: first paint <= 2.5 s, scrubber usable <= 4 s, a chapter's own
+# transfer <= 1.5 MB.  The transfer is the same on every run, so it is held
+# to its goal; times vary with the machine's load, so they get loose
+# limits (about 2 s and 2.5-5.5 s on this 2-core machine; `make bench`
+# reports them exactly).
+LOOSE_FIRST_PAINT_MS = 4 * 2_500
+LOOSE_SCRUBBER_MS = 4 * 4_000
+OWN_TRANSFER_GOAL = 1_500_000
 
 
 @pytest.mark.parametrize("page_file", CHAPTERS)
@@ -64,9 +67,16 @@ def test_chapter_load_on_slow_phone_is_recorded(
         )
     if not result["requests"] or not own:
         problems.append("no transfer recorded (no response finished)")
-    elif own > LOOSE_OWN_TRANSFER:
+    elif own > OWN_TRANSFER_GOAL:
         problems.append(
-            f"the page's own transfer is {own / 1e6:.2f} MB "
-            f"(loose limit {LOOSE_OWN_TRANSFER / 1e6:g} MB, goal 1.5 MB)"
+            f"the page's own transfer is {own / 1e6:.2f} MB (goal 1.5 MB)"
+        )
+    ready = result["scrubbers_ready_ms"]
+    if ready is None:
+        problems.append("its scrubbers never became usable")
+    elif ready > LOOSE_SCRUBBER_MS:
+        problems.append(
+            f"its scrubbers became usable at {ready / 1000:.1f} s "
+            f"(loose limit {LOOSE_SCRUBBER_MS / 1000:g} s, goal 4 s)"
         )
     fail_with(f"{page_file} on a slow phone", problems)

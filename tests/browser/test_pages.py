@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Locator
 
 from .book import CHAPTER, PAGES, ROOT_PAGE, WIDTHS, page_url, shot_name
 from .inpage import (
@@ -207,11 +207,13 @@ def test_scrubbers_move_with_keyboard(
         problems += press_and_expect_new_picture(
             page, area, handle, first, what
         )
+        problems += _value_text_follows(area, handle, what)
         state = slider_state(handle)
         second = "End" if state["now"] < state["max"] else "Home"
         problems += press_and_expect_new_picture(
             page, area, handle, second, what
         )
+        problems += _value_text_follows(area, handle, what)
         area.screenshot(
             path=screenshots
             / shot_name(page_file, f"--scrubber{number}-after")
@@ -222,6 +224,22 @@ def test_scrubbers_move_with_keyboard(
     if loading_problems and problems:
         problems += [f"(while loading) {p}" for p in loading_problems]
     fail_with(page_file, problems)
+
+
+def _value_text_follows(
+    area: Locator, handle: Locator, what: str
+) -> list[str]:
+    """After a move, the slider announces the value its label shows, and
+    the frame shown is the one that value names."""
+    valuetext = handle.get_attribute("aria-valuetext")
+    shown = area.locator(".gradbook-scrubber-value").inner_text().strip()
+    frame = area.locator("img:not([hidden])").get_attribute("data-label")
+    if valuetext == shown == frame:
+        return []
+    return [
+        f"{what}: after a move it announces {valuetext!r}, shows the value "
+        f"{shown!r} and the frame of {frame!r}"
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -239,7 +257,7 @@ def test_nothing_scrolls_sideways(
     screenshots: Path,
 ) -> None:
     """At `width` px, neither the article nor any block inside it (code,
-    output, math, widgets) scrolls sideways; a full-page screenshot
+    output, math, scrubbers) scrolls sideways; a full-page screenshot
     `<page>--<width>px.png` is taken either way."""
     page, watch = open_book_page(
         new_context(width), book_url, html_dir, page_file
@@ -273,7 +291,7 @@ def test_images_have_alt_text(
     alt text that says something: not empty, not a file name."""
     page, _ = open_book_page(context, book_url, html_dir, page_file)
     problems = [
-        f"{'scrubber frame' if img['widget'] else 'image'} {img['src']} "
+        f"{'scrubber frame' if img['scrubber'] else 'image'} {img['src']} "
         f"{img['why']}" + (f" ({img['alt']!r})" if img["alt"] else "")
         for img in page.evaluate(BAD_ALT)
     ]

@@ -14,12 +14,12 @@ phone, in dark mode, searching, with the keyboard.
    served, the snippets are prose (no sidebar text, no code).
 5. No general index (no genindex page, no link to one); one search box on a
    desktop; no id twice on a page.
-6. The second Tab stop is "Skip to the first figure", and after it the
+6. The second Tab stop is "Skip to the first slider", and after it the
    first scrubber's slider is the next Tab stop.
-7. On a phone (390 px), every chapter's first figure fills the column, a
-   tap shows it at its full size in a box that scrolls sideways, and a
-   second tap fits it back; screenshots of the figure and of the open menu
-   go to _build/screenshots/.
+7. On a phone (390 px), every chapter's first figure and its slider fill
+   the column, a tap shows the figure at its full size in a box that
+   scrolls sideways, and a second tap makes it fit again; screenshots of
+   the figure and of the open menu go to _build/screenshots/.
 
 Printing (solutions open, one frame per scrubber) is test_print.py's.
 """
@@ -387,13 +387,13 @@ def test_ids_are_unique(page_file: str, html_dir: Path) -> None:
 def test_skip_link_leads_to_the_first_slider(
     context: BrowserContext, book_url: str, html_dir: Path
 ) -> None:
-    """Tab, Tab, Enter ("Skip to the first figure"), Tab: the first
+    """Tab, Tab, Enter ("Skip to the first slider"), Tab: the first
     scrubber's slider has the focus (web/skip-links.js)."""
     page, watch = open_book_page(context, book_url, html_dir, CHAPTER_1)
     problems: list[str] = []
     steps = [
         ("Tab", "the first Tab stop", "Skip to main content"),
-        ("Tab", "the second Tab stop", "Skip to the first figure"),
+        ("Tab", "the second Tab stop", "Skip to the first slider"),
     ]
     for key, what, text in steps:
         page.keyboard.press(key)
@@ -455,6 +455,12 @@ def test_phone_figure_opens_full_size_and_menu_opens(
     fitted = page.evaluate(FRAME)
     if abs(fitted["shown"] - fitted["column"]) > 1 or fitted["scrolls"]:
         problems.append(f"the figure does not fit the column: {fitted}")
+    slider = figure.locator("input[type=range]").bounding_box()
+    if slider is None or slider["width"] < 0.9 * fitted["column"]:
+        got = slider and round(slider["width"])
+        problems.append(
+            f"the slider is {got} px wide in a {fitted['column']} px column"
+        )
     frame = figure.locator("img:not([hidden])")
     frame.tap()
     zoomed = page.evaluate(FRAME)
