@@ -1,7 +1,8 @@
 """Paper: chapter 2 printed to PDF by Chromium (`page.pdf`) shows its
 solutions open, with nothing opened first: the print stylesheet opens them
 by itself.  Its scrubber prints one figure: the frame its slider shows,
-under the label and value, without the slider.
+under the label and value, without the slider.  Printing also typesets
+every formula that MathJax left until it came into view.
 
 sphinx-togglebutton also opens folded blocks from a `beforeprint` handler;
 the test stops that event before any page script sees it, so that the PDF
@@ -144,3 +145,37 @@ def test_printed_chapter_2_shows_solutions(
     page.emulate_media(media="print")
     problems += _printed_scrubber_problems(page.evaluate(_PRINTED_SCRUBBERS))
     fail_with(f"{CHAPTER_2} printed", problems)
+
+
+# Formulas MathJax has not typeset: the ui/lazy extension leaves a formula
+# as an empty mjx-container until it is scrolled into view or printed.
+# (Containers inside a formula's assistive MathML are not formulas.)
+_UNTYPESET = """() => [
+  ...document.querySelectorAll('.bd-article mjx-container')
+].filter(c => !c.parentElement.closest('mjx-assistive-mml'))
+  .filter(c => !c.querySelector('mjx-math')).length"""
+
+
+def test_printing_typesets_every_formula(
+    context: BrowserContext, book_url: str, html_dir: Path
+) -> None:
+    """MathJax typesets a formula as it comes into view; printing (here
+    with the page's own beforeprint handlers) must typeset all of them."""
+    if not (html_dir / f"{CHAPTER_2}.html").is_file():
+        pytest.fail(f"{CHAPTER_2}.html is missing: run `make book` first")
+    page = context.new_page()
+    page.goto(f"{book_url}/{CHAPTER_2}.html", wait_until="load")
+    page.wait_for_function("() => window.MathJax?.startup?.document")
+    page.evaluate("() => MathJax.startup.promise")
+    before = page.evaluate(_UNTYPESET)
+    page.pdf(format="A4")
+    after = page.evaluate(_UNTYPESET)
+    problems = []
+    if not before:
+        problems.append(
+            "every formula was typeset before printing: the test no longer "
+            "exercises lazy typesetting (is ui/lazy still loaded?)"
+        )
+    if after:
+        problems.append(f"{after} formulas were still not typeset in print")
+    fail_with(CHAPTER_2, problems)
