@@ -78,6 +78,7 @@ lab: $(INSTALLED)
 # Writes benchmarks/results.json, then stores the appendix's outputs from it.
 bench: $(INSTALLED) $(VENDORED)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.lite
 	$(EXECUTE) book/appendix_speed.ipynb
 
 # Every package comes from the lock with its hash checked; gradbook itself is
