@@ -101,3 +101,11 @@ def test_in_browser_copy_adds_only_the_set_up_cell(chapter):
     assert rest == {
         k: v for k, v in original["metadata"].items() if k != "kernelspec"
     }
+
+
+def test_the_start_up_benchmark_imports():
+    """benchmarks/lite.py (make bench) uses the browser tests' helpers; a
+    helper that moved breaks it here, not in the middle of `make bench`."""
+    from benchmarks import lite
+
+    assert callable(lite.measure) and lite.GOAL_SECONDS == 15.0
