@@ -103,9 +103,11 @@ def test_in_browser_copy_adds_only_the_set_up_cell(chapter):
     }
 
 
-def test_the_start_up_benchmark_imports():
+def test_the_start_up_benchmark_imports(monkeypatch):
     """benchmarks/lite.py (make bench) uses the browser tests' helpers; a
     helper that moved breaks it here, not in the middle of `make bench`."""
+    # benchmarks/ and tests/ are packages at the root, not installed.
+    monkeypatch.syspath_prepend(str(REPO))
     from benchmarks import lite
 
     assert callable(lite.measure) and lite.GOAL_SECONDS == 15.0
