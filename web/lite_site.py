@@ -187,10 +187,24 @@ def write_wheels() -> None:
     """pypi/: the wheels piplite installs (it indexes the folder)."""
     target = SOURCE / "pypi"
     target.mkdir(parents=True)
-    for wheel in CACHE.glob("*.whl"):
+    for wheel in pinned_wheels():
         if wheel.name != CARRIER:
             shutil.copy2(wheel, target / wheel.name)
     build_gradbook(target)
+
+
+def pinned_wheels() -> list[Path]:
+    """The downloaded wheel of each pin in lite/wheels.txt (not a stale one
+    that a former pin left in the cache)."""
+    text = (LITE / "wheels.txt").read_text(encoding="utf-8")
+    wheels = []
+    for name, version in re.findall(r"^([\w.-]+)==(\S+)", text, re.M):
+        stem = re.sub(r"[-_.]+", "_", name).lower()
+        found = sorted(CACHE.glob(f"{stem}-{version}-*.whl"))
+        if len(found) != 1:
+            fail(f"expected one wheel of {name}=={version} in {CACHE}")
+        wheels += found
+    return wheels
 
 
 def in_browser_copy(chapter: Path) -> dict:
