@@ -1,8 +1,9 @@
 """The in-browser notebooks: from a chapter's page, "Run in your browser"
 opens the chapter in JupyterLite, where Python (Pyodide 0.27.7: Python 3.12,
 numpy 2.0.2, matplotlib 3.8.4) runs every cell and reproduces the article's
-numbers, a live slider redraws its figure, and no request leaves 127.0.0.1
-(every other host is blocked)."""
+numbers, a live slider redraws its figure, chapter 4's digits load from
+gradbook as on the desktop, and no request leaves 127.0.0.1 (every other host
+is blocked)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .book import shot_name
+from .book import REPO, shot_name
 from .inpage import PIXELS, WAIT, slider_state
 from .lite import (
+    KERNEL_IDLE,
     OUTPUT_TEXTS,
+    START_TIMEOUT,
     STDERR_TEXTS,
     OffHost,
+    click_run_in_browser,
     start_chapter,
     wait_until_all_done,
 )
@@ -175,3 +179,52 @@ def test_the_button_says_to_serve_the_book_over_file(
     )
     assert "python3 -m http.server -d _build/html" in note.inner_text()
     assert page.locator("a.lite-button").get_attribute("href") is None
+
+
+# Typed into a new cell of chapter 4 after its set-up cell: the versions the
+# browser runs, and the digits that gradbook ships, split as on the desktop.
+DIGITS_CELL = (
+    "import sys, numpy, matplotlib; from gradbook import data; "
+    "d = data.digits(); print(sys.version.split()[0], numpy.__version__, "
+    "matplotlib.__version__, d.x_train.shape, d.x_train.sum(), "
+    "d.y_test[:8].tolist())"
+)
+
+
+def test_the_digits_and_versions_in_the_browser(
+    context: BrowserContext, book_url: str, screenshots: Path
+) -> None:
+    from gradbook import data
+
+    lock = json.loads(
+        (REPO / "node_modules/pyodide/pyodide-lock.json").read_text()
+    )
+    versions = [lock["info"]["python"]] + [
+        lock["packages"][name]["version"] for name in ("numpy", "matplotlib")
+    ]
+    d = data.digits()
+    expected = (
+        " ".join([*versions, str(d.x_train.shape), str(d.x_train.sum())])
+        + f" {d.y_test[:8].tolist()}"
+    )
+    off_host = OffHost()
+    off_host.attach(context)
+    page = context.new_page()
+    click_run_in_browser(page, book_url, "book/04_training")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=START_TIMEOUT)
+    page.wait_for_function(KERNEL_IDLE, timeout=START_TIMEOUT)
+    # The set-up cell, then a new cell above the chapter's first one.
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    for key in ("Escape", "Shift+Enter", "Escape", "a", "Enter"):
+        page.keyboard.press(key)
+    page.keyboard.type(DIGITS_CELL)
+    page.keyboard.press("Shift+Enter")
+    output = (
+        page.locator(".jp-Notebook .jp-CodeCell")
+        .nth(1)
+        .locator(".jp-OutputArea-output")
+    )
+    output.first.wait_for(timeout=START_TIMEOUT)
+    page.screenshot(path=screenshots / shot_name("lite-digits"))
+    assert output.first.text_content().strip() == expected
+    assert off_host.blocked == []
