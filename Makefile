@@ -11,13 +11,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 VENDORED := _vendor/.vendored
+# The in-browser notebooks (JupyterLite), built by their own tools' env.
+LITE_BIN := .venv-lite/bin
+LITE_INSTALLED := .venv-lite/.installed
+LITE_SITE := _build/html/lite/jupyter-lite.json
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
+.PHONY: book lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
-book: system-book $(INSTALLED) $(VENDORED)
+book: system-book $(INSTALLED) $(VENDORED) $(LITE_SITE)
 	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
@@ -76,6 +80,7 @@ lab: $(INSTALLED)
 # Writes benchmarks/results.json, then stores the appendix's outputs from it.
 bench: $(INSTALLED) $(VENDORED)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.lite
 	$(EXECUTE) book/appendix_speed.ipynb
 
 # Every package comes from the lock with its hash checked; gradbook itself is
@@ -94,6 +99,26 @@ lock: $(INSTALLED)
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-index-url --no-emit-find-links \
 	  --output-file=requirements.txt requirements.in
+
+# The in-browser notebooks: _build/html/lite/, a JupyterLite site with the
+# chapters, Pyodide and the verified wheels (see web/lite_site.py).
+lite: $(LITE_SITE)
+
+$(LITE_SITE): $(INSTALLED) $(LITE_INSTALLED) node_modules/.package-lock.json \
+  lite/wheels.txt web/lite_site.py pyproject.toml README.md \
+  $(wildcard src/gradbook/*.py) src/gradbook/digits.npz $(wildcard book/0*.ipynb)
+	$(BIN)/python web/lite_site.py
+
+$(LITE_INSTALLED): lite/requirements.txt
+	test -x $(LITE_BIN)/pip || $(PYTHON) -m venv --clear .venv-lite
+	$(LITE_BIN)/pip install --require-hashes -r lite/requirements.txt
+	touch $@
+
+# Regenerate lite/requirements.txt from lite/requirements.in (as `make lock`).
+lite-lock: $(INSTALLED)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links \
+	  --output-file=lite/requirements.txt lite/requirements.in
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund

@@ -94,6 +94,7 @@ CONSTANTS = {
     "views.TRAINING_STEPS",
 }
 NO_ARGUMENTS = {
+    "data.load_digits",
     "views.spirals",
     "widgets.neuron_graph_panel",
     "widgets.neuron_graph_scrubber",

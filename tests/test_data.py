@@ -55,3 +55,14 @@ def test_data_arguments_follow_the_policy():
     message = "spirals: rng must be a numpy Generator or an integer seed"
     with pytest.raises(TypeError, match=message):
         data.spirals(10, rng="seed")
+
+
+def test_shipped_digits_are_scikit_learns():
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    pixels, labels = data.load_digits()
+    assert pixels.dtype == bunch.data.dtype
+    assert labels.dtype == bunch.target.dtype
+    np.testing.assert_array_equal(pixels, bunch.data)
+    np.testing.assert_array_equal(labels, bunch.target)

