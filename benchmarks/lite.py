@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
-from tests.browser.book import CHROMIUM, HTML_DIR
+from tests.browser.book import CHROMIUM, CHROMIUM_ARGS, HTML_DIR, serve
 from tests.browser.lite import OffHost, start_chapter
-from tests.browser_metrics import CHROMIUM_ARGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
