@@ -2,12 +2,13 @@
 slider.
 
 The build: a copy of the book's sources (``_config.yml``, ``_toc.yml``,
-``book/`` and the generated ``_vendor/``) in a temporary directory is built
-twice with ``jupyter-book build``: first clean (every notebook in the table of
-contents executes), then again with nothing changed, when jupyter-cache and
-Sphinx's environment should make it cheap.  The repository's own ``_build``
-is never touched.  Sphinx warnings are counted, not fatal (``make book``
-makes them errors; here they would only stop the timing).
+``book/``, ``web/`` and the generated ``_vendor/``) in a temporary directory
+is built twice with ``jupyter-book build``: first clean (every notebook in
+the table of contents executes), then again with nothing changed, when
+jupyter-cache and Sphinx's environment should make it cheap.  The
+repository's own ``_build`` is never touched.  Sphinx warnings are counted,
+not fatal (``make book`` makes them errors; here they would only stop the
+timing).
 
 The widgets, inside the kernel: a live panel keeps one figure (a
 ``*_live`` in :mod:`gradbook.views`) and, on every slider move, calls its
@@ -52,6 +53,7 @@ SOURCES = (
     "_config.yml",
     "_toc.yml",
     "book",
+    "web",  # the Sphinx extension reader.py and its templates
     "_vendor",
     "benchmarks/results.json",
 )
