@@ -1210,9 +1210,11 @@ def computation_graph_live() -> LiveFigure:
                 old.set_text(text.get_text())
             kept.title.set_text(heading)
             return False
-        # the last text is the key to the colours, which never changes
+        # The numbers move; the arrows (annotations with no text) and the
+        # key to the colours (the last text) keep still.
         for text in [*ax.texts[:-1], ax.title]:
-            _moving(text)
+            if text.get_text():
+                _moving(text)
         live.figure, drawn["shape"] = new, shape
         return True
 
