@@ -376,13 +376,14 @@ def table(results: dict) -> str:
             "| whole new figure | + its PNG |",
             "| --- | --- | --- | --- |",
         ]
-        moves = w["live panel, one slider move (ms)"].values()
-        views = zip(w["update function alone (ms)"], moves, strict=True)
-        for view, move in views:
+        moves = w["live panel, one slider move (ms)"]
+        pairs = zip(moves, w["update function alone (ms)"], strict=True)
+        for live, view in pairs:
             alone = w["update function alone (ms)"][view]
             both = w["update + PNG (ms)"][view]
             lines.append(
-                f"| views.{view} | {move:.0f} | {alone:.0f} | {both:.0f} |"
+                f"| views.{live} / {view} | {moves[live]:.0f} "
+                f"| {alone:.0f} | {both:.0f} |"
             )
     if "book" in results:
         b = results["book"]

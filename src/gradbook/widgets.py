@@ -14,7 +14,6 @@ computed when this module is imported, only when a panel is built.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import io
 from collections.abc import Callable, Mapping, Sequence
@@ -112,9 +111,11 @@ def live_panel(
     """Controls above a figure that ``live.update(**values)`` changes in
     place on every change of a control.
 
-    While the kernel is busy with earlier changes, new ones wait and only
-    the last is drawn, so a drag never queues stale frames.  ``busy`` dims
-    the figure while it is computed, for an update that takes long.
+    A slider sends its value when it is let go (``continuous_update`` off),
+    so a drag asks for one frame, at its last position, instead of queuing
+    a frame for every step it passed; arrow keys and clicks are answered at
+    every step.  ``busy`` dims the figure while it is computed, for an
+    update that takes long.
 
     Needs a running kernel: in the static HTML book the controls would move
     while the figure stayed still.
@@ -124,10 +125,8 @@ def live_panel(
     checks.whole(dpi, "live_panel", "dpi", minimum=1, maximum=600)
     image = widgets.Image(format="png")
     frames = _LiveImage(dpi)
-    pending: list[asyncio.Handle] = []
 
-    def draw() -> None:
-        pending.clear()
+    def draw(_change: Any = None) -> None:
         if busy:
             image.layout.opacity = "0.4"
         try:
@@ -137,17 +136,10 @@ def live_panel(
         finally:
             image.layout.opacity = "1"
 
-    def refresh(_change: Any = None) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (a script, a test): draw now
-            draw()
-            return
-        if not pending:  # later changes before it runs share this draw
-            pending.append(loop.call_soon(draw))
-
     for control in controls.values():
-        control.observe(refresh, names="value")
+        if hasattr(control, "continuous_update"):
+            control.continuous_update = False
+        control.observe(draw, names="value")
     draw()
     grid = widgets.GridBox(
         list(controls.values()),
