@@ -1189,7 +1189,9 @@ def computation_graph_live() -> LiveFigure:
     ``update(nodes, cotangents, names, title)`` draws the graph with
     :func:`computation_graph`; while the graph keeps its shape (the same
     nodes in the same places) only its numbers change in the kept figure,
-    otherwise the new figure replaces it.
+    otherwise the new figure replaces it.  A number becomes animated the
+    first time it changes (the still parts are drawn again then, without
+    it); the numbers a slider never changes stay in the kept picture.
     """
     live = LiveFigure(Figure(), lambda *args: True)
     drawn: dict[str, object] = {"shape": None}
@@ -1204,19 +1206,19 @@ def computation_graph_live() -> LiveFigure:
         (ax,) = new.axes
         # Where each text sits, in what colour: the graph's shape.
         shape = [(t.get_position(), t.get_color()) for t in ax.texts]
-        if shape == drawn["shape"]:
-            (kept,) = live.figure.axes
-            for old, text in zip(kept.texts, ax.texts, strict=True):
+        if shape != drawn["shape"]:
+            _moving(ax.title)
+            live.figure, drawn["shape"] = new, shape
+            return True
+        (kept,) = live.figure.axes
+        kept.title.set_text(heading)
+        first_change = False
+        for old, text in zip(kept.texts, ax.texts, strict=True):
+            if old.get_text() != text.get_text():
                 old.set_text(text.get_text())
-            kept.title.set_text(heading)
-            return False
-        # The numbers move; the arrows (annotations with no text) and the
-        # key to the colours (the last text) keep still.
-        for text in [*ax.texts[:-1], ax.title]:
-            if text.get_text():
-                _moving(text)
-        live.figure, drawn["shape"] = new, shape
-        return True
+                first_change = first_change or not old.get_animated()
+                _moving(old)
+        return first_change
 
     live.update = update
     return live
