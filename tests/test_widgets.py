@@ -237,11 +237,6 @@ def test_neuron_scrubber_starts_at_the_articles_point():
     )
 
 
-def test_a_live_panels_sliders_send_their_value_when_let_go():
-    grid, _ = widgets.random_search_panel().children
-    assert [c.continuous_update for c in grid.children] == [False] * 5
-
-
 def test_the_training_panel_is_not_left_pale():
     grid, image = widgets.training_panel().children
     first = image.value

@@ -111,11 +111,11 @@ def live_panel(
     """Controls above a figure that ``live.update(**values)`` changes in
     place on every change of a control.
 
-    A slider sends its value when it is let go (``continuous_update`` off),
-    so a drag asks for one frame, at its last position, instead of queuing
-    a frame for every step it passed; arrow keys and clicks are answered at
-    every step.  ``busy`` dims the figure while it is computed, for an
-    update that takes long.
+    The figure is drawn at once, inside the change's message: until the
+    kernel has answered it, the page holds back further changes of the
+    control and then sends only the newest (ipywidgets does this), so a drag
+    never queues stale frames.  ``busy`` dims the figure while it is
+    computed, for an update that takes long.
 
     Needs a running kernel: in the static HTML book the controls would move
     while the figure stayed still.
@@ -137,8 +137,6 @@ def live_panel(
             image.layout.opacity = "1"
 
     for control in controls.values():
-        if hasattr(control, "continuous_update"):
-            control.continuous_update = False
         control.observe(draw, names="value")
     draw()
     grid = widgets.GridBox(
