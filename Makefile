@@ -78,10 +78,19 @@ lab: $(INSTALLED)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/01_random_search.ipynb
 
 # Writes benchmarks/results.json, then stores the appendix's outputs from it.
-bench: $(INSTALLED) $(VENDORED)
+# The peers only the benchmarks need (JAX) live in their own environment,
+# benchmarks/.venv, made from its own hashed lock.
+BENCH_VENV := benchmarks/.venv
+BENCH_INSTALLED := $(BENCH_VENV)/.installed
+bench: $(INSTALLED) $(VENDORED) $(BENCH_INSTALLED)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.lite
 	$(EXECUTE) book/appendix_speed.ipynb
+
+$(BENCH_INSTALLED): benchmarks/requirements.txt
+	test -x $(BENCH_VENV)/bin/pip || $(PYTHON) -m venv --clear $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --require-hashes -r benchmarks/requirements.txt
+	touch $@
 
 # Every package comes from the lock with its hash checked; gradbook itself is
 # installed from src/ with the lock's setuptools (no build isolation, so
@@ -92,13 +101,14 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/pip install --no-deps --no-build-isolation -e .
 	touch $@
 
-# Regenerate the lock from requirements.in.  pip-compile keeps every pin
-# already in requirements.txt that still fits, so running this with no change
-# to requirements.in rewrites the same file, byte for byte.
+# Regenerate the locks from requirements.in and benchmarks/requirements.in.
+# pip-compile keeps every pin already in a lock that still fits, so running
+# this with no change to a .in file rewrites its lock, byte for byte.
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+  --strip-extras --no-emit-index-url --no-emit-find-links
 lock: $(INSTALLED)
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-	  --no-emit-index-url --no-emit-find-links \
-	  --output-file=requirements.txt requirements.in
+	$(LOCK) --output-file=requirements.txt requirements.in
+	cd benchmarks && ../$(LOCK) --output-file=requirements.txt requirements.in
 
 # The in-browser notebooks: _build/html/lite/, a JupyterLite site with the
 # chapters, Pyodide and the verified wheels (see web/lite_site.py).

@@ -2,19 +2,23 @@
 slider.
 
 The build: a copy of the book's sources (``_config.yml``, ``_toc.yml``,
-``book/`` and the generated ``_vendor/``) in a temporary directory is built
-twice with ``jupyter-book build``: first clean (every notebook in the table of
-contents executes), then again with nothing changed, when jupyter-cache and
-Sphinx's environment should make it cheap.  The repository's own ``_build``
-is never touched.  Sphinx warnings are counted, not fatal (``make book``
-makes them errors; here they would only stop the timing).
+``book/``, ``web/`` and the generated ``_vendor/``) in a temporary directory
+is built twice with ``jupyter-book build``: first clean (every notebook in
+the table of contents executes), then again with nothing changed, when
+jupyter-cache and Sphinx's environment should make it cheap.  The
+repository's own ``_build`` is never touched.  Sphinx warnings are counted,
+not fatal (``make book`` makes them errors; here they would only stop the
+timing).
 
-The widgets: a live panel calls its chapter's update function (a
-``*_view`` in :mod:`gradbook.views`) on every change and renders the figure
-to PNG with ``widgets.figure_png``.  Both are timed: the update function
-alone (the goal) and with its PNG (matplotlib's drawing, reported beside
-it).  The update functions are discovered by name, so a new chapter's panel
-is measured as soon as its ``*_view`` exists.
+The widgets, inside the kernel: a live panel keeps one figure (a
+``*_live`` in :mod:`gradbook.views`) and, on every slider move, calls its
+``update`` and draws the frame's PNG (``widgets._LiveImage``).  That is
+timed for one move of each panel's slider (``LIVE_MOVES``), beside the way
+the panels worked before: a whole new figure from the chapter's ``*_view``,
+alone and drawn to a PNG with ``widgets.figure_png``.  Views and live
+figures are discovered by name, so a new chapter's panel is measured as
+soon as they exist.  The time a reader waits, in JupyterLab, is the
+``panels`` case (``benchmarks/panels.py``).
 """
 
 from __future__ import annotations
@@ -49,10 +53,19 @@ SOURCES = (
     "_config.yml",
     "_toc.yml",
     "book",
+    "web",  # the Sphinx extension reader.py and its templates
     "_vendor",
     "benchmarks/results.json",
 )
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# live figure: (the slider a move changes, its value after the move); the
+# timed calls move it there and back
+LIVE_MOVES = {
+    "random_search_live": ("seed", 2),
+    "neuron_live": ("x", -0.9),
+    "neuron_graph_live": ("x", -0.9),
+    "training_live": ("seed", 1),
+}
 
 
 def update_functions() -> dict[str, Callable[[], object]]:
@@ -92,11 +105,53 @@ def widget_cases() -> dict[str, Callable[[], object]]:
     return timed
 
 
+def live_cases() -> dict[str, Callable[[], object]]:
+    """One slider move of each live panel, in the kernel: ``update`` and
+    the frame's PNG; checked first."""
+    from gradbook import views
+    from gradbook.widgets import _LiveImage
+
+    defaults = {
+        "random_search_live": views.random_search_view,
+        "neuron_live": views.neuron_view,
+        "neuron_graph_live": views.neuron_graph_view,
+        "training_live": views.training_view,
+    }
+    timed: dict[str, Callable[[], object]] = {}
+    for name, (slider, moved) in LIVE_MOVES.items():
+        live, frames = getattr(views, name)(), _LiveImage(72)
+        parameters = inspect.signature(defaults[name]).parameters.values()
+        values = [
+            {p.name: p.default for p in parameters if p.default is not None}
+        ]
+        values.append(values[0] | {slider: moved})
+        for v in values:
+            if not frames.png(live.figure, live.update(**v)).startswith(
+                PNG_SIGNATURE
+            ):
+                wrong = f"views.{name}: a frame is not a PNG"
+                raise checks.WrongAnswerError(wrong)
+
+        def move(live=live, frames=frames, values=values) -> bytes:
+            values.reverse()  # there and back
+            return frames.png(live.figure, live.update(**values[0]))
+
+        timed[name] = move
+    return timed
+
+
 def measure_widgets(rounds: int) -> dict:
     views = update_functions()
+    live = interleaved(live_cases(), rounds, turn=0.0)
     both = interleaved(widget_cases(), rounds, turn=0.0)
     alone = interleaved(views, rounds, turn=0.0)
     return {
+        "live panel, one slider move (ms)": {
+            name: t.median * 1e3 for name, t in live.items()
+        },
+        "slider moved": {
+            name: slider for name, (slider, _) in LIVE_MOVES.items()
+        },
         "checked": (
             "each *_view returns a matplotlib Figure "
             "and figure_png turns it into a PNG"
@@ -112,6 +167,7 @@ def measure_widgets(rounds: int) -> dict:
             for name, f in views.items()
         },
         "timings": {
+            "live move": {name: t.as_json() for name, t in live.items()},
             "update + PNG": {name: t.as_json() for name, t in both.items()},
             "update alone": {name: t.as_json() for name, t in alone.items()},
         },

@@ -5,8 +5,13 @@ Each engine computes the whole gradient from scratch on every call, as a
 user would: gradbook's reverse mode (``grad_bp``, one forward and one
 backward pass), gradbook's forward mode (``dual.gradient``, five forward
 passes), micrograd (``Value`` graph and ``.backward()``) and autograd
-(``grad`` of a numpy function of a 5-vector).  The floor is one plain float
-evaluation of the same neuron.
+(``grad`` of a numpy function of a 5-vector).
+
+Two floors, both without a gradient: the neuron written inline on floats
+(the least Python can do), and ``circuits.neuron`` on floats (the book's
+model, whose argument checks cost more than its arithmetic).  The gradient
+written out by hand, five partials from one pass of float arithmetic, is
+the physical reference: how close an engine could come.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import numpy as np
 from micrograd.engine import Value
 
 from benchmarks import checks, peers  # noqa: F401  (peers adds micrograd's Value.exp)
+from benchmarks.floors import hand_gradient, plain_neuron
 from benchmarks.timing import interleaved
 from gradbook import article, dual
 from gradbook.article import GRADIENT, VALUE
@@ -30,7 +36,9 @@ IMPORTS = ("gradbook", "numpy", "micrograd", "autograd")
 # As floats, so every engine is timed on the same inputs.
 POINT = [float(p) for p in article.POINT]  # [a, b, c, x, y]
 
-FLOAT = "float evaluation (no gradient)"
+PLAIN = "plain float evaluation, inline"
+FLOAT = "circuits.neuron on floats"
+HAND = "gradient by hand (5 partials, floats)"
 OURS = "gradbook Var (reverse, grad_bp)"
 DUAL = "gradbook Dual (5 forward passes)"
 MICROGRAD = "micrograd"
@@ -54,13 +62,17 @@ def cases() -> dict[str, Callable[[], object]]:
     autograd_gradient = autograd.grad(_autograd_neuron)
     point = np.array(POINT)
     timed: dict[str, Callable[[], object]] = {
+        PLAIN: lambda: plain_neuron(*POINT),
         FLOAT: lambda: neuron(POINT),
+        HAND: lambda: hand_gradient(*POINT),
         OURS: lambda: grad_bp(neuron, POINT),
         DUAL: lambda: dual.gradient(neuron, POINT),
         MICROGRAD: micrograd_gradient,
         AUTOGRAD: lambda: autograd_gradient(point),
     }
+    checks.exactly(timed[PLAIN](), VALUE, "the inline neuron's value")
     checks.exactly(timed[FLOAT](), VALUE, "the neuron's value")
+    checks.close(timed[HAND](), GRADIENT, "the gradient by hand", rtol=1e-14)
     checks.exactly(eval_bp(neuron, POINT), VALUE, "eval_bp of the neuron")
     checks.exactly(
         timed[OURS](), GRADIENT, "grad_bp of the neuron (the article's digits)"
@@ -81,15 +93,19 @@ def cases() -> dict[str, Callable[[], object]]:
 
 def measure(rounds: int) -> dict:
     times = interleaved(cases(), rounds)
-    floor = times[FLOAT].median
+    plain, floor = times[PLAIN].median, times[FLOAT].median
     return {
         "checked": (
             "gradbook's Var and Dual give the article's five partials "
             "to the last digit; "
-            "micrograd and autograd agree with them to 1e-14"
+            "micrograd, autograd and the gradient by hand agree with them "
+            "to 1e-14"
         ),
         "microseconds per gradient": {
             name: t.median * 1e6 for name, t in times.items()
+        },
+        "ratio to plain float evaluation": {
+            name: t.median / plain for name, t in times.items()
         },
         "ratio to float evaluation": {
             name: t.median / floor for name, t in times.items()

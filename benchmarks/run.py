@@ -4,9 +4,12 @@ the book's costs grow.
     python -m benchmarks.run [--quick] [--skip-book]
         [--cases neuron,scalar_mlp,...] [--rounds N] [--strict]
 
-The cases, one module each: ``neuron``, ``scalar_mlp``, ``vector_mlp``,
-``scaling``, and ``book`` for the book itself (its ``widgets`` and its build,
-measured as two cases).  Every case checks its answers before anything is
+The cases, one module each: ``neuron``, ``scalar_mlp``, ``vector_mlp``
+(twice: with glibc's default malloc, and as ``vector_mlp_tuned`` with
+``GLIBC_TUNABLES`` set), ``jax`` (in ``benchmarks/.venv``, see
+``jax_peer``), ``scaling``, ``panels`` (the live panels in JupyterLab), and
+``book`` for the book itself (its ``widgets`` and its build, measured as two
+cases).  Every case checks its answers before anything is
 timed.  Within a case the compared
 callables are interleaved round by round in one process, garbage collection
 on, and medians are reported; the goals are ratios measured within one run,
@@ -46,7 +49,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
 PARTIAL = ROOT / "benchmarks" / "results-partial.json"
-CASES = ("neuron", "scalar_mlp", "vector_mlp", "scaling", "widgets", "book")
+# The peers that only the benchmarks need (benchmarks/requirements.txt).
+JAX_PYTHON = ROOT / "benchmarks" / ".venv" / "bin" / "python"
+CASES = (
+    "neuron",
+    "scalar_mlp",
+    "vector_mlp",
+    "vector_mlp_tuned",
+    "jax",
+    "scaling",
+    "widgets",
+    "panels",
+    "book",
+)
 
 # name: (goal, how the measured value is read from the results)
 # The neuron's goal is a guard against a slow engine, not a target to tune the
@@ -68,12 +83,15 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
         0.2,
         lambda r: r["book"]["rebuild / clean build"],
     ),
-    # The update function is what a live panel calls on every change
-    # (``live_panel``'s ``update``); drawing its figure to a PNG is
-    # matplotlib's work and is reported beside it.
-    "widget update function, slowest chapter (ms)": (
+    # What a reader waits for in JupyterLab: from a key press on a live
+    # panel's slider to its new image (benchmarks/panels.py).
+    "live panel in JupyterLab, slowest median (ms)": (
+        100.0,
+        lambda r: max(r["panels"]["median (ms)"].values()),
+    ),
+    "live panel in JupyterLab, slowest p90 (ms)": (
         150.0,
-        lambda r: max(r["widgets"]["update function alone (ms)"].values()),
+        lambda r: max(r["panels"]["p90 (ms)"].values()),
     ),
 }
 # Not goals, but what the theory predicts: growth exponents of the gradient's
@@ -142,6 +160,7 @@ def case_rounds(name: str, rounds: int) -> int:
     the book is built once each way."""
     special = {
         "neuron": 2 * rounds,
+        "panels": 1,
         "scalar_mlp": max(3, rounds // 2),
         "widgets": max(3, rounds // 2),
         "book": 1,
@@ -162,15 +181,23 @@ def _measure(
         from benchmarks import scalar_mlp
 
         return scalar_mlp.measure(rounds), scalar_mlp.IMPORTS
-    if name == "vector_mlp":
+    if name in ("vector_mlp", "vector_mlp_tuned"):
         from benchmarks import vector_mlp
 
         return vector_mlp.measure(rounds), vector_mlp.IMPORTS
+    if name == "jax":
+        from benchmarks import jax_peer
+
+        return jax_peer.measure(rounds), jax_peer.IMPORTS
     if name == "scaling":
         from benchmarks import scaling
 
         sizes = (1, 10, 100, 300) if quick else scaling.SIZES
         return scaling.measure(rounds, sizes), scaling.IMPORTS
+    if name == "panels":
+        from benchmarks import panels
+
+        return panels.measure(), panels.IMPORTS
     from benchmarks import book
 
     if name == "widgets":
@@ -190,11 +217,23 @@ def _worker(name: str, rounds: int, quick: bool, output: Path) -> None:
 
 
 def _in_fresh_process(name: str, rounds: int, quick: bool) -> dict:
-    """Run one case in a new Python process; its results and versions."""
+    """Run one case in a new Python process; its results and versions.
+
+    ``vector_mlp_tuned`` runs with ``GLIBC_TUNABLES`` set, and ``jax`` with
+    the Python of ``benchmarks/.venv`` (gradbook's ``src/`` on its path).
+    """
+    env, python = dict(os.environ), sys.executable
+    if name == "vector_mlp_tuned":
+        from benchmarks.vector_mlp import TUNED_MALLOC
+
+        env["GLIBC_TUNABLES"] = TUNED_MALLOC
+    if name == "jax":
+        python = str(JAX_PYTHON)
+        env["PYTHONPATH"] = str(ROOT / "src")
     with tempfile.TemporaryDirectory(prefix="gradbook-bench-") as tmp:
         output = Path(tmp) / f"{name}.json"
         command = [
-            sys.executable,
+            python,
             "-m",
             "benchmarks.run",
             "--worker",
@@ -210,6 +249,7 @@ def _in_fresh_process(name: str, rounds: int, quick: bool) -> dict:
                 str(output),
             ],
             cwd=ROOT,
+            env=env,
             check=True,
         )
         return json.loads(output.read_text())
@@ -240,12 +280,16 @@ def table(results: dict) -> str:
         n = results["neuron"]
         lines += [
             "",
-            "| neuron gradient, 5 inputs | µs | × float evaluation |",
-            "| --- | --- | --- |",
+            "| neuron gradient, 5 inputs | µs | × plain float evaluation "
+            "| × circuits.neuron on floats |",
+            "| --- | --- | --- | --- |",
         ]
         for engine, us in n["microseconds per gradient"].items():
+            plain = n["ratio to plain float evaluation"][engine]
             ratio = n["ratio to float evaluation"][engine]
-            lines.append(f"| {engine} | {us:.1f} | {ratio:.1f} |")
+            lines.append(
+                f"| {engine} | {us:.2f} | {plain:.1f} | {ratio:.1f} |"
+            )
         lines += ["", n["note"]] if "note" in n else []
     if "scalar_mlp" in results:
         s = results["scalar_mlp"]
@@ -257,16 +301,38 @@ def table(results: dict) -> str:
         ]
         for engine, ms in s["milliseconds per step"].items():
             lines.append(f"| {engine} | {ms:.0f} | {ms / micro:.2f} |")
-    if "vector_mlp" in results:
-        v = results["vector_mlp"]
+    for case, malloc in (
+        ("vector_mlp", "glibc's default malloc"),
+        ("vector_mlp_tuned", "GLIBC_TUNABLES set"),
+    ):
+        if case not in results:
+            continue
+        v = results[case]
         lines += [
             "",
-            "| MLP gradient, 1797×64 → 128 → 10 | ms | × numpy forward |",
-            "| --- | --- | --- |",
+            f"| MLP gradient, 1797×64 → 128 → 10, {malloc} | ms "
+            "| × numpy forward | minor page faults per call |",
+            "| --- | --- | --- | --- |",
         ]
         for version, ms in v["milliseconds"].items():
             ratio = v["ratio to numpy forward"][version]
-            lines.append(f"| {version} | {ms:.1f} | {ratio:.2f} |")
+            faults = v["per call"][version]["minor page faults"]
+            lines.append(
+                f"| {version} | {ms:.2f} | {ratio:.2f} | {faults:.0f} |"
+            )
+    if "jax" in results:
+        j = results["jax"]
+        lines += [
+            "",
+            "| JAX, in its own process | × that process's floor |",
+            "| --- | --- |",
+        ]
+        for what, floor in (
+            ("neuron", "neuron, ratio to plain float evaluation"),
+            ("vector MLP", "vector MLP, ratio to numpy forward"),
+        ):
+            for engine, ratio in j[floor].items():
+                lines.append(f"| {what}: {engine} | {ratio:.2f} |")
     if "scaling" in results:
         s = results["scaling"]
         cells = " | ".join(f"n = {n}" for n in s["n"])
@@ -282,16 +348,43 @@ def table(results: dict) -> str:
             lines.append(
                 f"| {mode} | {row} | {k:.2f} | {EXPECTED_GROWTH[mode]:g} |"
             )
+        large = {k: v for k, v in s.items() if k.startswith("reverse at n")}
+        for name, ms in large.items():
+            lines += ["", f"| {name} | ms |", "| --- | --- |"]
+            lines += [f"| {mode} | {t:.1f} |" for mode, t in ms.items()]
+        k = s.get("reverse growth exponent (n = 100 to 10000)")
+        if k is not None:
+            lines += ["", f"Reverse mode from n = 100 to 10^4: n^{k:.2f}."]
+    if "panels" in results:
+        p = results["panels"]
+        lines += [
+            "",
+            "| live panel in JupyterLab, key press to image (ms) "
+            "| slider | median | p90 |",
+            "| --- | --- | --- | --- |",
+        ]
+        for chapter, ms in p["median (ms)"].items():
+            slider, p90 = p["slider moved"][chapter], p["p90 (ms)"][chapter]
+            lines.append(
+                f"| chapter {chapter} | {slider} | {ms:.0f} | {p90:.0f} |"
+            )
     if "widgets" in results:
         w = results["widgets"]
         lines += [
             "",
-            "| live panel update (ms) | update function | + PNG |",
-            "| --- | --- | --- |",
+            "| in the kernel (ms) | live panel, one move "
+            "| whole new figure | + its PNG |",
+            "| --- | --- | --- | --- |",
         ]
-        for view, ms in w["update + PNG (ms)"].items():
+        moves = w["live panel, one slider move (ms)"]
+        pairs = zip(moves, w["update function alone (ms)"], strict=True)
+        for live, view in pairs:
             alone = w["update function alone (ms)"][view]
-            lines.append(f"| widgets.{view} | {alone:.0f} | {ms:.0f} |")
+            both = w["update + PNG (ms)"][view]
+            lines.append(
+                f"| views.{live} / {view} | {moves[live]:.0f} "
+                f"| {alone:.0f} | {both:.0f} |"
+            )
     if "book" in results:
         b = results["book"]
         clean = b["clean build (s)"]
@@ -363,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.quick or args.skip_book:
         chosen = [c for c in chosen if c != "book"]
+    if "jax" in chosen and not JAX_PYTHON.exists():
+        print(f"no {JAX_PYTHON.relative_to(ROOT)}: skipping jax", flush=True)
+        chosen.remove("jax")  # the run is then not complete
     rounds = (
         5
         if args.quick and args.rounds == parser.get_default("rounds")
@@ -397,6 +493,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     started = time.perf_counter()
     for name in chosen:
+        if name == "book" and output == RESULTS:
+            # The appendix, which the build executes, reads this run's
+            # numbers (the file is written again, whole, at the end).
+            output.write_text(json.dumps(results, indent=2) + "\n")
         print(f"measuring {name} ...", flush=True)
         case_start = time.perf_counter()
         case = _in_fresh_process(name, case_rounds(name, rounds), args.quick)

@@ -5,6 +5,11 @@ The gradient of ``circuits.sum_of_squares`` (n scalar steps) for n = 1, 10,
 forward and one backward pass.  The growth exponent k in time ~ n**k is the
 slope of a least-squares line through (log n, log time) for n >= 10 (at
 n = 1 fixed overheads dominate); expect about 2 and about 1.
+
+Reverse mode alone also runs at n = 10^4, where its tape holds 30,000 nodes,
+twice: as ``grad_bp`` runs it (the cyclic garbage collector paused for the
+pass) and with the collector left on (``backprop._one_pass``, the same pass
+without the pause), so that each run re-checks that the pause still pays.
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ import numpy as np
 
 from benchmarks import checks
 from benchmarks.timing import Timing, interleaved
-from gradbook import dual
+from gradbook import backprop, dual
 from gradbook.backprop import grad_bp
 from gradbook.circuits import sum_of_squares
 
 IMPORTS = ("gradbook", "numpy")
 
 SIZES = (1, 10, 100, 1000)
+LARGE = 10_000  # reverse mode only: forward mode would take minutes
+COLLECTING = "reverse, garbage collector left on"
 FORWARD = "forward (dual numbers, n passes)"
 REVERSE = "reverse (backprop, one pass)"
 
@@ -74,6 +81,14 @@ def measure(rounds: int, sizes: Sequence[int] = SIZES) -> dict:
         times[n] = interleaved(
             cases(n), rounds if n < 1000 else max(3, rounds // 3)
         )
+    xs = point(LARGE)
+    large = {
+        REVERSE: lambda: grad_bp(sum_of_squares, xs),
+        COLLECTING: lambda: backprop._one_pass(sum_of_squares, xs, "bench")[1],
+    }
+    for mode, fn in large.items():
+        checks.exactly(fn(), [2 * x for x in xs], f"{mode}, n = {LARGE}")
+    at_large = interleaved(large, max(3, rounds // 3))
     fitted = [n for n in sizes if n >= 10]
     seconds = {
         mode: [times[n][mode].median for n in sizes]
@@ -98,8 +113,22 @@ def measure(rounds: int, sizes: Sequence[int] = SIZES) -> dict:
             )
             for mode in seconds
         },
+        f"reverse at n = {LARGE} (ms)": {
+            mode: t.median * 1e3 for mode, t in at_large.items()
+        },
+        f"reverse growth exponent (n = 100 to {LARGE})": growth_exponent(
+            [100, 1000, LARGE],
+            [
+                times[100][REVERSE].median,
+                times[1000][REVERSE].median,
+                at_large[REVERSE].median,
+            ],
+        )
+        if {100, 1000} <= set(sizes)
+        else None,
         "timings": {
             str(n): {mode: t.as_json() for mode, t in ts.items()}
             for n, ts in times.items()
-        },
+        }
+        | {str(LARGE): {m: t.as_json() for m, t in at_large.items()}},
     }

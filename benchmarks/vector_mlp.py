@@ -11,82 +11,47 @@ The loss is the mean softmax cross-entropy over all 1,797 of scikit-learn's
   ``log_softmax`` and the array ``Var``'s ``@``, ``+``, ``.sum`` and ``.mean``
   (the model is written here, not taken from ``gradbook.nn``, so that this
   measures the engine).
+
+How glibc's malloc hands memory back to the system changes these numbers:
+by default it returns the large blocks that arrays of this size live in,
+and takes them again on the next pass, each time as fresh pages that the
+kernel must zero (minor page faults, counted here with their system time).
+``run.py`` measures this case twice, once with glibc's defaults and once with
+``GLIBC_TUNABLES`` (``TUNED_MALLOC``) raising the thresholds so the blocks
+are kept.
 """
 
 from __future__ import annotations
 
+import os
+import resource
 from collections.abc import Callable
 from typing import Any
 
 import autograd
 import autograd.numpy as anp
 import numpy as np
-from sklearn.datasets import load_digits
 
 from benchmarks import checks
+from benchmarks.floors import numpy_gradient, numpy_loss, problem
 from benchmarks.timing import interleaved
 from gradbook.backprop import eval_bp, grad_bp
 from gradbook.functions import log_softmax, tanh
 
 IMPORTS = ("gradbook", "numpy", "autograd", "scikit-learn")
 
-HIDDEN, CLASSES = 128, 10
-
 FORWARD = "numpy forward only"
 BY_HAND = "numpy forward + backward by hand"
 AUTOGRAD = "autograd"
 OURS = "gradbook Var"
 
-Params = list[np.ndarray]
 
-
-def problem(seed: int = 0) -> tuple[np.ndarray, np.ndarray, Params]:
-    """The digits (pixels scaled to 0..1), one-hot targets, and seeded
-    starting parameters."""
-    digits = load_digits()
-    x = digits.data / 16.0
-    targets = np.eye(CLASSES)[digits.target]
-    rng = np.random.default_rng(seed)
-    n_in = x.shape[1]
-    params = [
-        rng.normal(size=(n_in, HIDDEN)) / np.sqrt(n_in),
-        0.1 * rng.normal(size=HIDDEN),
-        rng.normal(size=(HIDDEN, CLASSES)) / np.sqrt(HIDDEN),
-        0.1 * rng.normal(size=CLASSES),
-    ]
-    return x, targets, params
-
-
-def numpy_loss(params: Params, x: np.ndarray, targets: np.ndarray) -> float:
-    w1, b1, w2, b2 = params
-    scores = np.tanh(x @ w1 + b1) @ w2 + b2
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return -(log_p * targets).sum(axis=1).mean()
-
-
-def numpy_gradient(
-    params: Params, x: np.ndarray, targets: np.ndarray
-) -> tuple[float, Params]:
-    """The loss and its gradient, the backward pass derived and written out
-    by hand."""
-    w1, b1, w2, b2 = params
-    h = np.tanh(x @ w1 + b1)
-    scores = h @ w2 + b2
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
-    loss = -((shifted - np.log(total)) * targets).sum(axis=1).mean()
-    d_scores = (exp / total - targets) / len(
-        x
-    )  # softmax minus one-hot, averaged
-    d_pre = (d_scores @ w2.T) * (1 - h * h)
-    return loss, [
-        x.T @ d_pre,
-        d_pre.sum(axis=0),
-        h.T @ d_scores,
-        d_scores.sum(axis=0),
-    ]
+# Keep freed blocks up to 1 GiB in the heap, and serve blocks up to 32 MiB
+# from it instead of from fresh mmap'd pages.
+TUNED_MALLOC = (
+    "glibc.malloc.trim_threshold=1073741824:"
+    "glibc.malloc.mmap_threshold=33554432"
+)
 
 
 def autograd_loss(params: list, x: np.ndarray, targets: np.ndarray) -> Any:
@@ -140,10 +105,25 @@ def cases() -> dict[str, Callable[[], object]]:
     return timed
 
 
+def faults(fn: Callable[[], object], calls: int = 20) -> dict[str, float]:
+    """Minor page faults and system time (ms) per call of ``fn``."""
+    fn()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    for _ in range(calls):
+        fn()
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "minor page faults": (after.ru_minflt - before.ru_minflt) / calls,
+        "system time (ms)": (after.ru_stime - before.ru_stime) / calls * 1e3,
+    }
+
+
 def measure(rounds: int) -> dict:
-    times = interleaved(cases(), rounds, turn=0.05)
+    timed = cases()
+    times = interleaved(timed, rounds, turn=0.05)
     floor = times[FORWARD].median
     return {
+        "GLIBC_TUNABLES": os.environ.get("GLIBC_TUNABLES", "(not set)"),
         "checked": (
             "loss of every version agrees (rtol 1e-12); "
             "autograd's and gradbook's gradients "
@@ -153,5 +133,6 @@ def measure(rounds: int) -> dict:
         "ratio to numpy forward": {
             name: t.median / floor for name, t in times.items()
         },
+        "per call": {name: faults(fn) for name, fn in timed.items()},
         "timings": {name: t.as_json() for name, t in times.items()},
     }

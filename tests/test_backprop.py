@@ -1,3 +1,4 @@
+import gc
 import re
 
 import numpy as np
@@ -434,3 +435,24 @@ def test_nodes_are_named():
     division = tape.nodes[q.index - 1]
     assert division.inputs == ((0, 0.5), (1, -0.75))
     assert set(OP_LABELS) >= {"c-", "c/", "c**"}
+
+
+def test_grad_bp_pauses_the_collector_for_one_pass_and_restores_it():
+    seen = []
+
+    def f(v):
+        seen.append(gc.isenabled())
+        return v[0] * v[1]
+
+    assert gc.isenabled()
+    assert grad_bp(f, [2.0, 3.0]) == [3.0, 2.0]
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        grad_bp(lambda v: v[0] / 0, [1.0])
+    assert gc.isenabled()  # restored after an error too
+    gc.disable()
+    try:
+        grad_bp(f, [2.0, 3.0])
+        assert not gc.isenabled()  # left off, as the caller had it
+    finally:
+        gc.enable()

@@ -77,6 +77,7 @@ CLASSES = {  # records and bases, not called with user input
     "nn.History",
     "data.Dataset",
     "backprop.Node",
+    "plots.LiveFigure",
 }
 CONSTANTS = {
     "plots.COLUMN_PIXELS",
@@ -95,6 +96,11 @@ CONSTANTS = {
 }
 NO_ARGUMENTS = {
     "data.load_digits",
+    "plots.computation_graph_live",
+    "views.neuron_graph_live",
+    "views.neuron_live",
+    "views.random_search_live",
+    "views.training_live",
     "views.spirals",
     "widgets.neuron_graph_panel",
     "widgets.neuron_graph_scrubber",
@@ -688,6 +694,10 @@ def _rows() -> list[Row]:
         Row(plots.op_label, (None, 1.0), word="None"),
         Row(plots.ratio_bars, ({"a": True}, "x", "t"), word="bool"),
         Row(plots.search_overview, ({"s": HISTORY}, 5), word="function"),
+        Row(plots.search_overview_live, (5,), word="function"),
+        Row(plots.derivative_panel_live, ("ab",), word="tuple"),
+        Row(plots.training_overview_live, ("abc", LABELS), word="str"),
+        Row(plots.steady_limits, (None, "a", 1.0), word="str"),
         Row(plots.search_path, ({"s": HISTORY}, 5), word="function"),
         Row(plots.search_progress, ("abc",), word="str"),
         Row(plots.search_progress, (None,), word="None"),
@@ -702,7 +712,7 @@ def _rows() -> list[Row]:
     rows += [
         Row(widgets.figure_png, ("abc",), word="str"),
         Row(widgets.figure_png, (Figure(),), {"dpi": 0}, ValueError, "dpi"),
-        Row(widgets.live_panel, (5, {}), word="function"),
+        Row(widgets.live_panel, (5, {}), word="LiveFigure"),
         Row(views.neuron_graph_view, (), {"a": True}, word="bool"),
         Row(views.neuron_names, (None, [0, 1, 2, 3, 4]), word="None"),
         Row(views.neuron_names, ([], [0, 1]), error=ValueError, word="5"),

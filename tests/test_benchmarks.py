@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gradbook.article import GRADIENT, POINT, VALUE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -118,10 +120,20 @@ def test_goals_and_table_from_results():
             "gradbook Var / micrograd": 0.3,
             "microseconds per gradient": {"gradbook": 10.0, "micrograd": 33.0},
             "ratio to float evaluation": {"gradbook": 9.0, "micrograd": 30.0},
+            "ratio to plain float evaluation": {
+                "gradbook": 27.0,
+                "micrograd": 90.0,
+            },
         },
         "vector_mlp": {
             "milliseconds": {"gradbook Var": 20.0},
             "ratio to numpy forward": {"gradbook Var": 3.5},
+            "per call": {"gradbook Var": {"minor page faults": 883.0}},
+        },
+        "panels": {
+            "median (ms)": {"1": 80.0, "4": 180.0},
+            "p90 (ms)": {"1": 90.0, "4": 210.0},
+            "slider moved": {"1": "seed", "4": "seed"},
         },
     }
     results["goals"] = run.goals(results)
@@ -141,3 +153,31 @@ def test_goals_and_table_from_results():
         "| vector MLP gradient: gradbook Var / numpy forward "
         "| 3.5 | <= 3 | NO |" in text
     )
+    assert "| gradbook | 10.00 | 27.0 | 9.0 |" in text  # both floors
+    assert "| gradbook Var | 20.00 | 3.50 | 883 |" in text
+    slowest = "live panel in JupyterLab, slowest median (ms)"
+    assert results["goals"][slowest] == {
+        "measured": 180.0,
+        "goal": 100.0,
+        "met": False,
+    }
+    assert "| chapter 4 | seed | 180 | 210 |" in text
+
+
+def test_the_hand_written_neuron_gradient_is_the_articles():
+    from benchmarks import floors
+
+    point = [float(p) for p in POINT]
+    assert floors.plain_neuron(*point) == VALUE
+    assert floors.hand_gradient(*point) == pytest.approx(GRADIENT, rel=1e-15)
+
+
+def test_the_panels_notebook_shows_every_live_panel():
+    import json
+
+    from benchmarks import panels
+
+    cells = json.loads(panels._notebook())["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    assert sources[1:] == [call for call, _ in panels.PANELS.values()]
+    assert panels._p90([float(i) for i in range(1, 21)]) == pytest.approx(18.1)

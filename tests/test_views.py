@@ -246,3 +246,39 @@ def test_alt_texts_say_what_the_frames_show():
     # the article's point: slope dsigma/dx = 0.1050, output 0.8808
     assert "at x = -1, slope 0.1050" in views.neuron_alt(-1.0)
     assert "The output is 0.8808." in views.neuron_graph_alt(-1.0)
+
+
+@pytest.mark.parametrize(
+    ("live", "view"),
+    [
+        (views.random_search_live, views.random_search_view),
+        (views.neuron_live, views.neuron_view),
+        (views.training_live, views.training_view),
+    ],
+)
+def test_a_live_figure_at_the_defaults_has_its_views_title(live, view):
+    live = live()
+    start = {k: v for k, v in defaults(view).items() if v is not None}
+    assert live.update(**start) is True  # the first update draws it all
+    assert live.figure.get_suptitle() == view().get_suptitle()
+
+
+def test_the_live_graph_has_the_views_title_and_numbers():
+    live = views.neuron_graph_live()
+    live.update(*POINT)
+    (ax,) = live.figure.axes
+    (expected,) = views.neuron_graph_view().axes
+    assert ax.get_title() == expected.get_title()
+    assert [t.get_text() for t in ax.texts] == [
+        t.get_text() for t in expected.texts
+    ]
+
+
+def test_the_live_neuron_draws_the_article_partials():
+    live = views.neuron_live()
+    live.update(*POINT, "x")
+    _, bars = live.figure.axes
+    heights = [bar.get_height() for bar in bars.patches]
+    assert heights == list(GRADIENT)
+    labels = [t.get_text() for t in bars.texts]
+    assert labels == [f"{g:.4f}" for g in GRADIENT]

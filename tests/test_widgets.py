@@ -51,21 +51,110 @@ def test_the_panels_start_at_the_articles_numbers():
 
 def test_live_panel_redraws_when_a_control_moves():
     calls = []
+    live = views.random_search_live()
+    search = live.update
 
     def update(tweak, seed):
         calls.append((tweak, seed))
-        return views.random_search_view(tweak=tweak, iterations=20, seed=seed)
+        return search(tweak, 20, -2.0, 3.0, seed)
 
+    live.update = update
     controls = {
         "tweak": ipywidgets.FloatSlider(value=0.01),
         "seed": ipywidgets.IntSlider(value=1),
     }
-    panel = widgets.live_panel(update, controls)
+    panel = widgets.live_panel(live, controls)
     image = panel.children[1]
     first = image.value
     controls["seed"].value = 2
     assert calls == [(0.01, 1), (0.01, 2)]
     assert image.value != first
+
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+@pytest.mark.parametrize(
+    ("live", "view", "values"),
+    [
+        (
+            views.random_search_live,
+            views.random_search_view,
+            {"tweak": 0.01, "iterations": 100, "x0": -2.0, "y0": 3.0},
+        ),
+        (views.training_live, views.training_view, {}),
+    ],
+)
+def test_a_live_frame_is_a_full_colour_png_at_72_dpi(live, view, values):
+    live = live()
+    parameters = inspect.signature(view).parameters
+    start = {n: p.default for n, p in parameters.items()} | values
+    frames = widgets._LiveImage(72)
+    png = frames.png(live.figure, live.update(**start))
+    image = Image.open(io.BytesIO(png))
+    width, height = live.figure.get_size_inches() * 72
+    assert (image.format, image.mode) == ("PNG", "RGB")
+    assert image.size == (int(width), int(height))
+
+
+@pytest.mark.parametrize(
+    ("live", "point"),
+    [
+        (views.neuron_live, (1.0, 2.0, -3.0, -1.0, 3.0, "x")),
+        (views.neuron_graph_live, (1.0, 2.0, -3.0, -1.0, 3.0)),
+    ],
+)
+def test_a_kept_frame_equals_the_same_figure_drawn_whole(live, point):
+    """Drawing only the moving artists over the kept still parts gives the
+    pixels that drawing the whole figure gives."""
+    live = live()
+    frames = widgets._LiveImage(72)
+    frames.png(live.figure, live.update(*point))
+    for x in (-0.9, -0.8):  # the graph finds its moving numbers at -0.9
+        moved = live.update(*point[:3], x, *point[4:])
+        kept = frames.png(live.figure, moved)
+    assert moved is False  # the axes keep still for a small move
+    # drawn whole, laid out as the kept picture was (no new layout)
+    live.figure.set_layout_engine("none")
+    whole = widgets._LiveImage(72).png(live.figure, True)
+    assert np.array_equal(_pixels(kept), _pixels(whole))
+
+
+def test_the_search_axes_keep_still_as_the_seed_moves():
+    live = views.random_search_live()
+    assert live.update(0.01, 100, -2.0, 3.0, 1) is True  # the first draw
+    moved = [live.update(0.01, 100, -2.0, 3.0, seed) for seed in range(2, 21)]
+    assert moved.count(True) <= 1
+    left, _ = live.figure.axes
+    low, high = left.get_ylim()
+    assert low < -6.0 < -5.4 < high  # every seed's outputs fit
+    assert live.update(0.01, 1000, -2.0, 3.0, 1) is True  # more iterations
+
+
+def test_the_graph_keeps_its_figure_while_its_shape_holds():
+    live = views.neuron_graph_live()
+    live.update(1.0, 2.0, -3.0, -1.0, 3.0)
+    first = live.figure
+    # the first move finds which numbers move; the still parts are redrawn
+    assert live.update(1.0, 2.0, -3.0, -0.5, 3.0) is True
+    assert live.update(1.0, 2.0, -3.0, -0.4, 3.0) is False
+    assert live.figure is first
+    title = first.axes[0].get_title()
+    assert title.startswith(f"output {views.neuron([1, 2, -3, -0.4, 3]):.4f}")
+    # z = -5 + 6 - 3 < 0: sigmoid takes its other branch, a new graph
+    assert live.update(1.0, 2.0, -3.0, -5.0, 3.0) is True
+    assert live.figure is not first
+
+
+def test_steady_limits_keep_still_until_the_data_leave_them():
+    limits = plots.steady_limits(None, 0.0, 1.0)
+    assert limits == (-0.3, 1.3)
+    assert plots.steady_limits(limits, 0.1, 1.2) is limits
+    assert plots.steady_limits(limits, 0.0, 1.4) == pytest.approx(
+        (-0.42, 1.82)
+    )
+    assert plots.steady_limits(limits, 0.5, 0.6) != limits  # too small now
 
 
 @pytest.mark.parametrize(
@@ -229,3 +318,11 @@ def test_neuron_scrubbers_start_at_the_articles_point():
     assert np.isclose(float(slider.options[0]), -4.0) and np.isclose(
         float(slider.options[-1]), 4.0
     )
+
+
+def test_the_training_panel_is_not_left_pale():
+    grid, image = widgets.training_panel().children
+    first = image.value
+    grid.children[2].value = 1  # seed: trains again, dimmed meanwhile
+    assert image.value != first
+    assert image.layout.opacity == "1"

@@ -17,6 +17,7 @@ is one multiplication per edge.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -436,6 +437,19 @@ def backprop(f: Callable[[Any], Any], xs: Any) -> tuple[float, Any]:
 def _backprop(f: Callable[[Any], Any], xs: Any, who: str) -> tuple[float, Any]:
     """``backprop``, with errors naming ``who``, the function called."""
     checks.callable_(f, who)
+    # A long tape's many small objects set off the cyclic garbage collector
+    # again and again: pausing it for the pass was 16-19% faster at n = 10^4.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _one_pass(f, xs, who)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _one_pass(f: Callable[[Any], Any], xs: Any, who: str) -> tuple[float, Any]:
+    """The forward pass of ``f`` on a new tape, then the backward pass."""
     tape = Tape()
     inputs = _wrap(xs, tape, who)
     try:

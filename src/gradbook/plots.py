@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
@@ -20,12 +21,15 @@ from gradbook.search import SearchHistory
 
 __all__ = [
     "COLUMN_PIXELS",
+    "LiveFigure",
     "computation_graph",
+    "computation_graph_live",
     "confusion_matrix",
     "cost_fit",
     "cost_scaling",
     "decision_boundary",
     "derivative_panel",
+    "derivative_panel_live",
     "digit_grid",
     "gradient_map",
     "gradient_per_call",
@@ -34,10 +38,13 @@ __all__ = [
     "op_label",
     "ratio_bars",
     "search_overview",
+    "search_overview_live",
     "search_path",
     "search_progress",
+    "steady_limits",
     "tangent_line",
     "training_overview",
+    "training_overview_live",
 ]
 
 
@@ -1003,3 +1010,323 @@ def cost_fit(
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=9)
     return fig
+
+
+# Live figures: one figure a live panel keeps and changes in place.
+
+
+class LiveFigure:
+    """A figure that a live panel keeps, and the function that changes it.
+
+    ``update(...)`` changes the figure's *animated* artists (the lines,
+    bars and numbers that move) and returns True when anything else changed
+    as well (axis limits, contour lines, or a new ``figure``): then the still
+    parts must be drawn again too.
+    """
+
+    def __init__(self, figure: Figure, update: Callable[..., bool]) -> None:
+        self.figure = figure
+        self.update = update
+
+
+def steady_limits(
+    limits: tuple[float, float] | None,
+    low: float,
+    high: float,
+    pad: float = 0.3,
+) -> tuple[float, float]:
+    """Axis limits for data from ``low`` to ``high`` that keep still while
+    the data move a little: ``limits`` again if the data fit inside them
+    and fill at least a quarter of them, else new limits with ``pad`` times
+    the data's range on each side."""
+    low = checks.real(low, "steady_limits", "low")
+    high = checks.real(high, "steady_limits", "high")
+    if limits is not None:
+        start, end = limits
+        if start <= low and high <= end and high - low >= (end - start) / 4:
+            return limits
+    margin = pad * max(high - low, 1e-3)
+    return (low - margin, high + margin)
+
+
+def _moving(artist: Artist) -> Artist:
+    """``artist``, marked as one that a live figure redraws on each
+    update."""
+    artist.set_animated(True)
+    return artist
+
+
+def search_overview_live(
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> LiveFigure:
+    """:func:`search_overview` of one search, as a live figure.
+
+    ``update(history, title)`` moves the lines; the axes move only when the
+    new search no longer fits them well (:func:`steady_limits`), and the
+    contour lines of ``f`` are drawn again only then.
+    """
+    checks.callable_(f, "search_overview_live")
+    fig, (left, right) = _figure(9.0, 3.6, ncols=2)
+    (progress,) = left.plot([], [])
+    left.set_xlabel("iteration")
+    left.set_ylabel("best output so far")
+    left.grid(alpha=0.3)
+    left.set_title("best output against iteration")
+    (path,) = right.plot([], [], linewidth=1.5)
+    (end,) = right.plot([], [], "o", color=path.get_color(), markersize=5)
+    (start,) = right.plot([], [], "ks", markersize=6, label="start")
+    (reached,) = right.plot(
+        [], [], "o", color="0.3", markersize=5, label="best point reached"
+    )
+    right.legend(handles=[start, reached], fontsize=8, loc="upper right")
+    right.set_xlabel("x")
+    right.set_ylabel("y")
+    right.set_title("path of the best point over contours of f")
+    title = fig.suptitle(" ")
+    for artist in (progress, path, end, start, title):
+        _moving(artist)
+    drawn: dict[str, object] = {"limits": None, "box": None, "contours": None}
+
+    def update(history: SearchHistory, heading: str) -> bool:
+        checks.instance(
+            history, SearchHistory, "search_overview_live", "history"
+        )
+        outputs = np.concatenate(
+            [[history.start_output], history.best_outputs]
+        )
+        progress.set_data(np.arange(len(outputs)), outputs)
+        points = np.vstack([history.start, history.best_points])
+        path.set_data(points[:, 0], points[:, 1])
+        end.set_data([points[-1, 0]], [points[-1, 1]])
+        start.set_data([history.start[0]], [history.start[1]])
+        title.set_text(heading)
+        limits = (
+            (0.0, max(history.iterations, 1)),
+            steady_limits(
+                drawn["limits"] and drawn["limits"][1],
+                outputs.min(),
+                outputs.max(),
+            ),
+        )
+        middle = (points.min(axis=0) + points.max(axis=0)) / 2
+        half = np.ptp(points, axis=0).max() / 2  # both axes alike
+        old = drawn["box"]
+        box = steady_limits(
+            old and old[:2], middle[0] - half, middle[0] + half, pad=0.5
+        ) + steady_limits(
+            old and old[2:], middle[1] - half, middle[1] + half, pad=0.5
+        )
+        if (limits, box) == (drawn["limits"], old):
+            return False
+        left.set_xlim(*limits[0])
+        left.set_ylim(*limits[1])
+        if box != old:
+            if drawn["contours"] is not None:
+                drawn["contours"].remove()
+            xs, ys = np.meshgrid(
+                np.linspace(box[0], box[1], 120),
+                np.linspace(box[2], box[3], 120),
+            )
+            drawn["contours"] = right.contour(
+                xs, ys, f(xs, ys), levels=12, colors="0.6", linewidths=0.8
+            )
+            right.clabel(drawn["contours"], fontsize=7, fmt="%.2f")
+            right.set_xlim(box[0], box[1])
+            right.set_ylim(box[2], box[3])
+        drawn["limits"], drawn["box"] = limits, box
+        return True
+
+    return LiveFigure(fig, update)
+
+
+def derivative_panel_live(names: tuple[str, ...]) -> LiveFigure:
+    """:func:`derivative_panel` as a live figure, for the inputs ``names``.
+
+    ``update(xs, ys, x0, y0, partials, wrt, title)`` moves the curve, the
+    tangent and the bars; the axes move only when the curve's range, the
+    input ``wrt`` or the partials' range (:func:`steady_limits`) change.
+    """
+    checks.instance(names, tuple, "derivative_panel_live", "names")
+    fig, (left, right) = _figure(9.0, 3.6, ncols=2)
+    (curve,) = left.plot([], [], label="neuron output")
+    (tangent,) = left.plot([], [], "--", color="C3", label="tangent")
+    (point,) = left.plot([], [], "o", color="C3")
+    left.set_ylabel("neuron output")
+    left.set_ylim(-0.05, 1.05)
+    left.grid(alpha=0.3)
+    left.legend(loc="upper left", fontsize=8)
+    left_title = left.set_title(" ")
+    bars = right.bar([f"∂/∂{n}" for n in names], np.zeros(len(names)))
+    right.axhline(0, color="0.3", linewidth=0.8)
+    right.set_ylabel("partial derivative")
+    right.set_title("all five partial derivatives")
+    title = fig.suptitle(" ")
+    for artist in (curve, tangent, point, left_title, title, *bars):
+        _moving(artist)
+    drawn: dict[str, object] = {"axes": None, "labels": []}
+
+    def update(
+        xs: np.ndarray,
+        ys: np.ndarray,
+        x0: float,
+        y0: float,
+        partials: list[float],
+        wrt: str,
+        heading: str,
+    ) -> bool:
+        xs, ys = _curve(xs, ys, "derivative_panel_live")
+        checks.one_of(wrt, names, "derivative_panel_live", "wrt")
+        slope = partials[names.index(wrt)]
+        curve.set_data(xs, ys)
+        half = 0.25 * (xs[-1] - xs[0])
+        line_x = np.array([x0 - half, x0 + half])
+        tangent.set_data(line_x, y0 + slope * (line_x - x0))
+        point.set_data([x0], [y0])
+        left_title.set_text(f"output against {wrt}, tangent at {wrt} = {x0:g}")
+        title.set_text(heading)
+        for bar, name, height in zip(bars, names, partials, strict=True):
+            bar.set_height(height)
+            bar.set_color("C3" if name == wrt else "C0")
+        for label in drawn["labels"]:
+            label.remove()
+        drawn["labels"] = [
+            _moving(label)
+            for label in right.bar_label(
+                bars, labels=[f"{p:.4f}" for p in partials], fontsize=8
+            )
+        ]
+        old = drawn["axes"]
+        low, high = min(min(partials), 0.0), max(max(partials), 0.0)
+        axes = (
+            (float(xs[0]), float(xs[-1])),
+            wrt,
+            steady_limits(old and old[2], low, high),
+        )
+        if axes == old:
+            return False
+        left.set_xlim(*axes[0])
+        left.set_xlabel(f"input {wrt}")
+        right.set_ylim(*axes[2])
+        drawn["axes"] = axes
+        return True
+
+    return LiveFigure(fig, update)
+
+
+def computation_graph_live() -> LiveFigure:
+    """:func:`computation_graph` as a live figure.
+
+    ``update(nodes, cotangents, names, title)`` draws the graph with
+    :func:`computation_graph`; while the graph keeps its shape (the same
+    nodes in the same places) only its numbers change in the kept figure,
+    otherwise the new figure replaces it.  A number becomes animated the
+    first time it changes (the still parts are drawn again then, without
+    it); the numbers a slider never changes stay in the kept picture.
+    """
+    live = LiveFigure(Figure(), lambda *args: True)
+    drawn: dict[str, object] = {"shape": None}
+
+    def update(
+        nodes: list[Node],
+        cotangents: list[object],
+        names: dict[int, str],
+        heading: str,
+    ) -> bool:
+        new = computation_graph(nodes, cotangents, names, title=heading)
+        (ax,) = new.axes
+        # Where each text sits, in what colour: the graph's shape.
+        shape = [(t.get_position(), t.get_color()) for t in ax.texts]
+        if shape != drawn["shape"]:
+            _moving(ax.title)
+            live.figure, drawn["shape"] = new, shape
+            return True
+        (kept,) = live.figure.axes
+        kept.title.set_text(heading)
+        first_change = False
+        for old, text in zip(kept.texts, ax.texts, strict=True):
+            if old.get_text() != text.get_text():
+                old.set_text(text.get_text())
+                first_change = first_change or not old.get_animated()
+                _moving(old)
+        return first_change
+
+    live.update = update
+    return live
+
+
+def training_overview_live(x: np.ndarray, labels: np.ndarray) -> LiveFigure:
+    """:func:`training_overview` as a live figure, for the points ``x`` and
+    their ``labels``.
+
+    ``update(predict, losses, title)`` draws the new decision regions (as an
+    image of 80 x 80 cells) and loss curve; the loss axes move only when the
+    curve no longer fits them well (:func:`steady_limits`).
+    """
+    # len stands in for the network, which is only known at each update
+    x, labels = _points(len, x, labels, "training_overview_live")
+    fig, (left, right) = _figure(9.0, 3.8, ncols=2)
+    (x0, y0), (x1, y1) = x.min(axis=0) - 0.3, x.max(axis=0) + 0.3
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 80), np.linspace(y0, y1, 80))
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    regions = left.imshow(
+        np.zeros(gx.shape),
+        extent=(x0, x1, y0, y1),
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
+        cmap="tab10",
+        vmin=0,
+        vmax=9,
+        alpha=0.25,
+    )
+    # drawn over the regions on every update, so they stay on top
+    points = [
+        left.scatter(
+            x[labels == k, 0],
+            x[labels == k, 1],
+            s=10,
+            color=f"C{k}",
+            label=f"class {k}",
+            edgecolors="none",
+        )
+        for k in range(int(labels.max()) + 1)
+    ]
+    left.set_xlabel("x₁")
+    left.set_ylabel("x₂")
+    left.set_title("what the network predicts")
+    left.legend(fontsize=9, loc="upper right")
+    (curve,) = right.plot([], [], label="training loss")
+    right.set_xlabel("gradient steps")
+    right.set_ylabel("loss")
+    right.set_title("cross-entropy loss")
+    right.grid(alpha=0.3)
+    right.legend()
+    title = fig.suptitle(" ")
+    for artist in (regions, *points, curve, title):
+        _moving(artist)
+    drawn: dict[str, object] = {"limits": None}
+
+    def update(
+        predict: Callable[[np.ndarray], np.ndarray],
+        losses: list[float],
+        heading: str,
+    ) -> bool:
+        checks.callable_(predict, "training_overview_live", "predict")
+        losses = np.atleast_1d(
+            checks.as_number(losses, "training_overview_live", "losses")
+        )
+        regions.set_data(predict(grid).reshape(gx.shape))
+        curve.set_data(np.arange(1, len(losses) + 1), losses)
+        title.set_text(heading)
+        _, top = steady_limits(
+            drawn["limits"] and drawn["limits"][1], 0.0, float(losses.max())
+        )
+        limits = ((0.0, float(len(losses))), (0.0, top))
+        if limits == drawn["limits"]:
+            return False
+        right.set_xlim(*limits[0])
+        right.set_ylim(*limits[1])
+        drawn["limits"] = limits
+        return True
+
+    return LiveFigure(fig, update)

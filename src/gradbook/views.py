@@ -30,17 +30,21 @@ __all__ = [
     "TRAINING_STEPS",
     "neuron_alt",
     "neuron_graph_alt",
+    "neuron_graph_live",
     "neuron_graph_view",
+    "neuron_live",
     "neuron_names",
     "neuron_view",
     "random_search_alt",
     "random_search_frame",
+    "random_search_live",
     "random_search_view",
     "search_gate",
     "spirals",
     "train_spirals",
     "training_alt",
     "training_frame",
+    "training_live",
     "training_view",
 ]
 
@@ -61,14 +65,20 @@ def random_search_view(
     """Run random search on ``x * y`` and draw its progress and path."""
     settings = _search(tweak, iterations, x0, y0, seed, "random_search_view")
     history = search_gate(*settings)
-    title = (
-        f"tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
-        f"{history.start_output:.3f} → {history.best_output:.3f}"
-    )
     return plots.search_overview(
         {f"seed {seed}": history},
         multiply_gate,
-        title=title,
+        title=_search_title(settings, history),
+    )
+
+
+def _search_title(
+    settings: tuple[float, int, float, float, int], history: SearchHistory
+) -> str:
+    tweak, iterations, _, _, seed = settings
+    return (
+        f"tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
+        f"{history.start_output:.3f} → {history.best_output:.3f}"
     )
 
 
@@ -179,8 +189,6 @@ def neuron_view(
     along[i] = np.linspace(low, high, 201)
     value = neuron(params)
     partials = gradient(neuron, params)
-    pairs = zip(NEURON_INPUTS, params, strict=True)
-    names = ", ".join(f"{n}={p:g}" for n, p in pairs)
     return plots.derivative_panel(
         along[i],
         neuron(along),
@@ -189,9 +197,15 @@ def neuron_view(
         NEURON_INPUTS,
         partials,
         wrt,
-        title=f"neuron at {names}: output {value:.4f}",
+        title=_neuron_title(params, value),
         partial_limits=partial_limits,
     )
+
+
+def _neuron_title(params: list[float], value: float) -> str:
+    pairs = zip(NEURON_INPUTS, params, strict=True)
+    names = ", ".join(f"{n}={p:g}" for n, p in pairs)
+    return f"neuron at {names}: output {value:.4f}"
 
 
 def neuron_graph_view(
@@ -203,6 +217,15 @@ def neuron_graph_view(
 ) -> Figure:
     """The neuron's recorded graph, with its values and gradients."""
     params = _neuron_inputs((a, b, c, x, y), "neuron_graph_view")
+    nodes, cotangents, names, title = _neuron_graph(params)
+    return plots.computation_graph(nodes, cotangents, names, title=title)
+
+
+def _neuron_graph(
+    params: list[float],
+) -> tuple[list[Node], list[object], dict[int, str], str]:
+    """The neuron recorded at ``params``: its nodes, cotangents, node names
+    and a title with its output and gradient."""
     tape = Tape()
     inputs = [tape.var(p) for p in params]
     output = neuron(inputs)
@@ -210,12 +233,8 @@ def neuron_graph_view(
     grads = ", ".join(f"{cotangents[v.index]:.4f}" for v in inputs)
     names = neuron_names(tape.nodes, [v.index for v in inputs])
     order = ", ".join(NEURON_INPUTS)
-    return plots.computation_graph(
-        tape.nodes,
-        cotangents,
-        names,
-        title=f"output {output.value:.4f}; gradient [{order}] = [{grads}]",
-    )
+    title = f"output {output.value:.4f}; gradient [{order}] = [{grads}]"
+    return tape.nodes, cotangents, names, title
 
 
 def neuron_alt(x: float) -> str:
@@ -332,14 +351,23 @@ def training_view(
     _training(learning_rate, hidden, seed, "training_view")
     history = train_spirals(learning_rate, hidden, seed)
     x, labels = spirals()
-    score = nn.accuracy(history.params, x, labels)
     return plots.training_overview(
         lambda points: nn.predict(history.params, points),
         x,
         labels,
         history.losses,
-        title=f"learning rate {learning_rate:g}, {hidden} hidden units, "
-        f"seed {seed}: loss {history.losses[-1]:.3f}, accuracy {score:.0%}",
+        title=_training_title(learning_rate, hidden, seed, history),
+    )
+
+
+def _training_title(
+    learning_rate: float, hidden: int, seed: int, history: nn.History
+) -> str:
+    x, labels = spirals()
+    score = nn.accuracy(history.params, x, labels)
+    return (
+        f"learning rate {learning_rate:g}, {hidden} hidden units, "
+        f"seed {seed}: loss {history.losses[-1]:.3f}, accuracy {score:.0%}"
     )
 
 
@@ -388,3 +416,95 @@ def training_alt(history: nn.History, k: int) -> str:
         f"each class; the network puts {score:.0%} of the points in their "
         "right class. Right: the loss against the step."
     )
+
+
+# Live figures: one figure per live panel, changed in place on every update.
+
+
+def random_search_live() -> plots.LiveFigure:
+    """Chapter 1's live figure: ``update`` takes the arguments of
+    :func:`random_search_view`, runs the search and moves the lines."""
+    live = plots.search_overview_live(multiply_gate)
+    draw = live.update
+
+    def update(
+        tweak: float, iterations: int, x0: float, y0: float, seed: int
+    ) -> bool:
+        settings = _search(
+            tweak, iterations, x0, y0, seed, "random_search_live"
+        )
+        history = search_gate(*settings)
+        return draw(history, _search_title(settings, history))
+
+    live.update = update
+    return live
+
+
+def neuron_live() -> plots.LiveFigure:
+    """Chapter 2's live figure: ``update(a, b, c, x, y, wrt)`` redraws the
+    curve, tangent and partials of :func:`neuron_view`.
+
+    The curve spans -6 to 6 (wider if the input is outside), so the axes
+    keep still while a slider moves.
+    """
+    live = plots.derivative_panel_live(NEURON_INPUTS)
+    draw = live.update
+
+    def update(
+        a: float, b: float, c: float, x: float, y: float, wrt: str
+    ) -> bool:
+        params = _neuron_inputs((a, b, c, x, y), "neuron_live")
+        checks.one_of(wrt, NEURON_INPUTS, "neuron_live", "wrt")
+        i = NEURON_INPUTS.index(wrt)
+        along = list(params)
+        along[i] = np.linspace(
+            min(-6.0, params[i] - 1), max(6.0, params[i] + 1), 201
+        )
+        value = neuron(params)
+        return draw(
+            along[i],
+            neuron(along),
+            params[i],
+            value,
+            gradient(neuron, params),
+            wrt,
+            _neuron_title(params, value),
+        )
+
+    live.update = update
+    return live
+
+
+def neuron_graph_live() -> plots.LiveFigure:
+    """Chapter 3's live figure: ``update(a, b, c, x, y)`` records the neuron
+    and writes the new numbers into the graph of
+    :func:`neuron_graph_view`."""
+    live = plots.computation_graph_live()
+    draw = live.update
+
+    def update(a: float, b: float, c: float, x: float, y: float) -> bool:
+        params = _neuron_inputs((a, b, c, x, y), "neuron_graph_live")
+        return draw(*_neuron_graph(params))
+
+    live.update = update
+    return live
+
+
+def training_live() -> plots.LiveFigure:
+    """Chapter 4's live figure: ``update(learning_rate, hidden, seed)``
+    trains the network again and draws its regions and loss curve."""
+    x, labels = spirals()
+    live = plots.training_overview_live(x, labels)
+    draw = live.update
+
+    def update(learning_rate: float, hidden: int, seed: int) -> bool:
+        _training(learning_rate, hidden, seed, "training_live")
+        history = train_spirals(learning_rate, hidden, seed)
+        return draw(
+            lambda points: nn.predict(history.params, points),
+            history.losses,
+            _training_title(learning_rate, hidden, seed, history),
+        )
+
+    live.update = update
+    return live

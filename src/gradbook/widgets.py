@@ -23,10 +23,11 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gradbook import checks, views
+from gradbook import checks, plots, views
 from gradbook.circuits import NEURON_INPUTS
 from gradbook.plots import COLUMN_PIXELS
 
@@ -71,33 +72,78 @@ def _palette_png(image: Image.Image, colors: int) -> bytes:
     return small.getvalue()
 
 
+class _LiveImage:
+    """PNG frames of a live figure: the still parts are drawn once and kept
+    as pixels, and each frame draws only the animated artists over a copy.
+
+    Drawing the whole figure took 60-190 ms a frame, most of it text and
+    contour lines that do not move; the animated artists take a few.
+    """
+
+    def __init__(self, dpi: int) -> None:
+        self.dpi = dpi
+        self.canvas: FigureCanvasAgg | None = None
+        self.background: Any = None
+
+    def png(self, figure: Figure, still_changed: bool) -> bytes:
+        if self.canvas is None or self.canvas.figure is not figure:
+            figure.set_dpi(self.dpi)
+            self.canvas, still_changed = FigureCanvasAgg(figure), True
+        if still_changed:
+            self.canvas.draw()  # everything but the animated artists
+            self.background = self.canvas.copy_from_bbox(figure.bbox)
+        else:
+            self.canvas.restore_region(self.background)
+        moving = figure.findobj(lambda artist: artist.get_animated())
+        for artist in sorted(moving, key=lambda artist: artist.get_zorder()):
+            figure.draw_artist(artist)
+        image = Image.frombuffer(
+            "RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()
+        )
+        raw = io.BytesIO()
+        # Full colour, never stored.  Compression level 1 instead of 6 made
+        # chapter 1's frame 30% faster to write (18 ms against 26), 7% larger.
+        image.convert("RGB").save(raw, format="png", compress_level=1)
+        return raw.getvalue()
+
+
 def live_panel(
-    update: Callable[..., Figure],
+    live: plots.LiveFigure,
     controls: Mapping[str, widgets.ValueWidget],
     dpi: int = 72,
+    busy: bool = False,
 ) -> widgets.VBox:
-    """Controls above a figure that ``update(**values)`` redraws on every
-    change.
+    """Controls above a figure that ``live.update(**values)`` changes in
+    place on every change of a control.
+
+    The figure is drawn at once, inside the change's message: until the
+    kernel has answered it, the page holds back further changes of the
+    control and then sends only the newest (ipywidgets does this), so a drag
+    never queues stale frames.  ``busy`` dims the figure while it is
+    computed, for an update that takes long.
 
     Needs a running kernel: in the static HTML book the controls would move
     while the figure stayed still.
     """
-    checks.callable_(update, "live_panel", "update")
+    checks.instance(live, plots.LiveFigure, "live_panel", "live")
     checks.mapping(controls, "live_panel", "controls", "name: widget")
     checks.whole(dpi, "live_panel", "dpi", minimum=1, maximum=600)
     image = widgets.Image(format="png")
+    frames = _LiveImage(dpi)
 
-    def refresh(_change: Any = None) -> None:
-        # full colour: a live image is redrawn at once and never stored
-        image.value = figure_png(
-            update(**{name: c.value for name, c in controls.items()}),
-            dpi,
-            colors=None,
-        )
+    def draw(_change: Any = None) -> None:
+        if busy:
+            image.layout.opacity = "0.4"
+        try:
+            values = {name: c.value for name, c in controls.items()}
+            still_changed = live.update(**values)
+            image.value = frames.png(live.figure, still_changed)
+        finally:
+            image.layout.opacity = "1"
 
     for control in controls.values():
-        control.observe(refresh, names="value")
-    refresh()
+        control.observe(draw, names="value")
+    draw()
     grid = widgets.GridBox(
         list(controls.values()),
         layout=widgets.Layout(grid_template_columns="repeat(3, 1fr)"),
@@ -294,7 +340,7 @@ def random_search_panel() -> widgets.VBox:
             description="seed",
         ),
     }
-    return live_panel(views.random_search_view, controls)
+    return live_panel(views.random_search_live(), controls)
 
 
 def random_search_scrubber() -> widgets.VBox:
@@ -349,7 +395,7 @@ def neuron_panel() -> widgets.VBox:
         value=_defaults(views.neuron_view)["wrt"],
         description="d/d",
     )
-    return live_panel(views.neuron_view, controls)
+    return live_panel(views.neuron_live(), controls)
 
 
 def neuron_scrubber() -> widgets.VBox:
@@ -377,7 +423,7 @@ def neuron_scrubber() -> widgets.VBox:
 def neuron_graph_panel() -> widgets.VBox:
     """The live chapter 3 panel: a, b, c, x, y redraw the annotated graph."""
     controls = _neuron_controls(views.neuron_graph_view)
-    return live_panel(views.neuron_graph_view, controls)
+    return live_panel(views.neuron_graph_live(), controls)
 
 
 def neuron_graph_scrubber() -> widgets.VBox:
@@ -425,7 +471,7 @@ def training_panel() -> widgets.VBox:
     }
     for control in controls.values():
         control.style = {"description_width": "initial"}
-    return live_panel(views.training_view, controls)
+    return live_panel(views.training_live(), controls, busy=True)
 
 
 def training_scrubber() -> widgets.VBox:

@@ -1,0 +1,188 @@
+"""6. How quickly each live panel answers its slider, in JupyterLab.
+
+A real JupyterLab (``tests/browser/lab.py``: 127.0.0.1, a token, no user
+state, shut down after) serves a notebook that shows the four chapters' live
+panels; Debian's Chromium, driven by Playwright, runs it and moves one slider
+of each panel with the keyboard, ``MOVES`` times.  Clocks in the page time
+each move, from the key press to the ``load`` event of the new image.  Before
+each move the kernel is idle and the last image has loaded, so a move never
+waits for the one before it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import statistics
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+from tests.browser.lab import running_jupyterlab, wait_for_connected_kernel
+from tests.browser_metrics import CHROMIUM_ARGS
+
+from benchmarks import checks
+
+IMPORTS = ("gradbook", "jupyterlab", "ipywidgets", "matplotlib", "playwright")
+
+MOVES = 20
+# chapter: (the call that shows its live panel, the slider moved)
+PANELS = {
+    "1": ("widgets.random_search_panel()", "seed"),
+    "2": ("widgets.neuron_panel()", "x"),
+    "3": ("widgets.neuron_graph_panel()", "x"),
+    "4": ("widgets.training_panel()", "seed"),
+}
+NOTEBOOK = "panels.ipynb"
+
+# In the page: the time of each key press on the slider and of each load of
+# the panel's image.
+_CLOCKS = """([handle, image]) => {
+  const clocks = {presses: [], loads: []};
+  handle.addEventListener(
+    'keydown', () => clocks.presses.push(performance.now()), true);
+  image.addEventListener('load', () => clocks.loads.push(performance.now()));
+  window.panelClocks = clocks;
+}"""
+_IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+_ALL_DONE = """() =>
+  ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
+    .some(p => p.textContent.includes('*'))
+  && [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
+    .every(p => /\\[\\d+\\]/.test(p.textContent))"""
+
+
+def _notebook() -> str:
+    """A notebook with one cell per live panel."""
+    cells = [["from gradbook import widgets"]] + [
+        [call] for call, _ in PANELS.values()
+    ]
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "metadata": {},
+                    "outputs": [],
+                    "source": source,
+                }
+                for source in cells
+            ],
+            "metadata": {
+                "kernelspec": {
+                    "name": "python3",
+                    "display_name": "Python 3",
+                    "language": "python",
+                }
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+
+
+def _moves(page: Page, call: str, slider: str) -> list[float]:
+    """Milliseconds from key press to image load for each of ``MOVES``
+    moves of the panel's ``slider``."""
+    cell = page.locator(
+        f".jp-CodeCell:has(.cm-content:has-text({json.dumps(call)}))"
+    )
+    panel = cell.locator(
+        ".jp-OutputArea-output .widget-vbox:has(.widget-gridbox):has(img)"
+    ).first
+    panel.wait_for(timeout=120_000)
+    panel.scroll_into_view_if_needed()
+    image = panel.locator("img").last
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0",
+        arg=image.element_handle(),
+        timeout=120_000,
+    )
+    handle = (
+        panel.locator(
+            ".widget-slider",
+            has=page.locator(f".widget-label:text-is('{slider}')"),
+        )
+        .locator("[role=slider]")
+        .first
+    )
+    page.evaluate(_CLOCKS, [handle.element_handle(), image.element_handle()])
+    handle.focus()
+    latencies = []
+    for move in range(MOVES):
+        page.wait_for_selector(_IDLE, timeout=60_000)
+        page.wait_for_timeout(300)  # the kernel idle, nothing in flight
+        now, top = (
+            float(handle.get_attribute(f"aria-value{end}") or "nan")
+            for end in ("now", "max")
+        )
+        page.keyboard.press("ArrowRight" if now < top else "ArrowLeft")
+        page.wait_for_function(
+            f"window.panelClocks.loads.length > {move}", timeout=60_000
+        )
+        clocks = page.evaluate("window.panelClocks")
+        if len(clocks["presses"]) != move + 1:
+            raise checks.WrongAnswerError(
+                f"{call}: {len(clocks['presses'])} key presses after "
+                f"{move + 1} moves"
+            )
+        latencies.append(clocks["loads"][move] - clocks["presses"][move])
+    page.wait_for_timeout(500)
+    loads = len(page.evaluate("window.panelClocks")["loads"])
+    if loads != MOVES:
+        raise checks.WrongAnswerError(
+            f"{call}: the image loaded {loads} times for {MOVES} moves"
+        )
+    return latencies
+
+
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def measure() -> dict:
+    latencies: dict[str, list[float]] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="gradbook-bench-") as tmp,
+        running_jupyterlab(Path(tmp)) as lab,
+        sync_playwright() as playwright,
+    ):
+        (lab.root / NOTEBOOK).write_text(_notebook())
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(f"{lab.url}/lab/tree/{NOTEBOOK}?token={lab.token}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+            wait_for_connected_kernel(lab, NOTEBOOK)
+            page.wait_for_selector(_IDLE, timeout=90_000)
+            page.locator(
+                "#jp-MainMenu .lm-MenuBar-itemLabel",
+                has_text=re.compile(r"^Run$"),
+            ).click()
+            run_all = ".lm-Menu-itemLabel:text-is('Run All Cells')"
+            page.locator(f".lm-Menu-item:has({run_all})").click()
+            page.wait_for_function(_ALL_DONE, timeout=300_000, polling=250)
+            for chapter, (call, slider) in PANELS.items():
+                latencies[chapter] = _moves(page, call, slider)
+        finally:
+            browser.close()
+    return {
+        "checked": (
+            f"each panel's image loaded once for each of {MOVES} key presses"
+        ),
+        "how": __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
+        "slider moved": {c: slider for c, (_, slider) in PANELS.items()},
+        "median (ms)": {
+            c: statistics.median(ms) for c, ms in latencies.items()
+        },
+        "p90 (ms)": {c: _p90(ms) for c, ms in latencies.items()},
+        "each move (ms)": {
+            c: [round(t, 1) for t in ms] for c, ms in latencies.items()
+        },
+    }
