@@ -7,7 +7,8 @@ the book's costs grow.
 The cases, one module each: ``neuron``, ``scalar_mlp``, ``vector_mlp``
 (twice: with glibc's default malloc, and as ``vector_mlp_tuned`` with
 ``GLIBC_TUNABLES`` set), ``jax`` (in ``benchmarks/.venv``, see
-``jax_peer``), ``scaling``, ``panels`` (the live panels in JupyterLab), and
+``jax_peer``), ``scaling``, ``panels`` (the live panels in JupyterLab),
+``page_load`` (each chapter of the built book on a simulated slow phone), and
 ``book`` for the book itself (its ``widgets`` and its build, measured as two
 cases).  Every case checks its answers before anything is
 timed.  Within a case the compared
@@ -60,6 +61,7 @@ CASES = (
     "scaling",
     "widgets",
     "panels",
+    "page_load",
     "book",
 )
 
@@ -93,7 +95,28 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
         150.0,
         lambda r: max(r["panels"]["p90 (ms)"].values()),
     ),
+    # A chapter of the built book on a simulated slow phone
+    # (benchmarks/page_load.py).
+    "chapter on a slow phone: first paint, slowest (ms)": (
+        2500.0,
+        lambda r: _slowest(r, "first paint (ms)"),
+    ),
+    "chapter on a slow phone: scrubber usable, slowest (ms)": (
+        4000.0,
+        lambda r: _slowest(r, "scrubber usable (ms)"),
+    ),
+    "chapter on a slow phone: own transfer, largest (MB)": (
+        1.5,
+        lambda r: _slowest(r, "own transfer (MB)"),
+    ),
 }
+
+
+def _slowest(results: dict, key: str) -> float:
+    """The largest ``key`` among the chapters of the page-load case."""
+    return max(page[key] for page in results["page_load"]["pages"].values())
+
+
 # Not goals, but what the theory predicts: growth exponents of the gradient's
 # cost in n.
 EXPECTED_GROWTH = {
@@ -161,6 +184,7 @@ def case_rounds(name: str, rounds: int) -> int:
     special = {
         "neuron": 2 * rounds,
         "panels": 1,
+        "page_load": 3,
         "scalar_mlp": max(3, rounds // 2),
         "widgets": max(3, rounds // 2),
         "book": 1,
@@ -198,6 +222,10 @@ def _measure(
         from benchmarks import panels
 
         return panels.measure(), panels.IMPORTS
+    if name == "page_load":
+        from benchmarks import page_load
+
+        return page_load.measure(rounds), page_load.IMPORTS
     from benchmarks import book
 
     if name == "widgets":
@@ -274,7 +302,7 @@ def table(results: dict) -> str:
         mark = "<" if "(ms)" in name else "<="
         met = "yes" if g["met"] else "NO"
         lines.append(
-            f"| {name} | {g['measured']:.3g} | {mark} {g['goal']:g} | {met} |"
+            f"| {name} | {g['measured']:.4g} | {mark} {g['goal']:g} | {met} |"
         )
     if "neuron" in results:
         n = results["neuron"]
@@ -367,6 +395,23 @@ def table(results: dict) -> str:
             slider, p90 = p["slider moved"][chapter], p["p90 (ms)"][chapter]
             lines.append(
                 f"| chapter {chapter} | {slider} | {ms:.0f} | {p90:.0f} |"
+            )
+    if "page_load" in results:
+        conditions = results["page_load"]["conditions"]
+        lines += [
+            "",
+            f"| a chapter on a slow phone ({conditions['download_mbit_s']:g} "
+            f"Mbit/s, {conditions['rtt_ms']} ms RTT, CPU "
+            f"×{conditions['cpu_slowdown']}) | first paint (ms) "
+            "| scrubber usable (ms) | own transfer (MB) | all (MB) |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for page, r in results["page_load"]["pages"].items():
+            lines.append(
+                f"| {page} | {r['first paint (ms)']} "
+                f"| {r['scrubber usable (ms)']} "
+                f"| {r['own transfer (MB)']:.2f} "
+                f"| {r['all transfer (MB)']:.2f} |"
             )
     if "widgets" in results:
         w = results["widgets"]

@@ -12,6 +12,8 @@ _config.yml): small fixes to the pages that the themes and extensions leave.
   manager (3.6 MB of JavaScript) on every page of a notebook that made
   widgets; they are dropped, and a page that does show a widget is a build
   error, since the book does not serve the code that would draw it.
+- Figures load lazily (``loading="lazy"``): on a slow network the images
+  below the screen wait until the reader scrolls near them.
 - search-page.js on the search page only (snippets over http, a plain note
   over file://).
 - sphinx-exercise gives the body of every exercise the same id,
@@ -67,6 +69,13 @@ def drop_widget_code(
         del scripts[key]
 
 
+def lazy_figures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    # A figure below the screen is fetched when the reader nears it, so on a
+    # slow network the page's scripts (and the first slider) come first.
+    for image in doctree.findall(nodes.image):
+        image["loading"] = "lazy"
+
+
 def search_page_script(
     app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any
 ) -> None:
@@ -85,6 +94,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("figure-zoom.js", loading_method="defer")
     app.add_js_file("narrow-tables.js", loading_method="defer")
     app.connect("doctree-resolved", drop_widget_code)
+    app.connect("doctree-resolved", lazy_figures)
     app.connect("doctree-resolved", drop_repeated_ids)
     app.connect("html-page-context", search_page_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
