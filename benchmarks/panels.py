@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+from tests.browser.book import CHROMIUM_ARGS
 from tests.browser.lab import running_jupyterlab, wait_for_connected_kernel
-from tests.browser_metrics import CHROMIUM_ARGS
 
 from benchmarks import checks
 
