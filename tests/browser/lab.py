@@ -24,6 +24,17 @@ import pytest
 
 from .book import REPO
 
+# Run All in JupyterLab (or JupyterLite): a cell is running while its
+# prompt shows "[*]"; all are done when none does and the kernel is idle.
+ANY_RUNNING = """() =>
+  [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
+    .some(p => p.textContent.includes('*'))"""
+ALL_DONE = """() =>
+  ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
+    .some(p => p.textContent.includes('*'))
+  && document.querySelector('.jp-Notebook-ExecutionIndicator')
+    ?.dataset.status === 'idle'"""
+
 # Live panels checked in JupyterLab: (notebook, the call that shows the panel,
 # the label of the slider to move).
 LIVE_PANELS = [("book/01_random_search", "random_search_panel()", "seed")]
@@ -210,3 +221,22 @@ def wait_for_connected_kernel(
         f"no kernel connected for {notebook} in {seconds:g} s; "
         f"sessions: {sessions}"
     )
+
+
+def live_panel(page: Any, call: str, wait_ms: int) -> tuple[Any, Any]:
+    """The live panel that the cell running ``call`` shows, scrolled into
+    view, and its image, once loaded (Playwright locators)."""
+    cell = page.locator(
+        f".jp-CodeCell:has(.cm-content:has-text({json.dumps(call)}))"
+    )
+    panel = cell.locator(
+        ".jp-OutputArea-output .widget-vbox:has(.widget-gridbox):has(img)"
+    ).first
+    panel.wait_for(timeout=wait_ms)
+    panel.scroll_into_view_if_needed()
+    image = panel.locator("img").last
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0",
+        arg=image.element_handle(),
+    )
+    return panel, image

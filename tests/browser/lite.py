@@ -12,21 +12,13 @@ from dataclasses import dataclass, field
 from playwright.sync_api import BrowserContext, Page, Route
 
 from .book import page_url
+from .lab import ALL_DONE
 
 # Generous: the first start loads Pyodide, numpy and matplotlib (about 30 MB)
 # and a chapter then runs in WebAssembly, several times slower than CPython.
 START_TIMEOUT = 180_000  # ms, from the click to the first executed cell
 RUN_TIMEOUT = 600_000  # ms, for Run All Cells
 
-# A cell is running while its prompt shows "[*]".
-ANY_RUNNING = """() =>
-  [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
-    .some(p => p.textContent.includes('*'))"""
-ALL_DONE = """() =>
-  ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
-    .some(p => p.textContent.includes('*'))
-  && document.querySelector('.jp-Notebook-ExecutionIndicator')
-    ?.dataset.status === 'idle'"""
 # The first cell (the set-up cell) has run: its prompt shows a number.
 FIRST_CELL_DONE = """() => {
   const p = document.querySelector('.jp-Notebook .jp-InputArea-prompt');

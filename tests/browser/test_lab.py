@@ -4,7 +4,6 @@ its live panel redraws the figure (the kernel is the venv's Python)."""
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import sys
 from pathlib import Path
@@ -17,19 +16,18 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .book import shot_name
 from .inpage import PIXELS, WAIT, slider_state
-from .lab import LAB_RUN_TIMEOUT, LIVE_PANELS, Lab, wait_for_connected_kernel
+from .lab import (
+    ALL_DONE,
+    ANY_RUNNING,
+    LAB_RUN_TIMEOUT,
+    LIVE_PANELS,
+    Lab,
+    live_panel,
+    wait_for_connected_kernel,
+)
 from .watch import Watch, fail_with
 
 pytestmark = pytest.mark.browser
-
-_ANY_RUNNING = """() =>
-  [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
-    .some(p => p.textContent.includes('*'))"""
-_ALL_DONE = """() =>
-  ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
-    .some(p => p.textContent.includes('*'))
-  && document.querySelector('.jp-Notebook-ExecutionIndicator')
-    ?.dataset.status === 'idle'"""
 
 
 @pytest.mark.parametrize(("notebook", "call", "slider"), LIVE_PANELS)
@@ -69,9 +67,9 @@ def test_live_panel_in_jupyterlab(
         page.locator(
             ".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))"
         ).click()
-        page.wait_for_function(_ANY_RUNNING, timeout=WAIT)
+        page.wait_for_function(ANY_RUNNING, timeout=WAIT)
         step = "waiting for all cells to run and the kernel to be idle"
-        page.wait_for_function(_ALL_DONE, timeout=LAB_RUN_TIMEOUT, polling=250)
+        page.wait_for_function(ALL_DONE, timeout=LAB_RUN_TIMEOUT, polling=250)
 
         stderr = page.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
@@ -99,19 +97,7 @@ def test_live_panel_in_jupyterlab(
             problems.append("no ipykernel process found under JupyterLab")
 
         step = f"waiting for the live panel of {call} and its image"
-        cell = page.locator(
-            f".jp-CodeCell:has(.cm-content:has-text({json.dumps(call)}))"
-        )
-        panel = cell.locator(
-            ".jp-OutputArea-output .widget-vbox:has(.widget-gridbox):has(img)"
-        ).first
-        panel.wait_for(timeout=WAIT)
-        panel.scroll_into_view_if_needed()
-        image = panel.locator("img").last
-        page.wait_for_function(
-            "(img) => img.complete && img.naturalWidth > 0",
-            arg=image.element_handle(),
-        )
+        panel, image = live_panel(page, call, WAIT)
         before_src, before_pixels = (
             image.get_attribute("src"),
             image.evaluate(PIXELS),

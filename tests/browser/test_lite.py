@@ -18,6 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .book import REPO, shot_name
 from .inpage import PIXELS, WAIT, slider_state
+from .lab import live_panel
 from .lite import (
     KERNEL_IDLE,
     OUTPUT_TEXTS,
@@ -65,19 +66,7 @@ def stderr(page: Page) -> list[str]:
 
 def move_slider(page: Page, screenshots: Path) -> list[str]:
     """Move the live panel's slider one step; the figure must change."""
-    cell = page.locator(
-        f".jp-CodeCell:has(.cm-content:has-text({json.dumps(PANEL_CALL)}))"
-    )
-    panel = cell.locator(
-        ".jp-OutputArea-output .widget-vbox:has(.widget-gridbox):has(img)"
-    ).first
-    panel.wait_for(timeout=WAIT)
-    panel.scroll_into_view_if_needed()
-    image = panel.locator("img").last
-    page.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0",
-        arg=image.element_handle(),
-    )
+    panel, image = live_panel(page, PANEL_CALL, WAIT)
     before_src, before_pixels = (
         image.get_attribute("src"),
         image.evaluate(PIXELS),
