@@ -24,6 +24,7 @@ from gradbook.article import ITERATIONS, POINT, START, TWEAK
 from gradbook.backprop import Node, Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
 from gradbook.dual import gradient
+from gradbook.labels import t
 from gradbook.search import SearchHistory, random_search
 
 __all__ = [
@@ -57,9 +58,14 @@ def random_search_view(
     """Run random search on ``x * y`` and draw its progress and path."""
     settings = _search(tweak, iterations, x0, y0, seed, "random_search_view")
     history = search_gate(*settings)
-    title = (
-        f"tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
-        f"{history.start_output:.3f} → {history.best_output:.3f}"
+    title = t(
+        "tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
+        "{start:.3f} → {best:.3f}",
+        tweak=tweak,
+        iterations=iterations,
+        seed=seed,
+        start=history.start_output,
+        best=history.best_output,
     )
     return plots.search_overview(
         {f"seed {seed}": history},
@@ -117,7 +123,11 @@ def random_search_frame(
         upto=upto,
         progress_limits=limits,
         box=_SEARCH_BOX,
-        title=f"after {upto} iterations: best output {best:.3f}",
+        title=t(
+            "after {upto} iterations: best output {best:.3f}",
+            upto=upto,
+            best=best,
+        ),
     )
 
 
@@ -159,7 +169,9 @@ def neuron_view(
         NEURON_INPUTS,
         partials,
         wrt,
-        title=f"neuron at {names}: output {value:.4f}",
+        title=t(
+            "neuron at {names}: output {value:.4f}", names=names, value=value
+        ),
         partial_limits=partial_limits,
     )
 
@@ -184,7 +196,12 @@ def neuron_graph_view(
         tape.nodes,
         cotangents,
         names,
-        title=f"output {output.value:.4f}; gradient [{order}] = [{grads}]",
+        title=t(
+            "output {value:.4f}; gradient [{order}] = [{grads}]",
+            value=output.value,
+            order=order,
+            grads=grads,
+        ),
     )
 
 
@@ -285,8 +302,15 @@ def training_view(
         x,
         labels,
         history.losses,
-        title=f"learning rate {learning_rate:g}, {hidden} hidden units, "
-        f"seed {seed}: loss {history.losses[-1]:.3f}, accuracy {score:.0%}",
+        title=t(
+            "learning rate {learning_rate:g}, {hidden} hidden units, "
+            "seed {seed}: loss {loss:.3f}, accuracy {score:.0%}",
+            learning_rate=learning_rate,
+            hidden=hidden,
+            seed=seed,
+            loss=history.losses[-1],
+            score=score,
+        ),
     )
 
 
@@ -316,7 +340,11 @@ def training_frame(history: nn.History, k: int) -> Figure:
         x,
         labels,
         history.losses[:step],
-        title=f"after {step} gradient steps: accuracy {score:.0%}",
+        title=t(
+            "after {step} gradient steps: accuracy {score:.0%}",
+            step=step,
+            score=score,
+        ),
         total_steps=TRAINING_STEPS,
         loss_limits=(0.0, max(history.losses) * 1.05),
     )

@@ -29,6 +29,7 @@ from PIL import Image
 from gradbook import checks, nn, views
 from gradbook.circuits import NEURON_INPUTS, neuron
 from gradbook.dual import gradient
+from gradbook.labels import t
 
 __all__ = [
     "Scrubber",
@@ -259,34 +260,34 @@ def random_search_panel() -> widgets.VBox:
             base=10,
             min=-3,
             max=0,
-            description="tweak",
+            description=t("tweak"),
         ),
         "iterations": widgets.IntSlider(
             value=d["iterations"],
             min=0,
             max=1000,
             step=10,
-            description="iterations",
+            description=t("iterations"),
         ),
         "x0": widgets.FloatSlider(
             value=d["x0"],
             min=-3,
             max=3,
             step=0.1,
-            description="start x",
+            description=t("start x"),
         ),
         "y0": widgets.FloatSlider(
             value=d["y0"],
             min=-3,
             max=3,
             step=0.1,
-            description="start y",
+            description=t("start y"),
         ),
         "seed": widgets.IntSlider(
             value=d["seed"],
             min=0,
             max=20,
-            description="seed",
+            description=t("seed"),
         ),
     }
     return live_panel(views.random_search_view, controls)
@@ -302,17 +303,21 @@ def random_search_scrubber() -> Scrubber:
 
     def alt(k: int) -> str:
         best = history.best_outputs[k - 1] if k else history.start_output
-        return (
-            f"Random search on x times y after {k} of {d['iterations']} "
-            f"iterations. Left: the best output so far, up from "
-            f"{history.start_output:g} to {best:.3f}. Right: the path of "
-            "the best point over the contour lines of x times y."
+        return t(
+            "Random search on x times y after {k} of {total} iterations. "
+            "Left: the best output so far, up from {start:g} to {best:.3f}. "
+            "Right: the path of the best point over the contour lines of x "
+            "times y.",
+            k=k,
+            total=d["iterations"],
+            start=history.start_output,
+            best=best,
         )
 
     return scrubber(
         lambda k: views.random_search_frame(history, k, label),
         steps,
-        "iterations",
+        t("iterations"),
         alt,
         start=len(steps) - 1,
     )
@@ -372,10 +377,12 @@ def neuron_scrubber() -> Scrubber:
     def alt(x: float) -> str:
         inputs = (d["a"], d["b"], d["c"], x, d["y"])
         slope = gradient(neuron, inputs)[NEURON_INPUTS.index("x")]
-        return (
-            f"Left: the neuron's output against x, an S-shaped curve, with "
-            f"its tangent line at x = {x:g}, slope {slope:.4f}. Right: bars "
-            "of the five partial derivatives at that point."
+        return t(
+            "Left: the neuron's output against x, an S-shaped curve, with "
+            "its tangent line at x = {x:g}, slope {slope:.4f}. Right: bars "
+            "of the five partial derivatives at that point.",
+            x=x,
+            slope=slope,
         )
 
     return scrubber(
@@ -396,10 +403,12 @@ def neuron_graph_scrubber() -> Scrubber:
 
     def alt(x: float) -> str:
         inputs = (d["a"], d["b"], d["c"], x, d["y"])
-        return (
-            f"The neuron's computational graph at x = {x:g}: the inputs on "
+        return t(
+            "The neuron's computational graph at x = {x:g}: the inputs on "
             "the left, the output sigma on the right, each node with its "
-            f"value and its gradient. The output is {neuron(inputs):.4f}."
+            "value and its gradient. The output is {value:.4f}.",
+            x=x,
+            value=neuron(inputs),
         )
 
     return scrubber(
@@ -427,19 +436,19 @@ def training_panel() -> widgets.VBox:
             base=10,
             min=-2,
             max=1,
-            description="learning rate",
+            description=t("learning rate"),
         ),
         "hidden": widgets.IntSlider(
             value=d["hidden"],
             min=2,
             max=64,
-            description="hidden units",
+            description=t("hidden units"),
         ),
         "seed": widgets.IntSlider(
             value=d["seed"],
             min=0,
             max=20,
-            description="seed",
+            description=t("seed"),
         ),
     }
     for control in controls.values():
@@ -456,18 +465,20 @@ def training_scrubber() -> Scrubber:
 
     def alt(k: int) -> str:
         accuracy = nn.accuracy(history.snapshots[k], x, labels)
-        return (
-            f"The network after {history.snapshot_at[k]} gradient steps. "
+        return t(
+            "The network after {step} gradient steps. "
             "Left: the spirals' points over the regions where the network "
-            f"predicts each class; {accuracy:.0%} of the points are "
+            "predicts each class; {accuracy:.0%} of the points are "
             "inside their own class's region. Right: the loss against the "
-            "step."
+            "step.",
+            step=history.snapshot_at[k],
+            accuracy=accuracy,
         )
 
     return scrubber(
         lambda k: views.training_frame(history, k),
         list(range(len(history.snapshots))),
-        "steps",
+        t("steps"),
         alt,
         label=lambda k: str(history.snapshot_at[k]),
         start=len(history.snapshots) - 1,
