@@ -31,7 +31,7 @@ book-ru: system-book $(INSTALLED) $(VENDORED)
 	$(BIN)/python web/language.py ru $(RU_CONFIG)
 	if [ benchmarks/results.json -nt _build/ru/_build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru --warningiserror --nitpick --keep-going
-	rm -rf _build/html/ru
+	mkdir -p _build/html && rm -rf _build/html/ru
 	cp -r _build/ru/_build/html _build/html/ru
 
 # The English messages (.pot) of every page, into _build/gettext/.
