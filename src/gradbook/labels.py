@@ -239,6 +239,16 @@ RU = {
         "Градиент MLP, 1797 x 64 -> 128 tanh -> 10"
     ),
     "Gradient of a sum of n squares": "Градиент суммы n квадратов",
+    # The appendix's bars and lines, named in benchmarks/results.json.
+    "float evaluation (no gradient)": "вычисление на float (без градиента)",
+    "gradbook Var (reverse, grad_bp)": "gradbook Var (обратный, grad_bp)",
+    "gradbook Dual (5 forward passes)": "gradbook Dual (5 прямых проходов)",
+    "numpy forward only": "только прямой проход numpy",
+    "numpy forward + backward by hand": (
+        "прямой проход numpy + обратный вручную"
+    ),
+    "forward (dual numbers, n passes)": "прямой (дуальные числа, n проходов)",
+    "reverse (backprop, one pass)": "обратный (backprop, один проход)",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": {}, "ru": RU}
