@@ -20,19 +20,22 @@ NOTEBOOKS := $(wildcard book/*.ipynb)
 book: system-book $(INSTALLED) $(VENDORED)
 	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
-	$(MAKE) book-ru
+	$(BUILD_RU)
 
 # The Russian edition (web/language.py): the same sources with the catalogs
 # of locales/ru, executed with the figures' words in Russian
 # (GRADBOOK_LANG, see src/gradbook/labels.py) into their own cache, then
 # put under the English edition, at _build/html/ru/.
 RU_CONFIG := _build/ru/_config.yml
+define BUILD_RU
+$(BIN)/python web/language.py ru $(RU_CONFIG)
+if [ benchmarks/results.json -nt _build/ru/_build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
+GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru --warningiserror --nitpick --keep-going
+mkdir -p _build/html && rm -rf _build/html/ru
+cp -r _build/ru/_build/html _build/html/ru
+endef
 book-ru: system-book $(INSTALLED) $(VENDORED)
-	$(BIN)/python web/language.py ru $(RU_CONFIG)
-	if [ benchmarks/results.json -nt _build/ru/_build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
-	GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru --warningiserror --nitpick --keep-going
-	mkdir -p _build/html && rm -rf _build/html/ru
-	cp -r _build/ru/_build/html _build/html/ru
+	$(BUILD_RU)
 
 # The English messages (.pot) of every page, into _build/gettext/.
 gettext: $(INSTALLED)
