@@ -7,7 +7,10 @@ As a Sphinx extension (`sphinx: local_extensions` in _config.yml):
   (web/_templates/language-switch.html), a plain relative link that works
   over file:// too: from `book/x.html` to `ru/book/x.html` and back;
 - in the Russian edition, a few of sphinx-book-theme's Russian UI strings
-  that read badly are replaced by locales/ru/LC_MESSAGES/booktheme.po.
+  that read badly are replaced by locales/ru/LC_MESSAGES/booktheme.po;
+- an exercise's title ("1.1: the best try in the square", sphinx-exercise's
+  directive argument) becomes a message of the page's catalog, like its
+  text: sphinx-exercise leaves it out of gettext.
 
 As a script, `python web/language.py ru|gettext OUT.yml` writes the
 configuration of the Russian build (or of the gettext build that extracts
@@ -94,7 +97,53 @@ def theme_overrides(app: Any) -> None:
     locale.translators[key] = ours
 
 
+def _exercise_titles() -> Any:
+    from sphinx.transforms import SphinxTransform
+    from sphinx_exercise.nodes import exercise_subtitle
+
+    class ExerciseTitles(SphinxTransform):
+        """Give each exercise subtitle the source and raw text that
+        Sphinx's i18n needs to extract and translate it."""
+
+        # Before sphinx.transforms.i18n.Locale (20).
+        default_priority = 10
+
+        def apply(self, **kwargs: Any) -> None:
+            for node in self.document.findall(exercise_subtitle):
+                node.rawsource = node.astext()
+                exercise = node.parent.parent if node.parent else None
+                node.source = self.document["source"]
+                node.line = getattr(exercise, "line", None) or 1
+                if exercise is not None:
+                    exercise[SUBTITLE] = (node.rawsource, node.line)
+
+    return ExerciseTitles
+
+
+# Where an exercise node keeps its subtitle's English text.
+SUBTITLE = "gradbook_subtitle"
+
+
+def exercise_titles_for_gettext(app: Any, doctree: Any, docname: str) -> None:
+    """sphinx-exercise's post-transform folds each subtitle into the title
+    before the gettext builder reads the page: give the builder the
+    subtitle again, as a paragraph (that builder writes no pages)."""
+    from docutils import nodes
+
+    if app.builder.name != "gettext":
+        return
+    for node in list(doctree.findall(nodes.Element)):
+        if SUBTITLE in node.attributes:
+            text, line = node[SUBTITLE]
+            paragraph = nodes.paragraph(text, text)
+            paragraph.source, paragraph.line = doctree["source"], line
+            paragraph.uid = f"{docname}-exercise-{line}"  # gettext needs one
+            node += paragraph
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.add_transform(_exercise_titles())
+    app.connect("doctree-resolved", exercise_titles_for_gettext)
     app.connect("config-inited", header_items)
     app.connect("builder-inited", theme_overrides)
     app.connect("html-page-context", language_switch)
