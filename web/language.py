@@ -98,6 +98,7 @@ def theme_overrides(app: Any) -> None:
 
 
 def _exercise_titles() -> Any:
+    from docutils import nodes
     from sphinx.transforms import SphinxTransform
     from sphinx_exercise.nodes import exercise_subtitle
 
@@ -116,6 +117,36 @@ def _exercise_titles() -> Any:
                 node.line = getattr(exercise, "line", None) or 1
                 if exercise is not None:
                     exercise[SUBTITLE] = (node.rawsource, node.line)
+                # Sphinx's Locale transform leaves subtitles alone: translate
+                # the (plain-text) title here, from the page's catalog.
+                translated = self.translate(node.rawsource)
+                if translated != node.rawsource:
+                    node.children = [nodes.Text(translated)]
+                    # A solution's title quotes its exercise's title from
+                    # sphinx-exercise's registry: the translated node.
+                    registry = getattr(
+                        self.env, "sphinx_exercise_registry", {}
+                    )
+                    label = None if exercise is None else exercise.get("label")
+                    entry = registry.get(label)
+                    if entry is not None:
+                        entry["node"] = exercise
+
+        def translate(self, text: str) -> str:
+            from sphinx.locale import init
+            from sphinx.util.i18n import docname_to_domain
+
+            language = self.config.language or "en"
+            if language == "en" or not self.config.locale_dirs:
+                return text
+            dirs = [
+                str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs
+            ]
+            domain = docname_to_domain(
+                self.env.docname, self.config.gettext_compact
+            )
+            catalog, found = init(dirs, language, domain)
+            return catalog.gettext(text) if found else text
 
     return ExerciseTitles
 
