@@ -89,7 +89,7 @@ def theme_overrides(app: Any) -> None:
     po = LOCALES / language / "LC_MESSAGES" / f"{THEME_CATALOG}.po"
     if not po.is_file():
         return
-    key = ("sphinx", THEME_CATALOG)
+    key = ("general", THEME_CATALOG)  # sphinx.locale.init's namespace
     ours = _Catalog(po)
     theirs = locale.translators.get(key)
     if theirs is not None:
