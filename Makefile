@@ -17,13 +17,39 @@ LITE_INSTALLED := .venv-lite/.installed
 LITE_SITE := _build/html/lite/jupyter-lite.json
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
+.PHONY: book book-ru gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
 book: system-book $(INSTALLED) $(VENDORED) $(LITE_SITE)
 	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BUILD_RU)
+
+# The Russian edition (web/language.py): the same sources with the catalogs
+# of locales/ru, executed with the figures' words in Russian
+# (GRADBOOK_LANG, see src/gradbook/labels.py) into their own cache, then
+# put under the English edition, at _build/html/ru/.
+RU_CONFIG := _build/ru/_config.yml
+define BUILD_RU
+$(BIN)/python web/language.py ru $(RU_CONFIG)
+if [ benchmarks/results.json -nt _build/ru/_build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
+GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru --warningiserror --nitpick --keep-going
+mkdir -p _build/html && rm -rf _build/html/ru
+cp -r _build/ru/_build/html _build/html/ru
+endef
+book-ru: system-book $(INSTALLED) $(VENDORED)
+	$(BUILD_RU)
+
+# The English messages (.pot) of every page, into _build/gettext/.
+gettext: $(INSTALLED)
+	$(BIN)/python web/language.py gettext _build/gettext/_config.yml
+	$(BIN)/jupyter-book build . --config _build/gettext/_config.yml --path-output _build/gettext --builder custom --custom-builder gettext --warningiserror
+
+# After an English edit: bring locales/ru's catalogs up to date (new
+# messages empty, changed ones fuzzy), then translate them (README.md).
+translations: gettext
+	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ru
 
 test: system-test $(INSTALLED)
 	$(MAKE) lint

@@ -19,11 +19,15 @@
     var note = document.createElement("p");
     note.id = "search-file-note";
     note.className = "admonition note";
-    note.innerHTML =
-      "This copy of the book is opened as files, so results show no " +
-      "snippets of text.  To see them, serve the book: run " +
-      "<code>python3 -m http.server -d _build/html</code> in the book's " +
-      "folder and open <code>http://localhost:8000/search.html</code>.";
+    note.innerHTML = document.documentElement.lang === "ru"
+      ? "Эта копия книги открыта как файлы, поэтому результаты показаны " +
+        "без отрывков текста.  Чтобы их увидеть, запустите сервер: " +
+        "<code>python3 -m http.server -d _build/html</code> в папке книги, " +
+        "и откройте <code>http://localhost:8000/ru/search.html</code>."
+      : "This copy of the book is opened as files, so results show no " +
+        "snippets of text.  To see them, serve the book: run " +
+        "<code>python3 -m http.server -d _build/html</code> in the book's " +
+        "folder and open <code>http://localhost:8000/search.html</code>.";
     var container = document.querySelector(".bd-search-container");
     var results = document.getElementById("search-results");
     if (container && results) {

@@ -15,7 +15,9 @@
     output.setAttribute("tabindex", "-1");
     var link = document.createElement("a");
     link.href = "#" + output.id;
-    link.textContent = "Skip to the first slider";
+    link.textContent = document.documentElement.lang === "ru"
+      ? "Перейти к первому ползунку"
+      : "Skip to the first slider";
     skip.appendChild(link);
   }
   if (document.readyState === "loading") {

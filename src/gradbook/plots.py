@@ -17,6 +17,7 @@ from matplotlib.path import Path
 
 from gradbook import checks
 from gradbook.backprop import OP_LABELS, Node
+from gradbook.labels import t
 from gradbook.search import SearchHistory
 
 __all__ = [
@@ -93,9 +94,9 @@ def _progress_on(
         outputs = np.concatenate(
             [[history.start_output], history.best_outputs[:k]]
         )
-        ax.plot(steps, outputs, label=label)
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("best output so far")
+        ax.plot(steps, outputs, label=t(label))
+    ax.set_xlabel(t("iteration"))
+    ax.set_ylabel(t("best output so far"))
     ax.grid(alpha=0.3)
 
 
@@ -107,7 +108,7 @@ def search_progress(
     _histories(histories, "search_progress")
     fig, (ax,) = _figure()
     _progress_on(ax, histories)
-    ax.set_title(title)
+    ax.set_title(t(title))
     ax.legend()
     return fig
 
@@ -141,11 +142,15 @@ def _path_on(
             else min(upto, history.iterations)
         )
         path = np.vstack([history.start, history.best_points[:k]])
-        (line,) = ax.plot(path[:, 0], path[:, 1], label=label, linewidth=1.5)
+        (line,) = ax.plot(
+            path[:, 0], path[:, 1], label=t(label), linewidth=1.5
+        )
         ax.plot(*path[-1], "o", color=line.get_color(), markersize=5)
     start = next(iter(histories.values())).start
-    ax.plot(*start, "ks", markersize=6, label="start")
-    ax.plot([], [], "o", color="0.3", markersize=5, label="best point reached")
+    ax.plot(*start, "ks", markersize=6, label=t("start"))
+    ax.plot(
+        [], [], "o", color="0.3", markersize=5, label=t("best point reached")
+    )
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_xlabel("x")
@@ -163,7 +168,7 @@ def search_path(
     checks.callable_(f, "search_path")
     fig, (ax,) = _figure(5.0, 4.2)
     _path_on(ax, histories, f)
-    ax.set_title(title)
+    ax.set_title(t(title))
     ax.legend(fontsize=8)
     return fig
 
@@ -191,18 +196,18 @@ def search_overview(
     if progress_limits is not None:
         left.set_ylim(*progress_limits)
         left.set_xlim(0, max(h.iterations for h in histories.values()))
-    left.set_title("best output against iteration")
+    left.set_title(t("best output against iteration"))
     left.legend(fontsize=8, loc="lower right")
     _path_on(right, histories, f, upto, box)
-    right.set_title("path of the best point over contours of f")
+    right.set_title(t("path of the best point over contours of f"))
     markers = [
         h
         for h in right.get_lines()
-        if h.get_label() in ("start", "best point reached")
+        if h.get_label() in (t("start"), t("best point reached"))
     ]
     right.legend(handles=markers, fontsize=8, loc="upper right")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(t(title))
     return fig
 
 
@@ -216,7 +221,7 @@ def _tangent_on(
     name: str,
 ) -> None:
     """A curve, the point ``(x0, y0)`` on it and the tangent line there."""
-    ax.plot(xs, ys, label="neuron output")
+    ax.plot(xs, ys, label=t("neuron output"))
     half = 0.25 * (xs[-1] - xs[0])
     line_x = np.array([x0 - half, x0 + half])
     ax.plot(
@@ -224,11 +229,11 @@ def _tangent_on(
         y0 + slope * (line_x - x0),
         "--",
         color="C3",
-        label=f"tangent, slope {slope:.4f}",
+        label=t("tangent, slope {slope:.4f}", slope=slope),
     )
     ax.plot(x0, y0, "o", color="C3")
-    ax.set_xlabel(f"input {name}")
-    ax.set_ylabel("neuron output")
+    ax.set_xlabel(t("input {name}", name=name))
+    ax.set_ylabel(t("neuron output"))
     ax.set_ylim(-0.05, 1.05)
     ax.grid(alpha=0.3)
     # below the axes, so that it never covers the curve or the point
@@ -270,8 +275,9 @@ def tangent_line(
     checks.text(name, "tangent_line", "name")
     fig, (ax,) = _figure(6.0, 3.8)
     _tangent_on(ax, xs, ys, x0, y0, slope, name)
-    default = f"The derivative with respect to {name} is the slope"
-    ax.set_title(title or f"{default} of the tangent")
+    default = "The derivative with respect to {name} is the slope"
+    default = t(f"{default} of the tangent", name=name)
+    ax.set_title(t(title) if title else default)
     return fig
 
 
@@ -300,7 +306,9 @@ def derivative_panel(
     partials = list(partials)
     fig, (left, right) = _figure(9.0, 3.6, ncols=2)
     _tangent_on(left, xs, ys, x0, y0, partials[names.index(wrt)], wrt)
-    left.set_title(f"output against {wrt}, tangent at {wrt} = {x0:g}")
+    left.set_title(
+        t("output against {wrt}, tangent at {wrt} = {x0:g}", wrt=wrt, x0=x0)
+    )
     colors = ["C3" if n == wrt else "C0" for n in names]
     bars = right.bar([f"∂/∂{n}" for n in names], partials, color=colors)
     right.bar_label(bars, fmt="%.4f", fontsize=8)
@@ -310,10 +318,10 @@ def derivative_panel(
         pad = 0.15 * max(high - low, 1e-3)
         partial_limits = (low - pad, high + pad)
     right.set_ylim(*partial_limits)
-    right.set_ylabel("partial derivative")
-    right.set_title("all five partial derivatives")
+    right.set_ylabel(t("partial derivative"))
+    right.set_title(t("all five partial derivatives"))
     if title:
-        fig.suptitle(title)
+        fig.suptitle(t(title))
     return fig
 
 
@@ -339,10 +347,10 @@ def _number_text(value: object, spec: str = ".4g") -> str:
 def _edge_text(local: object) -> str:
     """The label of an edge: ``×k`` for a number, what it is otherwise."""
     if callable(local):
-        return "rule"  # a vector-Jacobian product, as for @ and sum
+        return t("rule")  # a vector-Jacobian product, as for @ and sum
     if np.ndim(local) == 0:
         return "×" + _number_text(local, ".3g")
-    return "×array"
+    return t("×array")
 
 
 def _graph_layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
@@ -491,7 +499,7 @@ def computation_graph(
             ax.text(
                 x,
                 y - 0.34,
-                f"grad {_number_text(grad)}",
+                t("grad {value}", value=_number_text(grad)),
                 ha="center",
                 va="top",
                 fontsize=GRAPH_SMALL,
@@ -503,8 +511,10 @@ def computation_graph(
     ax.text(
         0.0,
         -0.02,
-        "black: the node's value    red: d(output)/d(node)\n"
-        "×k on an arrow: the local derivative",
+        t(
+            "black: the node's value    red: d(output)/d(node)\n"
+            "×k on an arrow: the local derivative"
+        ),
         transform=ax.transAxes,
         fontsize=GRAPH_SMALL,
         color="0.3",
@@ -553,10 +563,10 @@ def cost_scaling(
         checks.same_shape(seconds, np.shape(ns), "cost_scaling", name, "ns")
     fig, (ax,) = _figure(6.0, 4.0)
     for label, seconds in timings.items():
-        ax.loglog(ns, seconds, "o-", label=label)
-    ax.set_xlabel("number of inputs n")
-    ax.set_ylabel("seconds per gradient")
-    ax.set_title(title)
+        ax.loglog(ns, seconds, "o-", label=t(label))
+    ax.set_xlabel(t("number of inputs n"))
+    ax.set_ylabel(t("seconds per gradient"))
+    ax.set_title(t(title))
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     return fig
@@ -625,12 +635,12 @@ def decision_boundary(
             x[mine, 1],
             s=10,
             color=f"C{k}",
-            label=f"class {k}",
+            label=t("class {k}", k=k),
             edgecolors="none",
         )
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    ax.set_title(title)
+    ax.set_title(t(title))
     ax.legend(fontsize=9, loc="upper right")
     return fig
 
@@ -652,12 +662,12 @@ def learning_curves(
     else:
         fig = ax.figure
     for label, (xs, ys) in curves.items():
-        ax.plot(xs, ys, label=label)
+        ax.plot(xs, ys, label=t(label))
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_xlabel(t(xlabel))
+    ax.set_ylabel(t(ylabel))
+    ax.set_title(t(title))
     ax.grid(alpha=0.3)
     ax.legend()
     return fig
@@ -689,12 +699,14 @@ def digit_grid(
         ax.imshow(image.reshape(8, 8), cmap="gray_r", interpolation="nearest")
         wrong = truth != guess
         ax.set_title(
-            f"{guess} (is {truth})" if wrong else f"{guess}",
+            t("{guess} (is {truth})", guess=guess, truth=truth)
+            if wrong
+            else f"{guess}",
             fontsize=9,
             color="C3" if wrong else "black",
         )
     if title:
-        fig.suptitle(title)
+        fig.suptitle(t(title))
     return fig
 
 
@@ -727,10 +739,10 @@ def confusion_matrix(
                 )
     ax.set_xticks(range(classes))
     ax.set_yticks(range(classes))
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
-    ax.set_title(title)
-    fig.colorbar(image, ax=ax, shrink=0.8, label="test images")
+    ax.set_xlabel(t("predicted digit"))
+    ax.set_ylabel(t("true digit"))
+    ax.set_title(t(title))
+    fig.colorbar(image, ax=ax, shrink=0.8, label=t("test images"))
     return fig
 
 
@@ -764,7 +776,7 @@ def training_overview(
         right.set_xlim(0, total_steps)
     if loss_limits:
         right.set_ylim(*loss_limits)
-    fig.suptitle(title)
+    fig.suptitle(t(title))
     return fig
 
 
@@ -789,7 +801,11 @@ def ratio_bars(
     fig, (ax,) = _figure(7.0, 0.45 * len(ratios) + 1.3)
     labels = list(ratios)
     colors = ["C3" if label == highlight else "C0" for label in labels]
-    bars = ax.barh(labels, [ratios[label] for label in labels], color=colors)
+    bars = ax.barh(
+        [t(label) for label in labels],
+        [ratios[label] for label in labels],
+        color=colors,
+    )
     ax.bar_label(
         bars,
         fmt="%.3g",
@@ -804,8 +820,8 @@ def ratio_bars(
     else:  # room for the value labels beside the longest bar
         ax.set_xlim(0, 1.15 * max([*ratios.values(), reference or 0.0]))
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
+    ax.set_xlabel(t(xlabel))
+    ax.set_title(t(title))
     ax.grid(alpha=0.3, axis="x")
     return fig
 
@@ -852,12 +868,12 @@ def gradient_map(
     ax.clabel(contours, fontsize=9, fmt="%g")
     for label, history in (histories or {}).items():
         path = np.vstack([history.start, history.best_points])
-        ax.plot(path[:, 0], path[:, 1], label=label, linewidth=1.8)
+        ax.plot(path[:, 0], path[:, 1], label=t(label), linewidth=1.8)
     gx, gy = gradient
-    arrow, name = gradient, f"gradient ({gx:g}, {gy:g})"
+    arrow, name = gradient, t("gradient ({gx:g}, {gy:g})", gx=gx, gy=gy)
     if arrow_length is not None:
         arrow = gradient * (arrow_length / np.linalg.norm(gradient))
-        name = f"direction of the {name}"
+        name = t("direction of the gradient ({gx:g}, {gy:g})", gx=gx, gy=gy)
     ax.annotate(
         "",
         xy=tuple(point + arrow),
@@ -870,13 +886,13 @@ def gradient_map(
         },
     )
     ax.plot([], [], color="C3", linewidth=2, label=name)
-    ax.plot(*point, "ks", markersize=6, label="start")
+    ax.plot(*point, "ks", markersize=6, label=t("start"))
     ax.set_aspect("equal")
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title(title)
+    ax.set_title(t(title))
     ax.legend(fontsize=9, loc="best")
     return fig
 
@@ -900,12 +916,12 @@ def gradient_per_call(
     for k, (label, values) in enumerate(reported.items()):
         shift = (k - (len(reported) - 1) / 2) * width
         spots = np.arange(1, len(values) + 1) + shift
-        bars = ax.bar(spots, values, width=width, label=label)
+        bars = ax.bar(spots, values, width=width, label=t(label))
         ax.bar_label(bars, fmt="%g", fontsize=9)
     ax.set_xticks(np.arange(1, calls + 1))
-    ax.set_xlabel("call number")
-    ax.set_ylabel("gradient reported")
-    ax.set_title(title)
+    ax.set_xlabel(t("call number"))
+    ax.set_ylabel(t("gradient reported"))
+    ax.set_title(t(title))
     ax.legend(fontsize=9)
     ax.grid(alpha=0.3, axis="y")
     return fig
@@ -953,7 +969,7 @@ def jacobian_passes(
             fill=False,
             edgecolor="C0",
             linewidth=2.5,
-            label="one forward pass (a JVP): a column",
+            label=t("one forward pass (a JVP): a column"),
         )
     )
     ax.add_patch(
@@ -965,15 +981,15 @@ def jacobian_passes(
             edgecolor="C3",
             linewidth=2.5,
             linestyle="--",
-            label="one reverse pass (a VJP): a row",
+            label=t("one reverse pass (a VJP): a row"),
         )
     )
     ax.set_xticks(range(n), [f"d/d{name}" for name in inputs], fontsize=10)
     ax.set_yticks(range(m), outputs, fontsize=10)
-    ax.set_xlabel("input (one column each)")
-    ax.set_ylabel("output (one row each)")
+    ax.set_xlabel(t("input (one column each)"))
+    ax.set_ylabel(t("output (one row each)"))
     fig.legend(loc="outside lower center", fontsize=9)
-    ax.set_title(title)
+    ax.set_title(t(title))
     return fig
 
 
@@ -995,18 +1011,18 @@ def cost_fit(
     log_n = np.log(np.asarray(ns, dtype=float))
     for k, (label, seconds) in enumerate(timings.items()):
         slope, intercept = np.polyfit(log_n, np.log(seconds), 1)
-        ax.loglog(ns, seconds, "o", color=f"C{k}", label=label)
+        ax.loglog(ns, seconds, "o", color=f"C{k}", label=t(label))
         ax.loglog(
             ns,
             np.exp(intercept + slope * log_n),
             "-",
             color=f"C{k}",
             alpha=0.6,
-            label=f"fitted line, slope {slope:.1f}",
+            label=t("fitted line, slope {slope:.1f}", slope=slope),
         )
-    ax.set_xlabel("number of inputs n")
-    ax.set_ylabel("seconds per gradient")
-    ax.set_title(title)
+    ax.set_xlabel(t("number of inputs n"))
+    ax.set_ylabel(t("seconds per gradient"))
+    ax.set_title(t(title))
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=9)
     return fig
@@ -1068,10 +1084,10 @@ def search_overview_live(
     checks.callable_(f, "search_overview_live")
     fig, (left, right) = _figure(9.0, 3.6, ncols=2)
     (progress,) = left.plot([], [])
-    left.set_xlabel("iteration")
-    left.set_ylabel("best output so far")
+    left.set_xlabel(t("iteration"))
+    left.set_ylabel(t("best output so far"))
     left.grid(alpha=0.3)
-    left.set_title("best output against iteration")
+    left.set_title(t("best output against iteration"))
     (path,) = right.plot([], [], linewidth=1.5)
     (end,) = right.plot([], [], "o", color=path.get_color(), markersize=5)
     (start,) = right.plot([], [], "ks", markersize=6, label="start")
@@ -1081,7 +1097,7 @@ def search_overview_live(
     right.legend(handles=[start, reached], fontsize=8, loc="upper right")
     right.set_xlabel("x")
     right.set_ylabel("y")
-    right.set_title("path of the best point over contours of f")
+    right.set_title(t("path of the best point over contours of f"))
     title = fig.suptitle(" ")
     for artist in (progress, path, end, start, title):
         _moving(artist)
@@ -1148,18 +1164,18 @@ def derivative_panel_live(names: tuple[str, ...]) -> LiveFigure:
     """
     checks.instance(names, tuple, "derivative_panel_live", "names")
     fig, (left, right) = _figure(9.0, 3.6, ncols=2)
-    (curve,) = left.plot([], [], label="neuron output")
-    (tangent,) = left.plot([], [], "--", color="C3", label="tangent")
+    (curve,) = left.plot([], [], label=t("neuron output"))
+    (tangent,) = left.plot([], [], "--", color="C3", label=t("tangent"))
     (point,) = left.plot([], [], "o", color="C3")
-    left.set_ylabel("neuron output")
+    left.set_ylabel(t("neuron output"))
     left.set_ylim(-0.05, 1.05)
     left.grid(alpha=0.3)
     left.legend(loc="upper left", fontsize=8)
     left_title = left.set_title(" ")
     bars = right.bar([f"∂/∂{n}" for n in names], np.zeros(len(names)))
     right.axhline(0, color="0.3", linewidth=0.8)
-    right.set_ylabel("partial derivative")
-    right.set_title("all five partial derivatives")
+    right.set_ylabel(t("partial derivative"))
+    right.set_title(t("all five partial derivatives"))
     title = fig.suptitle(" ")
     for artist in (curve, tangent, point, left_title, title, *bars):
         _moving(artist)
@@ -1182,7 +1198,13 @@ def derivative_panel_live(names: tuple[str, ...]) -> LiveFigure:
         line_x = np.array([x0 - half, x0 + half])
         tangent.set_data(line_x, y0 + slope * (line_x - x0))
         point.set_data([x0], [y0])
-        left_title.set_text(f"output against {wrt}, tangent at {wrt} = {x0:g}")
+        left_title.set_text(
+            t(
+                "output against {wrt}, tangent at {wrt} = {x0:g}",
+                wrt=wrt,
+                x0=x0,
+            )
+        )
         title.set_text(heading)
         for bar, name, height in zip(bars, names, partials, strict=True):
             bar.set_height(height)
@@ -1205,7 +1227,7 @@ def derivative_panel_live(names: tuple[str, ...]) -> LiveFigure:
         if axes == old:
             return False
         left.set_xlim(*axes[0])
-        left.set_xlabel(f"input {wrt}")
+        left.set_xlabel(t("input {name}", name=wrt))
         right.set_ylim(*axes[2])
         drawn["axes"] = axes
         return True
@@ -1286,19 +1308,19 @@ def training_overview_live(x: np.ndarray, labels: np.ndarray) -> LiveFigure:
             x[labels == k, 1],
             s=10,
             color=f"C{k}",
-            label=f"class {k}",
+            label=t("class {k}", k=k),
             edgecolors="none",
         )
         for k in range(int(labels.max()) + 1)
     ]
     left.set_xlabel("x₁")
     left.set_ylabel("x₂")
-    left.set_title("what the network predicts")
+    left.set_title(t("what the network predicts"))
     left.legend(fontsize=9, loc="upper right")
-    (curve,) = right.plot([], [], label="training loss")
-    right.set_xlabel("gradient steps")
-    right.set_ylabel("loss")
-    right.set_title("cross-entropy loss")
+    (curve,) = right.plot([], [], label=t("training loss"))
+    right.set_xlabel(t("gradient steps"))
+    right.set_ylabel(t("loss"))
+    right.set_title(t("cross-entropy loss"))
     right.grid(alpha=0.3)
     right.legend()
     title = fig.suptitle(" ")

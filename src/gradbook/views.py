@@ -24,6 +24,7 @@ from gradbook.article import ITERATIONS, POINT, START, TWEAK
 from gradbook.backprop import Node, Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
 from gradbook.dual import gradient
+from gradbook.labels import t
 from gradbook.search import SearchHistory, random_search
 
 __all__ = [
@@ -66,7 +67,7 @@ def random_search_view(
     settings = _search(tweak, iterations, x0, y0, seed, "random_search_view")
     history = search_gate(*settings)
     return plots.search_overview(
-        {f"seed {seed}": history},
+        {t("seed {seed}", seed=seed): history},
         multiply_gate,
         title=_search_title(settings, history),
     )
@@ -76,9 +77,14 @@ def _search_title(
     settings: tuple[float, int, float, float, int], history: SearchHistory
 ) -> str:
     tweak, iterations, _, _, seed = settings
-    return (
-        f"tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
-        f"{history.start_output:.3f} → {history.best_output:.3f}"
+    return t(
+        "tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
+        "{start:.3f} → {best:.3f}",
+        tweak=tweak,
+        iterations=iterations,
+        seed=seed,
+        start=history.start_output,
+        best=history.best_output,
     )
 
 
@@ -131,7 +137,11 @@ def random_search_frame(
         upto=upto,
         progress_limits=limits,
         box=_SEARCH_BOX,
-        title=f"after {upto} iterations: best output {best:.3f}",
+        title=t(
+            "after {upto} iterations: best output {best:.3f}",
+            upto=upto,
+            best=best,
+        ),
     )
 
 
@@ -140,19 +150,26 @@ def random_search_alt(history: SearchHistory, upto: int) -> str:
     who = "random_search_alt"
     checks.instance(history, SearchHistory, who, "history")
     upto = checks.whole(upto, who, "upto", maximum=history.iterations)
-    start = f"{history.start_output:.3f}"
+    start = history.start_output
     if upto == 0:
-        progress = f"No iterations yet: the best output is the start, {start}."
-    else:
-        best = f"{_best_after(history, upto):.3f}"
-        progress = (
-            f"After {upto} of {history.iterations} iterations, the best "
-            f"output has gone from {start} to {best}."
+        progress = t(
+            "No iterations yet: the best output is the start, {start:.3f}.",
+            start=start,
         )
-    return (
-        f"Random search on x times y. {progress} Left: the best output "
+    else:
+        progress = t(
+            "After {upto} of {total} iterations, the best output has gone "
+            "from {start:.3f} to {best:.3f}.",
+            upto=upto,
+            total=history.iterations,
+            start=start,
+            best=_best_after(history, upto),
+        )
+    return t(
+        "Random search on x times y. {progress} Left: the best output "
         "against the iteration. Right: the path of the best point over the "
-        "contour lines of x times y."
+        "contour lines of x times y.",
+        progress=progress,
     )
 
 
@@ -205,7 +222,7 @@ def neuron_view(
 def _neuron_title(params: list[float], value: float) -> str:
     pairs = zip(NEURON_INPUTS, params, strict=True)
     names = ", ".join(f"{n}={p:g}" for n, p in pairs)
-    return f"neuron at {names}: output {value:.4f}"
+    return t("neuron at {names}: output {value:.4f}", names=names, value=value)
 
 
 def neuron_graph_view(
@@ -233,7 +250,12 @@ def _neuron_graph(
     grads = ", ".join(f"{cotangents[v.index]:.4f}" for v in inputs)
     names = neuron_names(tape.nodes, [v.index for v in inputs])
     order = ", ".join(NEURON_INPUTS)
-    title = f"output {output.value:.4f}; gradient [{order}] = [{grads}]"
+    title = t(
+        "output {value:.4f}; gradient [{order}] = [{grads}]",
+        value=output.value,
+        order=order,
+        grads=grads,
+    )
     return tape.nodes, cotangents, names, title
 
 
@@ -242,10 +264,12 @@ def neuron_alt(x: float) -> str:
     inputs at the article's point)."""
     params = _neuron_inputs((*POINT[:3], x, POINT[4]), "neuron_alt")
     slope = gradient(neuron, params)[NEURON_INPUTS.index("x")]
-    return (
+    return t(
         "Left: the neuron's output against x, an S-shaped curve, with its "
-        f"tangent line at x = {x:g}, slope {slope:.4f}. Right: bars of the "
-        "five partial derivatives at that point."
+        "tangent line at x = {x:g}, slope {slope:.4f}. Right: bars of the "
+        "five partial derivatives at that point.",
+        x=x,
+        slope=slope,
     )
 
 
@@ -253,10 +277,12 @@ def neuron_graph_alt(x: float) -> str:
     """What chapter 3's scrubber frame at ``x`` shows, in words (the other
     inputs at the article's point)."""
     params = _neuron_inputs((*POINT[:3], x, POINT[4]), "neuron_graph_alt")
-    return (
-        f"The neuron's computational graph at x = {x:g}: the inputs on the "
+    return t(
+        "The neuron's computational graph at x = {x:g}: the inputs on the "
         "left, the output sigma on the right, each node with its value and "
-        f"its cotangent (grad). The output is {neuron(params):.4f}."
+        "its cotangent (grad). The output is {value:.4f}.",
+        x=x,
+        value=neuron(params),
     )
 
 
@@ -365,9 +391,14 @@ def _training_title(
 ) -> str:
     x, labels = spirals()
     score = nn.accuracy(history.params, x, labels)
-    return (
-        f"learning rate {learning_rate:g}, {hidden} hidden units, "
-        f"seed {seed}: loss {history.losses[-1]:.3f}, accuracy {score:.0%}"
+    return t(
+        "learning rate {learning_rate:g}, {hidden} hidden units, "
+        "seed {seed}: loss {loss:.3f}, accuracy {score:.0%}",
+        learning_rate=learning_rate,
+        hidden=hidden,
+        seed=seed,
+        loss=history.losses[-1],
+        score=score,
     )
 
 
@@ -397,7 +428,11 @@ def training_frame(history: nn.History, k: int) -> Figure:
         x,
         labels,
         history.losses[:step],
-        title=f"after {step} gradient steps: accuracy {score:.0%}",
+        title=t(
+            "after {step} gradient steps: accuracy {score:.0%}",
+            step=step,
+            score=score,
+        ),
         total_steps=TRAINING_STEPS,
         loss_limits=(0.0, max(history.losses) * 1.05),
     )
@@ -410,11 +445,13 @@ def training_alt(history: nn.History, k: int) -> str:
     k = checks.whole(k, "training_alt", "k", maximum=last)
     x, labels = spirals()
     score = nn.accuracy(history.snapshots[k], x, labels)
-    return (
-        f"The network after {history.snapshot_at[k]} gradient steps. Left: "
-        "the spirals' points over the regions where the network predicts "
-        f"each class; the network puts {score:.0%} of the points in their "
-        "right class. Right: the loss against the step."
+    return t(
+        "The network after {step} gradient steps. Left: the spirals' points "
+        "over the regions where the network predicts each class; the "
+        "network puts {score:.0%} of the points in their right class. "
+        "Right: the loss against the step.",
+        step=history.snapshot_at[k],
+        score=score,
     )
 
 

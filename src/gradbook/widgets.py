@@ -29,6 +29,7 @@ from PIL import Image
 
 from gradbook import checks, plots, views
 from gradbook.circuits import NEURON_INPUTS
+from gradbook.labels import t
 from gradbook.plots import COLUMN_PIXELS
 
 __all__ = [
@@ -310,34 +311,34 @@ def random_search_panel() -> widgets.VBox:
             base=10,
             min=-3,
             max=0,
-            description="tweak",
+            description=t("tweak"),
         ),
         "iterations": widgets.IntSlider(
             value=d["iterations"],
             min=0,
             max=1000,
             step=10,
-            description="iterations",
+            description=t("iterations"),
         ),
         "x0": widgets.FloatSlider(
             value=d["x0"],
             min=-3,
             max=3,
             step=0.1,
-            description="start x",
+            description=t("start x"),
         ),
         "y0": widgets.FloatSlider(
             value=d["y0"],
             min=-3,
             max=3,
             step=0.1,
-            description="start y",
+            description=t("start y"),
         ),
         "seed": widgets.IntSlider(
             value=d["seed"],
             min=0,
             max=20,
-            description="seed",
+            description=t("seed"),
         ),
     }
     return live_panel(views.random_search_live(), controls)
@@ -348,13 +349,13 @@ def random_search_scrubber() -> widgets.VBox:
     starting at the end of the search."""
     d = _defaults(views.random_search_view)
     history = views.search_gate(**d)
-    label = f"seed {d['seed']}"
+    label = t("seed {seed}", seed=d["seed"])
     steps = list(range(0, d["iterations"] + 1, 10))
 
     return scrubber(
         lambda k: views.random_search_frame(history, k, label),
         steps,
-        "iterations",
+        t("iterations"),
         lambda k: views.random_search_alt(history, k),
         start=len(steps) - 1,
     )
@@ -454,19 +455,19 @@ def training_panel() -> widgets.VBox:
             base=10,
             min=-2,
             max=1,
-            description="learning rate",
+            description=t("learning rate"),
         ),
         "hidden": widgets.IntSlider(
             value=d["hidden"],
             min=2,
             max=64,
-            description="hidden units",
+            description=t("hidden units"),
         ),
         "seed": widgets.IntSlider(
             value=d["seed"],
             min=0,
             max=20,
-            description="seed",
+            description=t("seed"),
         ),
     }
     for control in controls.values():
@@ -482,7 +483,7 @@ def training_scrubber() -> widgets.VBox:
     return scrubber(
         lambda k: views.training_frame(history, k),
         list(range(len(history.snapshots))),
-        "steps",
+        t("steps"),
         lambda k: views.training_alt(history, k),
         label=lambda k: str(history.snapshot_at[k]),
         start=len(history.snapshots) - 1,

@@ -14,7 +14,10 @@ Debian's Chromium through Playwright.
 - `metrics.py`: a page's transfer and first paint on a simulated slow
   phone (no pytest; `python -m tests.browser.metrics PAGE...` prints them);
 - `conftest.py`: the fixtures (server, browser, contexts, JupyterLab);
-- `test_pages.py`: every page, at the desktop width, 390 px and 1366 px;
+- `test_pages.py`: every page, at the desktop width, 390 px and 1366 px
+  (loading and scrubbers on both editions);
+- `test_editions.py`: the Russian edition's language and figures, and the
+  language switch between the editions;
 - `test_reader.py`: the reader's side: the drawers on a phone and a
   tablet, weight and first paint, icons, dark mode, search, no general
   index, one search box, unique ids, the skip link to the first slider;

@@ -83,6 +83,25 @@ PAGES = toc_files()
 ROOT_PAGE = PAGES[0]
 CHAPTERS = [page for page in PAGES if CHAPTER.search(page)]
 
+# The book's editions (web/language.py): English at the root of the built
+# HTML, Russian under ru/.  A Russian page file is "ru/" + its English one.
+EDITIONS = {"en": "", "ru": "ru/"}
+EDITION_PAGES = [
+    prefix + page for prefix in EDITIONS.values() for page in PAGES
+]
+
+
+def edition_of(page_file: str) -> str:
+    """The edition ("en" or "ru") of a page file such as "ru/book/intro"."""
+    return next(
+        (
+            lang
+            for lang, prefix in EDITIONS.items()
+            if prefix and page_file.startswith(prefix)
+        ),
+        "en",
+    )
+
 
 def page_url(book_url: str, page_file: str) -> str:
     return f"{book_url}/{page_file}.html"

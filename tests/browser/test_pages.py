@@ -1,12 +1,14 @@
 """Every page of the built book, checked in Chromium.
 
-1. Every page loads with no console error, no failed request, no request
-   to another origin, all its images loaded, its math typeset, no code block
-   wider than the column and a left navigation that links to every page;
+1. Every page, in both editions (English and Russian), loads with no
+   console error, no failed request, no request to another origin, all its
+   images loaded, its math typeset, no code block wider than the column
+   and a left navigation that links to every page of its edition;
    following each sidebar link loads that page.
-2. Every scrubber (a slider above frames drawn in advance, moved by the
-   book's scrubber.js with no kernel) changes the picture when its slider
-   is moved with the keyboard, and every chapter has one.
+2. Every scrubber, in both editions (a slider above frames drawn in
+   advance, moved by the book's scrubber.js with no kernel), changes the
+   picture when its slider is moved with the keyboard, and every chapter
+   has one.
 3. At 390 px (a phone) and 1366 px (a laptop): nothing in the main content
    scrolls sideways; a full-page screenshot of each.
 4. Every image in the main content has an alt text that is not a file name;
@@ -22,7 +24,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Locator
 
-from .book import CHAPTER, PAGES, ROOT_PAGE, WIDTHS, page_url, shot_name
+from .book import (
+    CHAPTER,
+    EDITION_PAGES,
+    EDITIONS,
+    PAGES,
+    ROOT_PAGE,
+    WIDTHS,
+    edition_of,
+    page_url,
+    shot_name,
+)
 from .inpage import (
     BAD_ALT,
     IMAGES_REPORT,
@@ -46,7 +58,7 @@ pytestmark = pytest.mark.browser
 # 1. Every page: loads cleanly, images, math, navigation.
 
 
-@pytest.mark.parametrize("page_file", PAGES)
+@pytest.mark.parametrize("page_file", EDITION_PAGES)
 def test_page_loads_cleanly(
     page_file: str,
     context: BrowserContext,
@@ -94,7 +106,8 @@ def test_page_loads_cleanly(
         problems.append("the article has no title (h1)")
 
     links = set(page.evaluate(SIDEBAR_LINKS))
-    missing = [f for f in PAGES if page_url(book_url, f) not in links]
+    prefix = EDITIONS[edition_of(page_file)]
+    missing = [f for f in PAGES if page_url(book_url, prefix + f) not in links]
     if missing:
         problems.append(
             f"the left navigation has no link to: {', '.join(missing)}"
@@ -166,7 +179,7 @@ def test_sidebar_link_loads_page(
 # 2. Scrubbers: slider + pre-rendered frames, driven by the keyboard.
 
 
-@pytest.mark.parametrize("page_file", PAGES)
+@pytest.mark.parametrize("page_file", EDITION_PAGES)
 def test_scrubbers_move_with_keyboard(
     page_file: str,
     context: BrowserContext,
