@@ -21,10 +21,13 @@ NOTEBOOKS := $(wildcard book/*.ipynb)
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
-book: system-book $(INSTALLED) $(VENDORED) $(LITE_SITE)
+# The in-browser notebooks come last: the Russian ones take the outputs of
+# the Russian build's run.
+book: system-book $(INSTALLED) $(VENDORED)
 	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	$(BUILD_RU)
+	$(MAKE) --no-print-directory lite
 
 # The Russian edition (web/language.py): the same sources with the catalogs
 # of locales/ru, executed with the figures' words in Russian
@@ -138,11 +141,15 @@ lock: $(INSTALLED)
 	cd benchmarks && ../$(LOCK) --output-file=requirements.txt requirements.in
 
 # The in-browser notebooks: _build/html/lite/, a JupyterLite site with the
-# chapters, Pyodide and the verified wheels (see web/lite_site.py).
+# chapters, Pyodide and the verified wheels (see web/lite_site.py); after
+# the Russian build (make book), whose run it takes the Russian outputs from.
 lite: $(LITE_SITE)
 
 $(LITE_SITE): $(INSTALLED) $(LITE_INSTALLED) node_modules/.package-lock.json \
-  lite/wheels.txt web/lite_site.py pyproject.toml README.md \
+  lite/wheels.txt web/lite_site.py web/translated_notebook.py \
+  pyproject.toml README.md \
+  $(wildcard locales/ru/LC_MESSAGES/book/0*.po) \
+  $(wildcard _build/ru/_build/jupyter_execute/book/0*.ipynb) \
   $(wildcard src/gradbook/*.py) src/gradbook/digits.npz $(wildcard book/0*.ipynb)
 	$(BIN)/python web/lite_site.py
 

@@ -8,12 +8,14 @@ import hashlib
 import importlib.util
 import json
 import re
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "web"))  # lite_site imports its neighbour
 _spec = importlib.util.spec_from_file_location(
     "lite_site", REPO / "web" / "lite_site.py"
 )
@@ -111,3 +113,60 @@ def test_the_start_up_benchmark_imports(monkeypatch):
     from benchmarks import lite
 
     assert callable(lite.measure) and lite.GOAL_SECONDS == 15.0
+
+
+def russian_run(chapter: Path, tmp_path: Path) -> tuple[Path, dict]:
+    """A stand-in for the Russian build's run of ``chapter``: its code
+    cells with outputs of their own."""
+    executed = json.loads(chapter.read_text(encoding="utf-8"))
+    for k, cell in enumerate(executed["cells"]):
+        if cell["cell_type"] == "code":
+            text = {
+                "name": "stdout",
+                "output_type": "stream",
+                "text": [f"{k}"],
+            }
+            cell["outputs"], cell["execution_count"] = [text], k
+    executed["metadata"]["widgets"] = {"state": "of the Russian run"}
+    path = tmp_path / chapter.name
+    path.write_text(json.dumps(executed), encoding="utf-8")
+    return path, executed
+
+
+@pytest.mark.parametrize("chapter", lite_site.CHAPTERS, ids=lambda p: p.name)
+def test_russian_copy_is_translated_with_the_russian_outputs(
+    chapter, tmp_path
+):
+    original = json.loads(chapter.read_text(encoding="utf-8"))
+    path, executed = russian_run(chapter, tmp_path)
+    copy = lite_site.in_browser_copy(chapter, path)
+    setup, *cells = copy["cells"]
+    assert "".join(setup["source"]).endswith(
+        "%pip install gradbook\n%env GRADBOOK_LANG=ru"
+    )
+    assert len(cells) == len(original["cells"])
+    for ours, ran, theirs in zip(
+        cells, executed["cells"], original["cells"], strict=True
+    ):
+        if theirs["cell_type"] == "code":
+            assert ours["source"] == theirs["source"]
+            assert ours["outputs"] == ran["outputs"]
+            assert ours["execution_count"] == ran["execution_count"]
+        else:
+            assert ours["metadata"] == theirs["metadata"]
+    title = "".join(cells[0]["source"])
+    assert title.startswith("# ") and title != "".join(
+        original["cells"][0]["source"]
+    )
+    assert copy["metadata"]["widgets"] == {"state": "of the Russian run"}
+    assert copy["metadata"]["kernelspec"]["name"] == "python"
+
+
+def test_a_run_of_other_code_is_refused(tmp_path):
+    chapter = lite_site.CHAPTERS[0]
+    path, executed = russian_run(chapter, tmp_path)
+    code = next(c for c in executed["cells"] if c["cell_type"] == "code")
+    code["source"] = ["print('an older version of the cell')"]
+    path.write_text(json.dumps(executed), encoding="utf-8")
+    with pytest.raises(SystemExit, match="not of this code"):
+        lite_site.in_browser_copy(chapter, path)

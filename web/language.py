@@ -10,7 +10,9 @@ As a Sphinx extension (`sphinx: local_extensions` in _config.yml):
   that read badly are replaced by locales/ru/LC_MESSAGES/booktheme.po;
 - an exercise's title ("1.1: the best try in the square", sphinx-exercise's
   directive argument) becomes a message of the page's catalog, like its
-  text: sphinx-exercise leaves it out of gettext.
+  text: sphinx-exercise leaves it out of gettext;
+- so does a figure's alt text (a code cell's `mystnb: image: alt`
+  metadata): myst-nb makes the image after Sphinx's own translation step.
 
 As a script, `python web/language.py ru|gettext OUT.yml` writes the
 configuration of the Russian build (or of the gettext build that extracts
@@ -133,20 +135,7 @@ def _exercise_titles() -> Any:
                         entry["node"] = exercise
 
         def translate(self, text: str) -> str:
-            from sphinx.locale import init
-            from sphinx.util.i18n import docname_to_domain
-
-            language = self.config.language or "en"
-            if language == "en" or not self.config.locale_dirs:
-                return text
-            dirs = [
-                str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs
-            ]
-            domain = docname_to_domain(
-                self.env.docname, self.config.gettext_compact
-            )
-            catalog, found = init(dirs, language, domain)
-            return catalog.gettext(text) if found else text
+            return page_translation(self.app, self.env.docname, text)
 
     return ExerciseTitles
 
@@ -155,26 +144,61 @@ def _exercise_titles() -> Any:
 SUBTITLE = "gradbook_subtitle"
 
 
-def exercise_titles_for_gettext(app: Any, doctree: Any, docname: str) -> None:
-    """sphinx-exercise's post-transform folds each subtitle into the title
-    before the gettext builder reads the page: give the builder the
-    subtitle again, as a paragraph (that builder writes no pages)."""
+def messages_for_gettext(app: Any, doctree: Any, docname: str) -> None:
+    """sphinx-exercise's post-transform folds each subtitle into the title,
+    and myst-nb makes the output images, after the gettext builder's step
+    that finds messages: give that builder each subtitle and alt text again,
+    as a paragraph (that builder writes no pages)."""
     from docutils import nodes
 
     if app.builder.name != "gettext":
         return
-    for node in list(doctree.findall(nodes.Element)):
-        if SUBTITLE in node.attributes:
-            text, line = node[SUBTITLE]
-            paragraph = nodes.paragraph(text, text)
-            paragraph.source, paragraph.line = doctree["source"], line
-            paragraph.uid = f"{docname}-exercise-{line}"  # gettext needs one
-            node += paragraph
+    found = [
+        (node, *node[SUBTITLE])
+        for node in doctree.findall(nodes.Element)
+        if SUBTITLE in node.attributes
+    ]
+    found += [
+        (node.parent, node["alt"], node.line or 1)
+        for node in doctree.findall(nodes.image)
+        if node.get("alt")
+    ]
+    for k, (parent, text, line) in enumerate(found):
+        paragraph = nodes.paragraph(text, text)
+        paragraph.source, paragraph.line = doctree["source"], line
+        paragraph.uid = f"{docname}-extra-{k}"  # gettext needs one
+        parent += paragraph
+
+
+def translate_alt_texts(app: Any, doctree: Any, docname: str) -> None:
+    """Each output image's alt text, from the page's catalog."""
+    from docutils import nodes
+
+    for node in doctree.findall(nodes.image):
+        if node.get("alt"):
+            node["alt"] = page_translation(app, docname, node["alt"])
+
+
+def page_translation(app: Any, docname: str, text: str) -> str:
+    """``text`` from the catalog of page ``docname``, in the build's
+    language (``text`` itself in English or if the catalog lacks it)."""
+    from sphinx.locale import init
+    from sphinx.util.i18n import docname_to_domain
+
+    config = app.config
+    language = config.language or "en"
+    if language == "en" or not config.locale_dirs:
+        return text
+    dirs = [str(Path(app.srcdir, d)) for d in config.locale_dirs]
+    domain = docname_to_domain(docname, config.gettext_compact)
+    catalog, found = init(dirs, language, domain)
+    return catalog.gettext(text) if found else text
 
 
 def setup(app: Any) -> dict[str, Any]:
     app.add_transform(_exercise_titles())
-    app.connect("doctree-resolved", exercise_titles_for_gettext)
+    app.connect("doctree-resolved", messages_for_gettext)
+    app.connect("doctree-resolved", translate_alt_texts)
     app.connect("config-inited", header_items)
     app.connect("builder-inited", theme_overrides)
     app.connect("html-page-context", language_switch)
@@ -204,6 +228,10 @@ def edition_config(kind: str) -> dict[str, Any]:
     if kind == "gettext":
         # Only markdown text is extracted: nothing needs executing.
         execute["execute_notebooks"] = "off"
+        # The stored figures, for their alt texts (messages_for_gettext):
+        # myst-nb shows no output to a builder it has no priorities for.
+        overrides = sphinx.setdefault("nb_mime_priority_overrides", [])
+        overrides.append(["gettext", "image/png", 10])
         sphinx.pop("html_static_path", None)  # no pages, no _vendor
     elif kind == "ru":
         config["title"] = "Книга о градиентах"

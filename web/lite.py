@@ -4,9 +4,12 @@ in-browser JupyterLab that web/lite_site.py builds into lite/ beside the
 pages.
 
 Chapters are the notebooks book/0*.ipynb, as in web/lite_site.py.  The
-button goes under the page's title.  Over file:// the notebooks cannot start
-(Pyodide loads its modules over http), so lite-button.js turns the button
-into a note that says how to serve the book.
+button goes under the page's title.  The one JupyterLite site sits beside
+the English pages (lite/); a Russian page (under ru/) opens the Russian
+copy of its chapter there, with the button's words in Russian.  Over
+file:// the notebooks cannot start (Pyodide loads its modules over http),
+so lite-button.js turns the button into a note that says how to serve the
+book.
 """
 
 from __future__ import annotations
@@ -24,12 +27,29 @@ TITLE_END = "</h1>"
 
 BUTTON = """\
 <p class="lite-launch">
-<a class="lite-button" href="{href}">Run in your browser</a>
-<span class="lite-note">Opens this chapter as a live notebook, with Python
-running in your browser. Nothing is installed. The first start takes some
-seconds.</span>
+<a class="lite-button" href="{href}">{label}</a>
+<span class="lite-note">{note}</span>
 </p>
 """
+# language -> (the site's path from the edition's root, its folder of
+# chapters, the button's label, the note beside it)
+EDITIONS = {
+    "en": (
+        "lite/lab/index.html",
+        "",
+        "Run in your browser",
+        "Opens this chapter as a live notebook, with Python running in your "
+        "browser. Nothing is installed. The first start takes some seconds.",
+    ),
+    "ru": (
+        "../lite/lab/index.html",
+        "ru/",
+        "Запустить в браузере",
+        "Открывает эту главу как живой блокнот: Python работает прямо в "
+        "вашем браузере. Ничего не устанавливается. Первый запуск занимает "
+        "несколько секунд.",
+    ),
+}
 
 
 def add_button(
@@ -40,9 +60,12 @@ def add_button(
         return
     if not app.env.doc2path(pagename).endswith(".ipynb"):
         return
-    notebook = pagename.rsplit("/", 1)[-1] + ".ipynb"
-    href = context["pathto"]("lite/lab/index.html", 1) + "?path=" + notebook
-    button = BUTTON.format(href=escape(href))
+    site, folder, label, note = EDITIONS[app.config.language or "en"]
+    notebook = folder + pagename.rsplit("/", 1)[-1] + ".ipynb"
+    # Relative to this page: up to the edition's root, then to the site.
+    up = "../" * pagename.count("/")
+    href = f"{up}{site}?path={notebook}"
+    button = BUTTON.format(href=escape(href), label=label, note=note)
     if TITLE_END in body:
         body = body.replace(TITLE_END, TITLE_END + "\n" + button, 1)
     else:

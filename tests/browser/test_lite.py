@@ -156,6 +156,42 @@ def test_chapters_run_in_the_browser(
     fail_with("in-browser notebooks", problems)
 
 
+# Chapter 1 from its Russian page: the heading of the notebook's first
+# markdown cell, and the words of its live panel's sliders.
+RUSSIAN_TITLE = "Почему случайный локальный поиск не работает"
+RUSSIAN_SLIDERS = {"шаг", "итерации", "старт x", "старт y", "seed"}
+
+
+def test_the_russian_chapter_runs_in_russian(
+    context: BrowserContext, book_url: str, screenshots: Path
+) -> None:
+    """From ru/book/01_random_search.html the button opens the Russian copy:
+    Russian text, the same code and numbers, sliders with Russian words."""
+    off_host = OffHost()
+    off_host.attach(context)
+    page = context.new_page()
+    chapter = "ru/" + CHAPTER_1
+    problems: list[str] = []
+    try:
+        start_chapter(page, book_url, chapter)
+        problems += wait_until_all_done(page)
+        heading = page.locator(".jp-MarkdownCell h1").first.inner_text()
+        if RUSSIAN_TITLE not in heading:
+            problems.append(f"the first heading is {heading!r}")
+        if "-6" not in outputs(page):
+            problems.append(f"{chapter} did not print -6")
+        problems += stderr(page)
+        panel, _ = live_panel(page, PANEL_CALL, WAIT)
+        labels = set(panel.locator(".widget-label").all_inner_texts())
+        if not labels >= RUSSIAN_SLIDERS:
+            problems.append(f"the live panel's sliders are {sorted(labels)}")
+        panel.screenshot(path=screenshots / shot_name("lite-ru-panel"))
+    except PlaywrightError as error:
+        problems.append(f"{chapter}: {str(error).splitlines()[0]}")
+    problems += [f"request off 127.0.0.1: {url}" for url in off_host.blocked]
+    fail_with("the Russian in-browser notebook", problems)
+
+
 def test_the_button_says_to_serve_the_book_over_file(
     context: BrowserContext, html_dir: Path
 ) -> None:
