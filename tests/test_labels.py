@@ -64,3 +64,47 @@ def test_the_language_comes_from_gradbook_lang() -> None:
     assert drawn_title("en") == (
         "en tweak 0.01, 100 iterations, seed 1: output -6.000 → -5.200\n"
     )
+
+
+# Draws every view and live figure of the chapters in Russian, and prints
+# each drawn text that has an English word in it and no Russian one.
+ENGLISH_LEFT = """
+import re
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib.text import Text
+from gradbook import views
+
+point = dict(a=1, b=2, c=-3, x=-1, y=3)
+figures = [getattr(views, name)() for name in (
+    "random_search_view", "neuron_view", "neuron_graph_view", "training_view"
+)]
+for live, settings in [
+    (views.random_search_live(), dict(
+        tweak=0.01, iterations=100, x0=-2, y0=3, seed=1)),
+    (views.neuron_live(), dict(point, wrt="x")),
+    (views.neuron_graph_live(), point),
+    (views.training_live(), dict(learning_rate=1.0, hidden=16, seed=0)),
+]:
+    live.update(**settings)
+    figures.append(live.figure)
+for figure in figures:
+    for artist in figure.findobj(Text):
+        text = artist.get_text()
+        english = re.search("[A-Za-z]{3,}", text)
+        if english and not re.search("[\u0400-\u04ff]", text):
+            print(repr(text))
+"""
+
+
+def test_russian_figures_have_no_english_words() -> None:
+    env = {**os.environ, "GRADBOOK_LANG": "ru"}
+    out = subprocess.run(
+        [sys.executable, "-c", ENGLISH_LEFT],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # "seed" is the word in both languages (the argument's name).
+    assert set(out.splitlines()) == {"'seed 1'"}

@@ -1090,9 +1090,9 @@ def search_overview_live(
     left.set_title(t("best output against iteration"))
     (path,) = right.plot([], [], linewidth=1.5)
     (end,) = right.plot([], [], "o", color=path.get_color(), markersize=5)
-    (start,) = right.plot([], [], "ks", markersize=6, label="start")
+    (start,) = right.plot([], [], "ks", markersize=6, label=t("start"))
     (reached,) = right.plot(
-        [], [], "o", color="0.3", markersize=5, label="best point reached"
+        [], [], "o", color="0.3", markersize=5, label=t("best point reached")
     )
     right.legend(handles=[start, reached], fontsize=8, loc="upper right")
     right.set_xlabel("x")
