@@ -64,7 +64,7 @@ RU = {
     "class {k}": "класс {k}",
     "loss": "функция потерь",
     "Learning curves": "Кривые обучения",
-    "{guess} (is {truth})": "{guess} (верно {truth})",
+    "{guess} (is {truth})": "{guess} (верно: {truth})",
     "Confusion matrix": "Матрица ошибок",
     "predicted digit": "предсказанная цифра",
     "true digit": "истинная цифра",
@@ -90,7 +90,9 @@ RU = {
     "one reverse pass (a VJP): a row": "один обратный проход (VJP): строка",
     "input (one column each)": "вход (по столбцу на каждый)",
     "output (one row each)": "выход (по строке на каждый)",
-    "fitted line, slope {slope:.1f}": "прямая по МНК, наклон {slope:.1f}",
+    "fitted line, slope {slope:.1f}": (
+        "аппроксимирующая прямая, наклон {slope:.1f}"
+    ),
     # views.py
     "tweak {tweak:g}, {iterations} iterations, seed {seed}: output "
     "{start:.3f} → {best:.3f}": (
@@ -172,7 +174,7 @@ RU = {
         "Случайный поиск: путь лучшей точки"
     ),
     "random search (seed 1), mean try 0.0076": (
-        "случайный поиск (seed 1), средняя попытка 0.0076"
+        "случайный поиск (seed 1), средняя длина попытки 0.0076"
     ),
     "gradient direction, every step 0.01": (
         "по направлению градиента, каждый шаг 0.01"
@@ -193,7 +195,7 @@ RU = {
     "Multiply gate: 100 steps each": "Вентиль умножения: по 100 шагов",
     "Neuron output: 100 steps each": "Выход нейрона: по 100 шагов",
     "w is used three times: its gradient adds three edges": (
-        "w используется трижды: его градиент складывается по трём рёбрам"
+        "w используется трижды: его градиент — сумма по трём рёбрам"
     ),
     "micrograd, no zero_grad": "micrograd без zero_grad",
     "micrograd, zero_grad first": "micrograd, сначала zero_grad",
@@ -201,11 +203,12 @@ RU = {
         "Градиент x·x при x = 3, три вызова подряд"
     ),
     "chain(v, 3) with tape indices: every arrow goes to a larger one": (
-        "chain(v, 3) с номерами на ленте: каждая стрелка идёт к большему"
+        "chain(v, 3) с номерами на ленте: каждая стрелка идёт к большему "
+        "номеру"
     ),
     "reverse mode: the tape": "обратный режим: лента",
     "forward mode: the most held at once": (
-        "прямой режим: наибольший объём за раз"
+        "прямой режим: наибольший объём одновременно"
     ),
     "operations in the chain": "операций в цепочке",
     "memory (MB)": "память (МБ)",
@@ -218,7 +221,8 @@ RU = {
     "learning rate 2": "скорость обучения 2",
     "learning rate 0.5": "скорость обучения 0.5",
     "Spirals: a large learning rate is fast, but the loss jumps": (
-        "Спирали: большая скорость обучения быстра, но потери скачут"
+        "Спирали: с большой скоростью обучения потери падают быстрее, "
+        "но скачут"
     ),
     "Test digits: every mistake (red), and correct ones (black)": (
         "Тестовые цифры: все ошибки (красным) и верные (чёрным)"
