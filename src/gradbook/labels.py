@@ -49,7 +49,6 @@ RU = {
     "all five partial derivatives": "все пять частных производных",
     # plots.py: the computational graph
     "The neuron's computational graph": "Вычислительный граф нейрона",
-    "grad {value}": "град. {value}",
     "black: the node's value    red: d(output)/d(node)\n"
     "×k on an arrow: the local derivative": (
         "чёрным: значение узла    красным: d(выход)/d(узел)\n"
@@ -154,7 +153,7 @@ RU = {
     "its cotangent (grad). The output is {value:.4f}.": (
         "Вычислительный граф нейрона при x = {x:g}: входы слева, выход "
         "сигмоиды справа, у каждого узла его значение и кокасательный "
-        "вектор (град.). Выход равен {value:.4f}."
+        "вектор (grad). Выход равен {value:.4f}."
     ),
     "The network after {step} gradient steps. Left: the spirals' points "
     "over the regions where the network predicts each class; the "
