@@ -14,8 +14,9 @@ section, and turns links between pages into links inside the PDF.
 Nothing is fetched from the network.
 
 The result is `_build/pdf/gradient-book.pdf` and `gradient-book-ru.pdf`
-(A4).  The Makefile copies them into the site, beside each edition's
-pages (SITE_PDF below), where the intro links them.
+(A4; tests/browser/book.py names them).  The Makefile copies each into
+the site beside its edition's pages (`site_pdf`), where the intro links
+it.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ from tests.browser.book import (
     EDITIONS,
     HTML_DIR,
     PAGES,
-    REPO,
+    PDF_DIR,
+    PDF_FILES,
     ROOT_PAGE,
     page_url,
     serve,
@@ -56,27 +58,17 @@ from tests.browser.book import (
 from tests.browser.inpage import MATHJAX_DONE, WAIT, WIDE_PRE
 from tests.browser.metrics import SCRUBBERS_READY
 
-OUT_DIR = REPO / "_build" / "pdf"
-
-# The words of the PDF's own pages, and its file name, per edition.
+# The words of the PDF's own pages, per edition.
 WORDS = {
     "en": {
-        "file": "gradient-book.pdf",
         "edition": "English edition",
         "contents": "Contents",
     },
     "ru": {
-        "file": "gradient-book-ru.pdf",
         "edition": "Русское издание",
         "contents": "Содержание",
     },
 }
-
-
-def site_pdf(lang: str, html_dir: Path = HTML_DIR) -> Path:
-    """Where the site keeps an edition's PDF: pdf/ beside its book/ folder,
-    so that both intros link it as ../pdf/<file>."""
-    return html_dir / EDITIONS[lang] / "pdf" / WORDS[lang]["file"]
 
 
 # A4, with room at the top for the running head and at the bottom for the
@@ -342,10 +334,11 @@ class Joined:
     """The parts of one edition joined into one PDF: pages, links,
     bookmarks, page labels and metadata."""
 
-    def __init__(self, parts: list[Printed], base_url: str, prefix: str):
+    def __init__(self, parts: list[Printed], base_url: str, lang: str):
         self.writer = PdfWriter()
         self.base_url = base_url
-        self.prefix = prefix  # the edition's folder in the site ("ru/")
+        self.lang = lang
+        self.prefix = EDITIONS[lang]  # the edition's folder ("ru/")
         self.start: dict[str, int] = {}
         self.dests: dict[str, dict[str, Destination]] = {}
         self.dropped: list[str] = []
@@ -393,6 +386,8 @@ class Joined:
         edition (with its #fragment), or None when it is not one."""
         parts = urlsplit(url)
         path = unquote(parts.path).lstrip("/")
+        if path == f"{self.prefix}pdf/{PDF_FILES[self.lang]}":
+            return (0, None, None)  # the intro's link to this very PDF
         if not path.startswith(self.prefix) or not path.endswith(".html"):
             return None
         key = path[len(self.prefix) : -len(".html")]
@@ -409,9 +404,10 @@ class Joined:
         """Point the links of one page inside the PDF: a link to an id of
         the same page (a named destination Chromium wrote, which the
         joined PDF does not keep) and a link to another page of the book
-        become explicit destinations.  A link to anything else the local
-        server served (it would lead nowhere once the server is gone) is
-        dropped; links to other sites stay as they are."""
+        become explicit destinations (the intro's link to the PDF itself:
+        its first page).  A link to anything else the local server served
+        (it would lead nowhere once the server is gone) is dropped; links
+        to other sites stay as they are."""
         page = self.writer.pages[index]
         if "/Annots" not in page:
             return
@@ -477,7 +473,7 @@ class Joined:
                 for deeper in [lv for lv in parents if lv > level]:
                     del parents[deeper]
 
-    def finish(self, lang: str, title: str, front_pages: int) -> bytes:
+    def finish(self, title: str, front_pages: int) -> bytes:
         """Page labels as printed (i, ii, ... then 1, 2, ...), the title
         and language, the bookmarks panel open; the PDF's bytes."""
         writer = self.writer
@@ -486,10 +482,10 @@ class Joined:
             front_pages, len(writer.pages) - 1, style="/D", start=1
         )
         writer.add_metadata(
-            {"/Title": title, "/Subject": WORDS[lang]["edition"]}
+            {"/Title": title, "/Subject": WORDS[self.lang]["edition"]}
         )
         root = writer.root_object
-        root[NameObject("/Lang")] = TextStringObject(lang)
+        root[NameObject("/Lang")] = TextStringObject(self.lang)
         root[NameObject("/PageMode")] = NameObject("/UseOutlines")
         prefs = DictionaryObject(
             {NameObject("/DisplayDocTitle"): NameObject("/true")}
@@ -537,7 +533,7 @@ def build_edition(
     # print it once without them to know where each section lands.
     draft = front_matter({})
     front_pages = len(draft.pdf.pages)
-    joined = Joined([draft, *parts], base_url, prefix)
+    joined = Joined([draft, *parts], base_url, lang)
     numbers = {
         row: joined.dests[row[2]][row[3]][0] - front_pages + 1
         for row in contents
@@ -545,22 +541,32 @@ def build_edition(
     front = front_matter(numbers)
     if len(front.pdf.pages) != front_pages:
         raise SystemExit(f"{lang}: the contents changed length")
-    joined = Joined([front, *parts], base_url, prefix)
+    joined = Joined([front, *parts], base_url, lang)
     joined.add_bookmarks(parts, WORDS[lang]["contents"])
     for dropped in joined.dropped:
-        print(f"  {lang}: dropped a link to the server: {dropped}")
-    data = joined.finish(lang, title, front_pages)
+        print(
+            f"  {lang}: dropped a link to the server: {dropped}",
+            file=sys.stderr,
+        )
+    data = joined.finish(title, front_pages)
     return data, len(joined.writer.pages)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "editions", nargs="*", choices=sorted(WORDS), default=sorted(WORDS)
+        "editions",
+        nargs="*",
+        metavar="edition",
+        help=f"the editions to print: {', '.join(WORDS)} (default: all)",
     )
     parser.add_argument("--html", type=Path, default=HTML_DIR)
-    parser.add_argument("--out", type=Path, default=OUT_DIR)
+    parser.add_argument("--out", type=Path, default=PDF_DIR)
     args = parser.parse_args(argv)
+    # (not argparse's choices: with nargs="*" it refuses an empty list)
+    unknown = set(args.editions) - set(WORDS)
+    if unknown:
+        parser.error(f"no edition {', '.join(sorted(unknown))}")
     if not (args.html / "index.html").is_file():
         raise SystemExit(f"no built book in {args.html}: run `make book`")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -573,10 +579,10 @@ def main(argv: list[str] | None = None) -> None:
             color_scheme="light",
         )
         context.set_default_timeout(WAIT)
-        for lang in args.editions:
+        for lang in args.editions or sorted(WORDS):
             began = time.monotonic()
             data, pages = build_edition(context, base_url, lang)
-            path = args.out / WORDS[lang]["file"]
+            path = args.out / PDF_FILES[lang]
             path.write_bytes(data)
             print(
                 f"{path}: {pages} pages, {len(data) / 1e6:.1f} MB, "
