@@ -17,7 +17,7 @@ LITE_INSTALLED := .venv-lite/.installed
 LITE_SITE := _build/html/lite/jupyter-lite.json
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book book-ru gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
+.PHONY: book book-ru pdf gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
@@ -25,6 +25,7 @@ book: system-book $(INSTALLED) $(VENDORED) $(LITE_SITE)
 	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	$(BUILD_RU)
+	$(COPY_PDFS)
 
 # The Russian edition (web/language.py): the same sources with the catalogs
 # of locales/ru, executed with the figures' words in Russian
@@ -40,6 +41,26 @@ cp -r _build/ru/_build/html _build/html/ru
 endef
 book-ru: system-book $(INSTALLED) $(VENDORED)
 	$(BUILD_RU)
+	$(COPY_PDFS)
+
+# Each edition as one PDF, for printing and reading offline (web/pdf.py:
+# Debian's Chromium prints the built pages, pypdf joins them), into
+# _build/pdf/, then copied into the site.  It takes about a minute, so
+# `make book` does not make the PDFs; it copies those `make pdf` made last.
+pdf: system-test book
+	$(BIN)/python -m web.pdf
+	$(COPY_PDFS)
+
+# The PDFs in the site, beside each edition's pages, where its intro links
+# them (../pdf/): _build/html/pdf/ and _build/html/ru/pdf/.
+define COPY_PDFS
+for copy in pdf/gradient-book.pdf ru/pdf/gradient-book-ru.pdf; do \
+  if [ -f _build/pdf/$${copy##*/} ]; then \
+    mkdir -p _build/html/$${copy%/*}; \
+    cp _build/pdf/$${copy##*/} _build/html/$$copy; \
+  fi; \
+done
+endef
 
 # The English messages (.pot) of every page, into _build/gettext/.
 gettext: $(INSTALLED)
@@ -51,12 +72,13 @@ gettext: $(INSTALLED)
 translations: gettext
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ru
 
+# `make pdf` builds the book first (make book), then both PDFs.
 test: system-test $(INSTALLED)
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) notebooks
 	$(MAKE) notebooks-perturbed
-	$(MAKE) book
+	$(MAKE) pdf
 	$(MAKE) browser
 
 lint: $(INSTALLED)
