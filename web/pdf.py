@@ -123,9 +123,13 @@ html {{ counter-reset: page {first_number - 1}; }}
 
 # What the PDF prints differently from a browser's print of one page: the
 # PDF has its own contents and bookmarks, so not each page's list of its
-# sections (Jupyter Book's print header; its copy of the title stays).
+# sections (Jupyter Book's print header); the header's copy of the title
+# stays, set as a chapter's title rather than a poster's.
 PDF_ONLY = """
 #jb-print-toc { display: none; }
+.bd-main .bd-content #jb-print-docs-body h1 {
+  font-size: 24pt; line-height: 1.2; text-align: left; margin: 0 0 0.8em;
+}
 """
 
 
