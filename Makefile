@@ -17,17 +17,18 @@ LITE_INSTALLED := .venv-lite/.installed
 LITE_SITE := _build/html/lite/jupyter-lite.json
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book book-ru gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
+.PHONY: book book-ru pdf gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
-# The in-browser notebooks come last: the Russian ones take the outputs of
-# the Russian build's run.
+# Then the in-browser notebooks (the Russian ones take the outputs of the
+# Russian build's run) and the PDFs, each when what it is made from changed.
 book: system-book $(INSTALLED) $(VENDORED)
 	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	$(BUILD_RU)
-	$(MAKE) --no-print-directory lite
+	$(MAKE) --no-print-directory lite $(PDFS_MADE)
+	$(COPY_PDFS)
 
 # The Russian edition (web/language.py): the same sources with the catalogs
 # of locales/ru, executed with the figures' words in Russian
@@ -39,10 +40,38 @@ $(BIN)/python web/language.py ru $(RU_CONFIG)
 if [ benchmarks/results.json -nt _build/ru/_build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru --warningiserror --nitpick --keep-going
 mkdir -p _build/html && rm -rf _build/html/ru
-cp -r _build/ru/_build/html _build/html/ru
+cp -rp _build/ru/_build/html _build/html/ru
 endef
 book-ru: system-book $(INSTALLED) $(VENDORED)
 	$(BUILD_RU)
+	$(COPY_PDFS)
+
+# Each edition as one PDF, for printing and reading offline (web/pdf.py:
+# Debian's Chromium prints the built pages, pypdf joins them), into
+# _build/pdf/, then copied into the site.  It takes about a minute: `make
+# book` makes them again only when a built page (Sphinx rewrites only the
+# pages that changed; the Russian ones are copied with their times) or the
+# script changed; `make pdf` makes them in any case.
+PDFS_MADE := _build/pdf/.made
+pdf:
+	rm -f $(PDFS_MADE)
+	$(MAKE) --no-print-directory book
+
+$(PDFS_MADE): web/pdf.py web/reader.css web/code-column.css \
+  $(wildcard _build/html/book/*.html _build/html/ru/book/*.html)
+	$(BIN)/python -m web.pdf
+	touch $@
+
+# The PDFs in the site, beside each edition's pages, where its intro links
+# them (../pdf/): _build/html/pdf/ and _build/html/ru/pdf/.
+define COPY_PDFS
+for copy in pdf/gradient-book.pdf ru/pdf/gradient-book-ru.pdf; do \
+  if [ -f _build/pdf/$${copy##*/} ]; then \
+    mkdir -p _build/html/$${copy%/*}; \
+    cp _build/pdf/$${copy##*/} _build/html/$$copy; \
+  fi; \
+done
+endef
 
 # The English messages (.pot) of every page, into _build/gettext/.
 gettext: $(INSTALLED)

@@ -91,6 +91,20 @@ EDITION_PAGES = [
 ]
 
 
+# Each edition's PDF (web/pdf.py, `make pdf`), and where the site keeps a
+# copy: pdf/ beside the edition's book/ folder, so that each intro links
+# its own as ../pdf/<file>.
+PDF_DIR = Path(
+    os.environ.get("GRADBOOK_PDF", REPO / "_build" / "pdf")
+).resolve()
+PDF_FILES = {"en": "gradient-book.pdf", "ru": "gradient-book-ru.pdf"}
+
+
+def site_pdf(lang: str, html_dir: Path = HTML_DIR) -> Path:
+    """Where the built site keeps the PDF of edition `lang`."""
+    return html_dir / EDITIONS[lang] / "pdf" / PDF_FILES[lang]
+
+
 def edition_of(page_file: str) -> str:
     """The edition ("en" or "ru") of a page file such as "ru/book/intro"."""
     return next(
