@@ -12,7 +12,6 @@ waits for the one before it.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import statistics
 import tempfile
@@ -20,7 +19,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 from tests.browser.book import CHROMIUM_ARGS
-from tests.browser.lab import running_jupyterlab, wait_for_connected_kernel
+from tests.browser.lab import (
+    click_run_all_cells,
+    running_jupyterlab,
+    wait_for_connected_kernel,
+)
 
 from benchmarks import checks
 
@@ -161,12 +164,7 @@ def measure() -> dict:
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
             wait_for_connected_kernel(lab, NOTEBOOK)
             page.wait_for_selector(_IDLE, timeout=90_000)
-            page.locator(
-                "#jp-MainMenu .lm-MenuBar-itemLabel",
-                has_text=re.compile(r"^Run$"),
-            ).click()
-            run_all = ".lm-Menu-itemLabel:text-is('Run All Cells')"
-            page.locator(f".lm-Menu-item:has({run_all})").click()
+            click_run_all_cells(page)
             page.wait_for_function(_ALL_DONE, timeout=300_000, polling=250)
             for chapter, (call, slider) in PANELS.items():
                 latencies[chapter] = _moves(page, call, slider)

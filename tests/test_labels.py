@@ -46,10 +46,12 @@ TITLE = (
 )
 
 
-def drawn_title(language: str) -> str:
+def run_in(language: str, code: str) -> str:
+    """What ``code`` prints in a fresh Python whose GRADBOOK_LANG is
+    ``language`` (gradbook.labels reads it once, at import)."""
     env = {**os.environ, "GRADBOOK_LANG": language}
     return subprocess.run(
-        [sys.executable, "-c", TITLE],
+        [sys.executable, "-c", code],
         env=env,
         capture_output=True,
         text=True,
@@ -58,10 +60,10 @@ def drawn_title(language: str) -> str:
 
 
 def test_the_language_comes_from_gradbook_lang() -> None:
-    russian = drawn_title("ru")
+    russian = run_in("ru", TITLE)
     assert russian.startswith("ru шаг 0.01")
     assert "-6.000 → -5.200" in russian  # a decimal point in both languages
-    assert drawn_title("en") == (
+    assert run_in("en", TITLE) == (
         "en tweak 0.01, 100 iterations, seed 1: output -6.000 → -5.200\n"
     )
 
@@ -100,12 +102,4 @@ for figure in figures:
 
 
 def test_russian_figures_have_no_english_words() -> None:
-    env = {**os.environ, "GRADBOOK_LANG": "ru"}
-    out = subprocess.run(
-        [sys.executable, "-c", ENGLISH_LEFT],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert out == ""
+    assert run_in("ru", ENGLISH_LEFT) == ""

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sphinx_external_toc.api import GlobItem, SiteMap, UrlItem
 from sphinx_external_toc.parsing import parse_toc_yaml
 
@@ -115,6 +116,16 @@ def edition_of(page_file: str) -> str:
         ),
         "en",
     )
+
+
+def require_built(html_dir: Path, page_file: str) -> None:
+    """Fail (not skip) the test when the page was not built."""
+    if not (html_dir / f"{page_file}.html").is_file():
+        pytest.fail(
+            f"{page_file}.html is missing from {html_dir}: run `make book` "
+            "first",
+            pytrace=False,
+        )
 
 
 def page_url(book_url: str, page_file: str) -> str:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import BrowserContext, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .book import page_url
+from .book import page_url, require_built
 from .metrics import SCRUBBERS_READY
 from .watch import Watch
 
@@ -227,12 +226,7 @@ def open_book_page(
 ) -> tuple[Page, Watch]:
     """Open one page, wait until its scrubbers and math are ready; problems
     go to the Watch."""
-    if not (html_dir / f"{page_file}.html").is_file():
-        pytest.fail(
-            f"{page_file}: {page_file}.html is missing from {html_dir}: "
-            "run `make book` first",
-            pytrace=False,
-        )
+    require_built(html_dir, page_file)
     page = context.new_page()
     watch = Watch(book_url)
     watch.attach(page)

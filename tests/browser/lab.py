@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -21,6 +22,7 @@ from typing import Any
 
 import psutil
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from .book import REPO
 
@@ -221,6 +223,28 @@ def wait_for_connected_kernel(
         f"no kernel connected for {notebook} in {seconds:g} s; "
         f"sessions: {sessions}"
     )
+
+
+def click_run_all_cells(page: Any) -> None:
+    """Run > Run All Cells, from JupyterLab's menu bar, as a reader would
+    (JupyterLab, JupyterLite and benchmarks/panels.py)."""
+    page.locator(
+        "#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")
+    ).click()
+    page.locator(
+        ".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))"
+    ).click()
+
+
+def open_dialogs(page: Any) -> list[str]:
+    """What each dialog open in JupyterLab says, as problems (after a step
+    failed: a dialog often says why)."""
+    with contextlib.suppress(PlaywrightError):
+        return [
+            f"a dialog is open: {' '.join(d.split())[:200]!r}"
+            for d in page.locator(".jp-Dialog").all_inner_texts()
+        ]
+    return []
 
 
 def live_panel(page: Any, call: str, wait_ms: int) -> tuple[Any, Any]:

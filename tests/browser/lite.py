@@ -4,7 +4,6 @@ and keeping every request on 127.0.0.1."""
 
 from __future__ import annotations
 
-import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from playwright.sync_api import BrowserContext, Page, Route
 
 from .book import page_url
-from .lab import ALL_DONE
+from .lab import ALL_DONE, click_run_all_cells
 
 # Generous: the first start loads Pyodide, numpy and matplotlib (about 30 MB)
 # and a chapter then runs in WebAssembly, several times slower than CPython.
@@ -77,12 +76,7 @@ def run_all_cells(page: Page) -> None:
     a reader would."""
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=START_TIMEOUT)
     page.wait_for_function(KERNEL_IDLE, timeout=START_TIMEOUT, polling=100)
-    page.locator(
-        "#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")
-    ).click()
-    page.locator(
-        ".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))"
-    ).click()
+    click_run_all_cells(page)
 
 
 def seconds_to_first_cell(page: Page, clicked: float) -> float:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext
 
-from .book import CHAPTER, EDITIONS, PAGES, page_url
+from .book import CHAPTER, EDITIONS, PAGES, page_url, require_built
 from .watch import fail_with
 
 pytestmark = pytest.mark.browser
@@ -63,11 +63,7 @@ def test_russian_page_is_in_russian(
     page_file: str, context: BrowserContext, book_url: str, html_dir: Path
 ) -> None:
     ru = EDITIONS["ru"] + page_file
-    if not (html_dir / f"{ru}.html").is_file():
-        pytest.fail(
-            f"{ru}.html is missing from {html_dir}: run `make book` first",
-            pytrace=False,
-        )
+    require_built(html_dir, ru)
     page = context.new_page()
     page.goto(page_url(book_url, ru), wait_until="load")
     problems: list[str] = []

@@ -4,7 +4,6 @@ its live panel redraws the figure (the kernel is the venv's Python)."""
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 from pathlib import Path
 
@@ -22,7 +21,9 @@ from .lab import (
     LAB_RUN_TIMEOUT,
     LIVE_PANELS,
     Lab,
+    click_run_all_cells,
     live_panel,
+    open_dialogs,
     wait_for_connected_kernel,
 )
 from .watch import Watch, fail_with
@@ -61,12 +62,7 @@ def test_live_panel_in_jupyterlab(
 
         # Run > Run All Cells, from the menu bar as a reader would.
         step = "Run > Run All Cells"
-        page.locator(
-            "#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")
-        ).click()
-        page.locator(
-            ".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))"
-        ).click()
+        click_run_all_cells(page)
         page.wait_for_function(ANY_RUNNING, timeout=WAIT)
         step = "waiting for all cells to run and the kernel to be idle"
         page.wait_for_function(ALL_DONE, timeout=LAB_RUN_TIMEOUT, polling=250)
@@ -149,12 +145,7 @@ def test_live_panel_in_jupyterlab(
         problems.append(
             f"{step}: {type(error).__name__}: {str(error).splitlines()[0]}"
         )
-        with contextlib.suppress(PlaywrightError):
-            dialogs = page.locator(".jp-Dialog").all_inner_texts()
-            problems += [
-                f"a Lab dialog is open: {' '.join(d.split())[:200]!r}"
-                for d in dialogs
-            ]
+        problems += open_dialogs(page)
     finally:
         with contextlib.suppress(PlaywrightError):
             page.screenshot(path=screenshots / shot_name(f"lab-{name}"))

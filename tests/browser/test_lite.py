@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .book import REPO, shot_name
 from .inpage import PIXELS, WAIT, slider_state
-from .lab import live_panel
+from .lab import live_panel, open_dialogs
 from .lite import (
     KERNEL_IDLE,
     OUTPUT_TEXTS,
@@ -143,12 +143,7 @@ def test_chapters_run_in_the_browser(
         problems.append(
             f"{step}: {type(error).__name__}: {str(error).splitlines()[0]}"
         )
-        with contextlib.suppress(PlaywrightError):
-            dialogs = page.locator(".jp-Dialog").all_inner_texts()
-            problems += [
-                f"a dialog is open: {' '.join(d.split())[:200]!r}"
-                for d in dialogs
-            ]
+        problems += open_dialogs(page)
     finally:
         with contextlib.suppress(PlaywrightError):
             page.screenshot(path=screenshots / shot_name("lite-last"))

@@ -33,6 +33,7 @@ from .book import (
     WIDTHS,
     edition_of,
     page_url,
+    require_built,
     shot_name,
 )
 from .inpage import (
@@ -130,11 +131,7 @@ def test_sidebar_link_loads_page(
             "the book has a single page: "
             "there is no other page to navigate from"
         )
-    if not (html_dir / f"{start}.html").is_file():
-        pytest.fail(
-            f"{start}.html is missing from {html_dir}: run `make book` first",
-            pytrace=False,
-        )
+    require_built(html_dir, start)
     # How each page loads is test_page_loads_cleanly's business; here only
     # the link.
     page = context.new_page()
