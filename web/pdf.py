@@ -31,7 +31,12 @@ from pathlib import Path
 
 from playwright.async_api import Browser, async_playwright
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 from tests.browser.book import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -119,7 +124,7 @@ def finish(data: bytes, headings: list[str], lang: str) -> bytes:
     """What Chromium does not write, added as an incremental update: the
     bookmarks' titles as the headings say them (Chromium drops the space
     where a heading's line wraps, and some formulas), the language, the
-    bookmarks panel open."""
+    bookmarks panel open with the pages of the book in it."""
     writer = PdfWriter(PdfReader(io.BytesIO(data)), incremental=True)
     root = writer.root_object
     items = list(outline_items(root["/Outlines"]))
@@ -129,6 +134,9 @@ def finish(data: bytes, headings: list[str], lang: str) -> bytes:
         )
     for item, text in zip(items, headings, strict=True):
         item[NameObject("/Title")] = TextStringObject(text)
+        if item["/Parent"] == root["/Outlines"] and "/Count" in item:
+            # closed, so that the panel lists the pages of the book
+            item[NameObject("/Count")] = NumberObject(-abs(item["/Count"]))
     writer.add_metadata({"/Subject": WORDS[lang]["edition"]})
     root[NameObject("/Lang")] = TextStringObject(lang)
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
