@@ -15,7 +15,7 @@ what Chromium cannot write (see `finish`).  Nothing is fetched from the
 network.  The editions are printed at the same time, one tab each.
 
 The result is `_build/pdf/gradient-book.pdf` and `gradient-book-ru.pdf`
-(A4; tests/browser/book.py names them).  The Makefile copies each into
+(A4; web/site.py names them).  The Makefile copies each into
 the site beside its edition's pages, where the intro links it.
 """
 
@@ -37,36 +37,30 @@ from pypdf.generic import (
     NumberObject,
     TextStringObject,
 )
-from tests.browser.book import (
+
+from web.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    EDITIONS,
-    HTML_DIR,
-    PAGES,
-    PDF_DIR,
-    PDF_FILES,
+    MATHJAX_DONE,
+    WAIT,
+    WIDE_PRE,
     page_url,
     serve,
 )
-from tests.browser.inpage import MATHJAX_DONE, WAIT, WIDE_PRE
+from web.site import EDITIONS, HTML_DIR, PAGES, PDF_DIR, Edition
 
 WEB = Path(__file__).resolve().parent
 PAGED_JS = WEB.parent / "node_modules" / "pagedjs" / "dist" / "paged.js"
 # Paged.js lays out every page of an edition at once: minutes at most.
 PAGINATE_MS = 300_000
 
-# The words of the PDF's own pages, per edition.
-WORDS = {
-    "en": {"edition": "English edition", "contents": "Contents"},
-    "ru": {"edition": "Русское издание", "contents": "Содержание"},
-}
 
-
-async def print_edition(browser: Browser, base_url: str, lang: str) -> bytes:
+async def print_edition(browser: Browser, url: str, edition: Edition) -> bytes:
     """One edition as one printed document.  Anything that would print
     wrong (a formula left untypeset, an image not loaded) stops the
     build."""
-    urls = [page_url(base_url, EDITIONS[lang] + key) for key in PAGES]
+    urls = [page_url(url, edition.page_file(page)) for page in PAGES]
+    lang = edition.language
     # As wide as an A4 page, so that width media queries see the same
     # width while Paged.js sets the pages and while Chromium prints them.
     context = await browser.new_context(
@@ -83,8 +77,11 @@ async def print_edition(browser: Browser, base_url: str, lang: str) -> bytes:
         "args => gradbookPdf.assemble(args)",
         {
             "pages": urls,
-            "words": WORDS[lang],
-            "pdfPath": f"/{EDITIONS[lang]}pdf/{PDF_FILES[lang]}",
+            "words": {
+                "edition": edition.pdf_edition,
+                "contents": edition.pdf_contents,
+            },
+            "pdfPath": f"/{edition.folder}pdf/{edition.pdf}",
         },
     )
     for url in found["dropped"]:
@@ -107,7 +104,7 @@ async def print_edition(browser: Browser, base_url: str, lang: str) -> bytes:
         tagged=True,
     )
     await context.close()
-    return await asyncio.to_thread(finish, data, headings, lang)
+    return await asyncio.to_thread(finish, data, headings, edition)
 
 
 def outline_items(node: DictionaryObject) -> Iterator[DictionaryObject]:
@@ -120,7 +117,7 @@ def outline_items(node: DictionaryObject) -> Iterator[DictionaryObject]:
         item = item.get("/Next")
 
 
-def finish(data: bytes, headings: list[str], lang: str) -> bytes:
+def finish(data: bytes, headings: list[str], edition: Edition) -> bytes:
     """What Chromium does not write, added as an incremental update: the
     bookmarks' titles as the headings say them (Chromium drops the space
     where a heading's line wraps, and some formulas), the language, the
@@ -130,15 +127,16 @@ def finish(data: bytes, headings: list[str], lang: str) -> bytes:
     items = list(outline_items(root["/Outlines"]))
     if len(items) != len(headings):
         raise SystemExit(
-            f"{lang}: {len(items)} bookmarks for {len(headings)} headings"
+            f"{edition.language}: {len(items)} bookmarks for "
+            f"{len(headings)} headings"
         )
     for item, text in zip(items, headings, strict=True):
         item[NameObject("/Title")] = TextStringObject(text)
         if item["/Parent"] == root["/Outlines"] and "/Count" in item:
             # closed, so that the panel lists the pages of the book
             item[NameObject("/Count")] = NumberObject(-abs(item["/Count"]))
-    writer.add_metadata({"/Subject": WORDS[lang]["edition"]})
-    root[NameObject("/Lang")] = TextStringObject(lang)
+    writer.add_metadata({"/Subject": edition.pdf_edition})
+    root[NameObject("/Lang")] = TextStringObject(edition.language)
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
     out = io.BytesIO()
     writer.write(out)
@@ -148,17 +146,20 @@ def finish(data: bytes, headings: list[str], lang: str) -> bytes:
 async def print_all(html: Path, out: Path, editions: list[str]) -> None:
     """Print the editions at the same time, each into its file."""
     began = time.monotonic()
-    with serve(html) as base_url:
+    with serve(html) as url:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS
             )
             printed = await asyncio.gather(
-                *(print_edition(browser, base_url, lang) for lang in editions)
+                *(
+                    print_edition(browser, url, EDITIONS[lang])
+                    for lang in editions
+                )
             )
             await browser.close()
     for lang, data in zip(editions, printed, strict=True):
-        path = out / PDF_FILES[lang]
+        path = out / EDITIONS[lang].pdf
         path.write_bytes(data)
         pages = len(PdfReader(path).pages)
         print(
@@ -173,13 +174,13 @@ def main(argv: list[str] | None = None) -> None:
         "editions",
         nargs="*",
         metavar="edition",
-        help=f"the editions to print: {', '.join(WORDS)} (default: all)",
+        help=f"the editions to print: {', '.join(EDITIONS)} (default: all)",
     )
     parser.add_argument("--html", type=Path, default=HTML_DIR)
     parser.add_argument("--out", type=Path, default=PDF_DIR)
     args = parser.parse_args(argv)
     # (not argparse's choices: with nargs="*" it refuses an empty list)
-    unknown = set(args.editions) - set(WORDS)
+    unknown = set(args.editions) - set(EDITIONS)
     if unknown:
         parser.error(f"no edition {', '.join(sorted(unknown))}")
     if not (args.html / "index.html").is_file():
@@ -187,7 +188,9 @@ def main(argv: list[str] | None = None) -> None:
     if not PAGED_JS.is_file():
         raise SystemExit(f"no {PAGED_JS}: run `npm ci` (or `make book`)")
     args.out.mkdir(parents=True, exist_ok=True)
-    asyncio.run(print_all(args.html, args.out, args.editions or sorted(WORDS)))
+    asyncio.run(
+        print_all(args.html, args.out, args.editions or list(EDITIONS))
+    )
 
 
 if __name__ == "__main__":
