@@ -6,7 +6,7 @@
 "use strict";
 window.gradbookPdf = {};
 
-gradbookPdf.assemble = async ({ pages, words, pdfPath }) => {
+gradbookPdf.assemble = async ({ pages, edition, contents, pdfPath }) => {
   const parts = [];
   for (const [n, url] of pages.entries()) {
     const html = await (await fetch(url)).text();
@@ -40,8 +40,8 @@ gradbookPdf.assemble = async ({ pages, words, pdfPath }) => {
   document.title = title(parts[0]).textContent;
   set(".pdf-book-title", document.title);
   set(".pdf-blurb", blurb ? blurb.textContent : "");
-  set(".pdf-edition", words.edition);
-  set("h1", words.contents);
+  set(".pdf-edition", edition);
+  set("h1", contents);
   const headings = parts.flatMap((part) => [
     ...part.querySelectorAll("section[id] > :is(h1, h2)"),
   ]);
@@ -96,13 +96,20 @@ gradbookPdf.assemble = async ({ pages, words, pdfPath }) => {
   );
   await Promise.all(images.map((img) => img.decode().catch(() => null)));
   const missing = images.filter((img) => !img.naturalWidth);
+  const untypeset = [...document.querySelectorAll(".bd-article .math")]
+    .filter((math) => !math.querySelector("mjx-container"))
+    .map((math) => math.textContent.slice(0, 80));
   // Paged.js reads the book's own print rules (reader.css) and pdf.css;
   // every other style sheet (the theme's, MathJax's) stays as Chromium
   // applies it in print, since Paged.js's CSS parser would break it.
   for (const sheet of document.querySelectorAll("link[rel=stylesheet], style"))
     if (!(sheet.href || "").includes("/_static/reader.css"))
       sheet.setAttribute("data-pagedjs-ignore", "");
-  return { dropped, missing: missing.map((img) => img.src.slice(0, 80)) };
+  return {
+    dropped,
+    missing: missing.map((img) => img.src.slice(0, 80)),
+    untypeset,
+  };
 };
 
 // A heading as plain text, for its bookmark: a formula as the text of its

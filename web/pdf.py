@@ -55,11 +55,13 @@ PAGED_JS = WEB.parent / "node_modules" / "pagedjs" / "dist" / "paged.js"
 PAGINATE_MS = 300_000
 
 
-async def print_edition(browser: Browser, url: str, edition: Edition) -> bytes:
+async def print_edition(
+    browser: Browser, book_url: str, edition: Edition
+) -> bytes:
     """One edition as one printed document.  Anything that would print
     wrong (a formula left untypeset, an image not loaded) stops the
     build."""
-    urls = [page_url(url, edition.page_file(page)) for page in PAGES]
+    urls = [page_url(book_url, edition.page_file(page)) for page in PAGES]
     lang = edition.language
     # As wide as an A4 page, so that width media queries see the same
     # width while Paged.js sets the pages and while Chromium prints them.
@@ -70,17 +72,16 @@ async def print_edition(browser: Browser, url: str, edition: Edition) -> bytes:
     page = await context.new_page()
     await page.emulate_media(media="print")
     await page.goto(urls[0], wait_until="load")
-    if await page.evaluate(MATHJAX_DONE, WAIT) != "ok":
-        raise SystemExit(f"{lang}: MathJax did not start")
+    mathjax = await page.evaluate(MATHJAX_DONE, WAIT)
+    if mathjax != "ok":
+        raise SystemExit(f"{lang}: MathJax did not start: {mathjax}")
     await page.add_script_tag(path=WEB / "pdf.js")
     found = await page.evaluate(
         "args => gradbookPdf.assemble(args)",
         {
             "pages": urls,
-            "words": {
-                "edition": edition.pdf_edition,
-                "contents": edition.pdf_contents,
-            },
+            "edition": edition.pdf_edition,
+            "contents": edition.pdf_contents,
             "pdfPath": f"/{edition.folder}pdf/{edition.pdf}",
         },
     )
@@ -88,8 +89,11 @@ async def print_edition(browser: Browser, url: str, edition: Edition) -> bytes:
         print(
             f"  {lang}: dropped a link to the server: {url}", file=sys.stderr
         )
-    if found["missing"]:
-        raise SystemExit(f"{lang}: images not loaded: {found['missing']}")
+    if found["missing"] or found["untypeset"]:
+        raise SystemExit(
+            f"{lang}: images not loaded: {found['missing']}, "
+            f"formulas not typeset: {found['untypeset']}"
+        )
     await page.add_style_tag(path=WEB / "pdf.css")
     await page.add_script_tag(path=PAGED_JS)
     headings = await page.evaluate("gradbookPdf.paginate()")
@@ -143,7 +147,7 @@ def finish(data: bytes, headings: list[str], edition: Edition) -> bytes:
     return out.getvalue()
 
 
-async def print_all(html: Path, out: Path, editions: list[str]) -> None:
+async def print_all(html: Path, out: Path, editions: list[Edition]) -> None:
     """Print the editions at the same time, each into its file."""
     began = time.monotonic()
     with serve(html) as url:
@@ -152,19 +156,13 @@ async def print_all(html: Path, out: Path, editions: list[str]) -> None:
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS
             )
             printed = await asyncio.gather(
-                *(
-                    print_edition(browser, url, EDITIONS[lang])
-                    for lang in editions
-                )
+                *(print_edition(browser, url, edition) for edition in editions)
             )
             await browser.close()
-    for lang, data in zip(editions, printed, strict=True):
-        path = out / EDITIONS[lang].pdf
-        path.write_bytes(data)
-        pages = len(PdfReader(path).pages)
-        print(
-            f"{path}: {pages} pages, {len(data) / 1e6:.1f} MB", file=sys.stderr
-        )
+    for edition, data in zip(editions, printed, strict=True):
+        (out / edition.pdf).write_bytes(data)
+        pages = len(PdfReader(out / edition.pdf).pages)
+        print(f"{out / edition.pdf}: {pages} pages", file=sys.stderr)
     print(f"printed in {time.monotonic() - began:.0f} s", file=sys.stderr)
 
 
@@ -185,12 +183,13 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"no edition {', '.join(sorted(unknown))}")
     if not (args.html / "index.html").is_file():
         raise SystemExit(f"no built book in {args.html}: run `make book`")
+    if CHROMIUM is None:
+        raise SystemExit("no chromium on the PATH: apt-get install chromium")
     if not PAGED_JS.is_file():
         raise SystemExit(f"no {PAGED_JS}: run `npm ci` (or `make book`)")
     args.out.mkdir(parents=True, exist_ok=True)
-    asyncio.run(
-        print_all(args.html, args.out, args.editions or list(EDITIONS))
-    )
+    editions = [EDITIONS[lang] for lang in args.editions or EDITIONS]
+    asyncio.run(print_all(args.html, args.out, editions))
 
 
 if __name__ == "__main__":
