@@ -1,0 +1,1321 @@
+"""Check any micrograd-style engine against finite differences, and point at
+the first wrong node without giving the answer.
+
+``check_engine(Value)`` runs a small engine through the properties every
+reverse-mode engine must have and returns a :class:`Report`::
+
+    >>> from micrograd.engine import Value
+    >>> report = check_engine(Value)
+    >>> report.ok
+    False
+    >>> [(f.property, f.operation) for f in report.failures]
+    [('backward twice', None), ('deep chain', None)]
+    >>> print(report)  # one line per property, each failure explained
+
+The engine may have one of two shapes:
+
+- **a class like micrograd's** ``Value``: ``Value(x)``, ``.data``,
+  ``.grad``, ``.backward()``, arithmetic with numbers on either side,
+  ``**`` with a number, and any of the methods ``exp``, ``log``, ``tanh``,
+  ``relu``, ``sigmoid``;
+- **a function** ``grad(f, xs)``, like :func:`gradbook.backprop.grad_bp`,
+  that calls ``f`` with one engine number per argument and returns one
+  gradient per argument.  A tape-based engine fits in three lines::
+
+      def tape_grad(f, xs):
+          tape = Tape()
+          leaves = [tape.var(x) for x in xs]
+          cotangents = tape.backward(f(leaves))
+          return [cotangents[leaf.index] for leaf in leaves]
+
+``functions`` gives the operations that are functions rather than
+methods: ``check_engine(grad_bp, {"sigmoid": gradbook.functions.sigmoid})``.
+
+The properties (:data:`PROPERTIES`), in the order they run:
+
+- ``shape``: the engine can make a number, compute and run ``backward``;
+- ``values`` and ``derivatives``: each operation's value and local
+  derivatives at six points, including the reflected operations
+  (``2.5 - x`` is ``rsub``, ``2.5 / x`` is ``rtruediv``) and the exponent
+  of ``**``;
+- ``article``: the article's neuron at the article's point, digit for
+  digit where the engine differentiates ``1 / (1 + exp(-z))`` with the
+  quotient rule in that order, otherwise within a relative 1e-9 (the report
+  says which);
+- ``reuse``, ``non-leaf reuse``, ``diamond``: a value used twice (as in
+  ``x * x``), a computed value used twice, two paths from one value to the
+  output;
+- ``backward twice`` and ``second graph``: whether gradients accumulate or
+  are reset between calls; either is a design choice (the report says
+  which), but a mix of both is a bug;
+- ``deep chain``: 100,000 operations in a row (a recursive backward pass
+  runs out of stack);
+- ``extremes``: ``tanh(1000)``, ``sigmoid(-1000)``, ``exp(-1000)`` and so on;
+- ``broadcasting``: arrays of different shapes, if the engine takes arrays
+  and has ``sum()``.
+
+The referee is always finite differences (:mod:`gradbook.numerical`), or the
+article's own numbers; never another engine.  An operation the engine lacks
+is *not run*, never failed.  An engine that raises, loops forever or hands
+back something that is not a number (None, a string, nan) gets a failure
+that says so, and the check goes on.
+
+**Pointing at the bug.**  When a gradient is wrong, the checker follows the
+backward pass: from the output back to the arguments, it finds the first
+node whose gradient disagrees with finite differences
+(:attr:`Finding.located`), then looks at where that node is used.  If one
+operation's local derivative is wrong there, the message names it and the
+operand ("mul: the derivative with respect to the left operand is
+wrong"); if every local derivative is right, the node's uses were not
+collected, or its gradient was passed on too early.
+:func:`gradbook.engine_check_figure.located_graph` draws the graph with
+that node marked.  No report prints an expected number.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gradbook import article, checks, numerical
+from gradbook.engine_check_run import (
+    ABSENT,
+    BINARY,
+    Builder,
+    ClassEngine,
+    EngineError,
+    GradEngine,
+    MissingError,
+    NotANumberError,
+    Program,
+    Ref,
+    TimedOut,
+    as_number,
+    evaluate,
+    node_gradient,
+    op_name,
+    raised,
+    reference_gradients,
+    time_limit,
+)
+
+__all__ = [
+    "CHAIN",
+    "PROPERTIES",
+    "Finding",
+    "Located",
+    "Report",
+    "check_engine",
+]
+
+PROPERTIES = {
+    "shape": "the engine makes numbers, computes and runs backward",
+    "values": "each operation's value",
+    "derivatives": "each operation's local derivatives",
+    "article": "the article's neuron, at the article's point",
+    "reuse": "a value used twice",
+    "non-leaf reuse": "a computed value used twice",
+    "diamond": "two paths from one value to the output",
+    "backward twice": "backward() twice on one graph",
+    "second graph": "backward() on a second graph",
+    "deep chain": "a chain of 100,000 operations",
+    "extremes": "large and small inputs",
+    "broadcasting": "arrays of different shapes",
+}
+
+CHAIN = 100_000  # operations in the deep chain
+PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
+
+# Derivatives must agree with finite differences as numerical.check_grad
+# asks; values, which need no differencing, much more closely.
+RTOL, ATOL = 1e-5, 1e-7
+VALUE_RTOL, VALUE_ATOL = 1e-9, 1e-12
+ARTICLE_TOLERANCE = "1e-9"  # relative, where the digits are not exact
+ARTICLE_RTOL = float(ARTICLE_TOLERANCE)
+# Seconds one run may take before the engine counts as hung: a small
+# program runs in microseconds, the deep chain in about a second.
+TIME_LIMIT, CHAIN_TIME_LIMIT = 5.0, 60.0
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a wrong gradient starts, as the backward pass meets it.
+
+    ``node`` is the first node, in the order backward visits them (from the
+    output back), whose gradient disagrees with finite differences; the
+    nodes in ``right`` came before it and agree.  ``use`` is the
+    ``(node, operand position)`` whose local derivative is wrong, if one
+    is; ``kind`` says what the checker concluded: ``"local"`` (that local
+    derivative), ``"uses"`` (the node's uses are not all collected),
+    ``"order"`` (its gradient was passed on too early or more than once),
+    or ``"output"`` (the output's own gradient).
+    """
+
+    program: Program
+    node: int
+    right: tuple[int, ...]
+    kind: str
+    use: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result: a property, the operation it concerns (or None), its
+    status (``"passed"``, ``"failed"`` or ``"not run"``) and a message."""
+
+    property: str
+    operation: str | None
+    status: str
+    message: str
+    located: Located | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What :func:`check_engine` found: every :class:`Finding`, in order.
+
+    ``behaviour`` says what the engine does on a second ``backward``:
+    ``"accumulates"``, ``"resets"``, or None (a function engine, or not
+    found out).
+    """
+
+    engine: str
+    findings: tuple[Finding, ...]
+    behaviour: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """No property failed."""
+        return not self.failures
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == FAILED]
+
+    @property
+    def passed(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == PASSED]
+
+    @property
+    def not_run(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == NOT_RUN]
+
+    def status(self, prop: str) -> str:
+        """``"failed"`` if any finding of ``prop`` failed, ``"passed"`` if
+        one passed, ``"not run"`` otherwise."""
+        checks.one_of(prop, PROPERTIES, "Report.status", "prop")
+        statuses = {f.status for f in self.findings if f.property == prop}
+        for status in (FAILED, PASSED):
+            if status in statuses:
+                return status
+        return NOT_RUN
+
+    def __str__(self) -> str:
+        return _text(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+def check_engine(
+    engine: Any,
+    functions: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> Report:
+    """Check ``engine`` (a micrograd-style class, or a function
+    ``grad(f, xs)``) against finite differences; see the module's text."""
+    who = "check_engine"
+    functions = {} if functions is None else functions
+    if not isinstance(functions, Mapping):
+        got = checks.describe(functions)
+        raise TypeError(f"{who}: functions must be a dict, got {got}")
+    for name, function in functions.items():
+        checks.one_of(name, _OPERATIONS, who, "a key of functions")
+        checks.callable_(function, who, f"functions[{name!r}]")
+    if isinstance(engine, type):
+        driver = ClassEngine(engine, functions, TIME_LIMIT)
+    elif callable(engine):
+        driver = GradEngine(engine, functions, TIME_LIMIT)
+    else:
+        what = "a class like micrograd's Value, or a function grad(f, xs)"
+        raise TypeError(
+            f"{who}: engine must be {what}, got {checks.describe(engine)}"
+        )
+    return _Checker(driver).run()
+
+
+# The operations, each in its forms: (text, symbol, kind, points).  A form's
+# kind says which operands are engine numbers: "vv" both, "vc" the left one,
+# "cv" the right one, "v" the only one.  Each point is (x, y) or (x,).
+_X = (-2.3, -1.1, -0.4, 0.3, 0.9, 1.7)
+_Y = (1.4, -0.6, 2.2, -1.8, 0.7, -0.3)
+_POSITIVE = (0.3, 0.7, 1.2, 1.9, 2.8, 4.1)
+_EXPONENTS = (2.0, 3.0, -1.0, 0.5, -2.0, 1.5)
+_BASES = (2.0, 0.5, 3.0, 1.5, 0.8, 2.5)
+_PAIRS = tuple(zip(_X, _Y, strict=True))
+
+
+def _forms() -> dict[str, list[tuple[str, str, str, tuple]]]:
+    forms: dict[str, list[tuple[str, str, str, tuple]]] = {}
+    for symbol, name in BINARY.items():
+        if symbol == "**":
+            continue
+        forms[name] = [
+            (f"x {symbol} y", symbol, "vv", _PAIRS),
+            (f"x {symbol} c", symbol, "vc", _PAIRS),
+        ]
+        forms["r" + name] = [(f"c {symbol} x", symbol, "cv", _PAIRS)]
+    forms["pow"] = [
+        ("x ** c", "**", "vc", tuple(zip(_POSITIVE, _EXPONENTS, strict=True))),
+        ("x ** y", "**", "vv", tuple(zip(_POSITIVE, _Y, strict=True))),
+    ]
+    forms["rpow"] = [
+        ("c ** x", "**", "cv", tuple(zip(_X, _BASES, strict=True)))
+    ]
+    for name in ("neg", "exp", "tanh", "relu", "sigmoid"):
+        text = "-x" if name == "neg" else f"{name}(x)"
+        forms[name] = [(text, name, "v", tuple((x,) for x in _X))]
+    forms["log"] = [("log(x)", "log", "v", tuple((x,) for x in _POSITIVE))]
+    return forms
+
+
+_FORMS = _forms()
+_OPERATIONS = (*_FORMS, "sum")
+_UNARY = ("neg", "exp", "log", "tanh", "relu", "sigmoid")
+
+
+def _form_program(symbol: str, kind: str, point: tuple) -> Program:
+    """One operation on fresh arguments: ``x * y``, ``x * c``, ``c * x``."""
+    if kind == "v":
+        b = Builder(x=point[0])
+        b.op(symbol, b.arguments[0])
+    elif kind == "vv":
+        b = Builder(x=point[0], y=point[1])
+        b.op(symbol, *b.arguments)
+    elif kind == "vc":
+        b = Builder(x=point[0])
+        b.op(symbol, b.arguments[0], point[1])
+    else:  # "cv": the number on the left, x on the right
+        b = Builder(x=point[0])
+        b.op(symbol, point[1], b.arguments[0])
+    return b.program()
+
+
+_SIDES = ("left operand", "right operand")
+
+
+def _side(symbol: str, kind: str, position: int) -> str:
+    """The operand at ``position`` (among the engine numbers), in words."""
+    if kind == "v":
+        return "its operand"
+    if symbol == "**":
+        return "the exponent" if kind == "cv" or position == 1 else "the base"
+    if kind == "cv":
+        return "the right operand"
+    return _SIDES[position]
+
+
+class _Checker:
+    """One run of every property on one engine."""
+
+    def __init__(self, engine: ClassEngine | GradEngine) -> None:
+        self.engine = engine
+        self.findings: list[Finding] = []
+        self.good: set[str] = set()  # forms whose values and derivatives pass
+        self.missing: dict[str, str] = {}  # form text: why not run
+        self.behaviour: str | None = None
+        self.hung = False
+        # operations that lost a use of their operand (in reuse checks)
+        self.uncollected: set[str] = set()
+
+    # Recording findings.
+
+    def add(
+        self,
+        prop: str,
+        status: str,
+        message: str,
+        operation: str | None = None,
+        located: Located | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(prop, operation, status, message, located)
+        )
+
+    def run(self) -> Report:
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("shape", self.shape),
+            ("values", self.operations),
+            ("article", self.article),
+            ("reuse", self.reuse),
+            ("non-leaf reuse", self.non_leaf_reuse),
+            ("diamond", self.diamond),
+            ("backward twice", self.backward_twice),
+            ("second graph", self.second_graph),
+            ("deep chain", self.deep_chain),
+            ("extremes", self.extremes),
+            ("broadcasting", self.broadcasting),
+        ]
+        for i, (prop, step) in enumerate(steps):
+            if self.hung:
+                for later, _ in steps[i:]:
+                    reason = "the engine hung in an earlier check"
+                    self.add(later, NOT_RUN, reason)
+                break
+            step()
+            if prop == "shape" and self.status("shape") == FAILED:
+                for later, _ in steps[1:]:
+                    self.add(later, NOT_RUN, "see shape")
+                self.add("derivatives", NOT_RUN, "see shape")
+                break
+        order = list(PROPERTIES)
+        findings = sorted(self.findings, key=lambda f: order.index(f.property))
+        return Report(self.engine.name, tuple(findings), self.behaviour)
+
+    def status(self, prop: str) -> str:
+        statuses = {f.status for f in self.findings if f.property == prop}
+        return FAILED if FAILED in statuses else PASSED
+
+    def trace(self, program: Program) -> Any:
+        """The engine's run of ``program``; an EngineError or MissingError
+        otherwise (a hang is an EngineError, and stops later checks)."""
+        try:
+            return self.engine.run(program)
+        except TimedOut:
+            self.hung = True
+            raise EngineError(
+                "backward", "did not finish in time (it may loop forever)"
+            ) from None
+
+    # shape
+
+    def shape(self) -> None:
+        b = Builder(x=0.5, y=1.5)
+        b.op("+", *b.arguments)
+        program = b.program()
+        try:
+            trace = self.trace(program)
+            for i, name in enumerate(("x", "y")):
+                value = as_number(trace.values[i])
+                if value != program.arguments[i]:
+                    raise NotANumberError(f"{name} holds a different number")
+                as_number(trace.grads[i])
+            as_number(trace.values[-1])
+        except (EngineError, MissingError, NotANumberError) as error:
+            self.add("shape", FAILED, f"x + y: {error}")
+            return
+        self.add("shape", PASSED, "x + y, then backward()")
+
+    # values and derivatives
+
+    def operations(self) -> None:
+        for name, forms in _FORMS.items():
+            value_errors, slope_errors, ran, missing = [], [], [], []
+            for text, symbol, kind, points in forms:
+                try:
+                    problems = self.form(symbol, kind, points)
+                except MissingError as why:
+                    self.missing[f"{name} ({text})"] = str(why)
+                    missing.append((text, str(why)))
+                    continue
+                ran.append(text)
+                value_errors += [f"{name} ({text}): {p}" for p in problems[0]]
+                slope_errors += [f"{name} ({text}): {p}" for p in problems[1]]
+                if not problems[0] and not problems[1]:
+                    self.good.add(text)
+            if not ran:  # the engine lacks the operation
+                self.add("derivatives", NOT_RUN, missing[0][1], name)
+                continue
+            for text, why in missing:  # it lacks one form of it
+                message = f"{name} ({text}): {why}"
+                self.add("derivatives", NOT_RUN, message, name)
+            shown = f"{name} ({', '.join(ran)})"
+            for prop, errors in (
+                ("values", value_errors),
+                ("derivatives", slope_errors),
+            ):
+                if errors:
+                    self.add(prop, FAILED, "; ".join(errors), name)
+                else:
+                    self.add(prop, PASSED, shown, name)
+
+    def form(
+        self, symbol: str, kind: str, points: tuple
+    ) -> tuple[list[str], list[str]]:
+        """Run one form at every point: what was wrong with the values,
+        and with the derivatives (each problem once, with its count)."""
+        values: dict[str, int] = {}
+        slopes: dict[str, int] = {}
+        for point in points:
+            program = _form_program(symbol, kind, point)
+            try:
+                trace = self.trace(program)
+            except EngineError as error:
+                into = values if error.stage == "forward" else slopes
+                into[error.detail] = into.get(error.detail, 0) + 1
+                continue
+            except MissingError:
+                if point is points[0]:
+                    raise
+                values["is missing at some points"] = 1
+                continue
+            value = evaluate(program)[-1]
+            problem = _compare(trace.values[-1], value, "the value", True)
+            if problem:
+                values[problem] = values.get(problem, 0) + 1
+            reference = reference_gradients(program)
+            for i, expected in enumerate(reference):
+                what = (
+                    f"the derivative with respect to {_side(symbol, kind, i)}"
+                )
+                problem = _compare(trace.grads[i], expected, what)
+                if problem:
+                    slopes[problem] = slopes.get(problem, 0) + 1
+        n = len(points)
+        return (
+            [f"{p} at {k} of {n} points" for p, k in values.items()],
+            [f"{p} at {k} of {n} points" for p, k in slopes.items()],
+        )
+
+    def has(self, *forms: str) -> bool:
+        return all(form in self.good for form in forms)
+
+    def lacks(self, prop: str, *forms: str) -> bool:
+        """Whether a needed form is not good; if so, say so for ``prop``."""
+        absent = [f for f in forms if f not in self.good]
+        if absent:
+            needed = " and ".join(f"`{f}`" for f in absent)
+            reason = f"it needs {needed}, right in values and derivatives"
+            self.add(prop, NOT_RUN, reason)
+        return bool(absent)
+
+    # Running a program and judging its gradients, with the fault located.
+
+    def judge(
+        self, prop: str, program: Program, under_test: str | None = None
+    ) -> bool:
+        """Run ``program`` and compare every argument's gradient with
+        finite differences; on a difference, record a failure that says
+        where it starts.  Returns whether the program passed."""
+        try:
+            trace = self.trace(program)
+        except (EngineError, MissingError) as error:
+            message = f"{program.listing()}: {error}"
+            self.add(prop, FAILED, message, under_test)
+            return False
+        reference = reference_gradients(program)
+        wrong = [
+            program.names[i]
+            for i, expected in enumerate(reference)
+            if _compare(trace.grads[i], expected, "")
+        ]
+        if not wrong:
+            return True
+        located = self.locate(program, trace)
+        message = f"{program.listing()}: {_gradients_of(wrong)} wrong."
+        operation = under_test
+        if located is not None:
+            message += " " + _explain(located)
+            operation = _culprit(located, under_test, self.uncollected)
+            if located.kind == "uses" and operation is not None:
+                self.uncollected.add(operation)
+        self.add(prop, FAILED, message, operation, located)
+        return False
+
+    def node_grad(self, program: Program, trace: Any, i: int) -> Any:
+        """The engine's gradient of node ``i``: as it holds it (a class
+        engine), or by a probe (a function engine: an extra argument added
+        to node ``i``).  None where it cannot be known."""
+        if i < len(program.arguments) or isinstance(self.engine, ClassEngine):
+            raw = trace.grads[i]
+            if i >= len(program.arguments) and not _known(raw):
+                return None
+            return raw
+        try:
+            probe = self.trace(_with_probe(program, i))
+        except (EngineError, MissingError):
+            return None
+        return probe.grads[len(program.arguments)]
+
+    def locate(self, program: Program, trace: Any) -> Located | None:
+        """Follow the backward pass from the output: the first node whose
+        gradient is wrong, and why (see :class:`Located`)."""
+        right: list[int] = []
+        for i in reversed(range(program.size)):
+            got = self.node_grad(program, trace, i)
+            if got is None:
+                continue
+            if _compare(got, node_gradient(program, i), ""):
+                break
+            right.append(i)
+        else:
+            return None
+        if i == program.size - 1:
+            return Located(program, i, tuple(right), "output")
+        uses = program.uses(i)
+        values = evaluate(program)
+        for use in uses:
+            if not self.use_is_right(program, values, use):
+                return Located(program, i, tuple(right), "local", use)
+        kind = "uses" if len(uses) > 1 else "order"
+        return Located(program, i, tuple(right), kind, uses[0])
+
+    def use_is_right(
+        self, program: Program, values: list[Any], use: tuple[int, int]
+    ) -> bool:
+        """Whether the local derivative of node ``use[0]`` with respect to
+        its operand ``use[1]`` is right on its own, at the same values."""
+        k, side = use
+        step = program.step(k)
+        arguments = {}
+        operands = []
+        for position, operand in enumerate(step.operands):
+            if isinstance(operand, Ref):
+                name = "xyz"[position]
+                arguments[name] = values[operand.index]
+                operands.append(name)
+            else:
+                operands.append(operand)
+        b = Builder(**arguments)
+        refs = iter(b.arguments)
+        b.op(
+            step.op,
+            *(next(refs) if isinstance(o, str) else o for o in operands),
+        )
+        alone = b.program()
+        position = list(arguments).index("xyz"[side])
+        try:
+            trace = self.trace(alone)
+        except (EngineError, MissingError):
+            return False
+        expected = reference_gradients(alone)[position]
+        return not _compare(trace.grads[position], expected, "")
+
+    # article
+
+    def article(self) -> None:
+        program, how = self.neuron()
+        if program is None:
+            self.add("article", NOT_RUN, how)
+            return
+        try:
+            trace = self.trace(program)
+        except (EngineError, MissingError) as error:
+            self.add("article", FAILED, f"the neuron {how}: {error}")
+            return
+        try:
+            value = as_number(trace.values[-1])
+            grads = [as_number(trace.grads[i]) for i in range(5)]
+        except NotANumberError as error:
+            self.add("article", FAILED, f"the neuron {how}: {error}")
+            return
+        wanted = [article.VALUE, *article.GRADIENT]
+        got = [value, *grads]
+        names = ["the value", *(f"d/d{n}" for n in article.NEURON_INPUTS)]
+        close = [
+            math.isclose(g, w, rel_tol=ARTICLE_RTOL)
+            for g, w in zip(got, wanted, strict=True)
+        ]
+        if all(close):
+            if got == wanted:
+                digits = "equal the article's numbers to the last digit"
+            else:
+                differ = [
+                    n
+                    for n, g, w in zip(names, got, wanted, strict=True)
+                    if g != w
+                ]
+                digits = (
+                    "agree with the article's numbers within a relative "
+                    f"{ARTICLE_TOLERANCE}, not to the last digit "
+                    f"({_join(differ)} differ: the article's digits come from"
+                    " 1 / (1 + exp(-z)) differentiated by the quotient rule,"
+                    " in that order)"
+                )
+            message = f"the neuron {how}: its value and five partials {digits}"
+            self.add("article", PASSED, message)
+            return
+        wrong = [n for n, ok in zip(names, close, strict=True) if not ok]
+        message = f"the neuron {how}: {_join(wrong)} "
+        message += f"{'is' if len(wrong) == 1 else 'are'} wrong."
+        located = None
+        if close[0]:
+            located = self.locate(program, trace)
+        if located is not None:
+            message += " " + _explain(located)
+        operation = None
+        if located is not None:
+            operation = _culprit(located, None, self.uncollected)
+        self.add("article", FAILED, message, operation, located)
+
+    def neuron(self) -> tuple[Program | None, str]:
+        """The article's neuron in the operations the engine has, and how
+        it was built; or None and why not."""
+        a, b_, c, x, y = article.POINT
+        b = Builder(a=a, b=b_, c=c, x=x, y=y)
+        pa, pb, pc, px, py = b.arguments
+        if not self.has("x * y", "x + y"):
+            return None, "it needs `x * y` and `x + y`"
+        ax = b.op("*", pa, px, name="a*x")
+        by = b.op("*", pb, py, name="b*y")
+        z = b.op("+", b.op("+", ax, by, name="a*x + b*y"), pc, name="z")
+        if self.has("sigmoid(x)"):
+            b.op("sigmoid", z)
+            return b.program(), "sigmoid(a*x + b*y + c), with sigmoid()"
+        if self.has("-x", "exp(x)", "c + x", "c / x"):
+            e = b.op("exp", b.op("neg", z, name="-z"), name="exp(-z)")
+            b.op("/", 1.0, b.op("+", 1.0, e, name="1 + exp(-z)"))
+            return b.program(), "1 / (1 + exp(-z)), z = a*x + b*y + c"
+        if self.has("tanh(x)", "x * c", "x + c"):
+            t = b.op("tanh", b.op("*", z, 0.5, name="z * 0.5"), name="tanh")
+            b.op("*", b.op("+", t, 1.0, name="tanh + 1"), 0.5)
+            return b.program(), "(tanh(z * 0.5) + 1) * 0.5, z = a*x + b*y + c"
+        return None, (
+            "the engine has no sigmoid(), no tanh(), and no exp() with "
+            "negation and division by a Value"
+        )
+
+    # reuse, non-leaf reuse, diamond
+
+    def reuse(self) -> None:
+        self.twice("reuse", leaf=True)
+
+    def non_leaf_reuse(self) -> None:
+        self.twice("non-leaf reuse", leaf=False)
+
+    def twice(self, prop: str, leaf: bool) -> None:
+        """Each operation with one value on both sides (``x * x``), and each
+        function beside its own argument (``exp(x) + x``)."""
+        joiner = "+" if self.has("x + y") else "*"
+        if self.lacks(prop, f"x {joiner} y"):
+            return
+        if not leaf and self.lacks(prop, "x * y"):
+            return
+        tested = []
+        for name, forms in _FORMS.items():
+            for text, symbol, kind, _ in forms:
+                if kind not in ("vv", "v") or text not in self.good:
+                    continue
+                tested.append(name)
+                for x, y in ((0.6, 1.3), (1.1, 0.7)):  # t = x * y > 0
+                    if leaf:
+                        b = Builder(x=x)
+                        value = b.arguments[0]
+                    else:
+                        b = Builder(x=x, y=y)
+                        value = b.op("*", *b.arguments, name="t")
+                    if kind == "vv":
+                        b.op(symbol, value, value)
+                    else:
+                        b.op(joiner, b.op(symbol, value), value)
+                    if self.judge(prop, b.program(), name):
+                        continue
+                    if self.findings[-1].operation is None:
+                        return  # backward itself: every operation would say so
+                    break
+        if not tested:
+            self.add(prop, NOT_RUN, "no operation to test")
+        elif not any(f.property == prop for f in self.findings):
+            self.add(prop, PASSED, ", ".join(tested))
+
+    def diamond(self) -> None:
+        if self.lacks("diamond", "x * y", "x + y"):
+            return
+        programs = []
+        for x, y, z, w in ((0.6, -1.3, 0.8, 1.9), (-0.7, 1.2, 1.5, -0.4)):
+            b = Builder(x=x, y=y, z=z, w=w)
+            px, py, pz, pw = b.arguments
+            t = b.op("*", px, py, name="t")
+            u = b.op("+", t, pz, name="u")
+            v = b.op("*", t, pw, name="v")
+            b.op("*", u, v)
+            programs.append(b.program())
+            # paths of different lengths: t -> out, and t -> u -> v -> out
+            b = Builder(x=x, y=y, z=z, w=w)
+            px, py, pz, pw = b.arguments
+            t = b.op("*", px, py, name="t")
+            u = b.op("+", t, pz, name="u")
+            v = b.op("*", u, pw, name="v")
+            b.op("+", v, t)
+            programs.append(b.program())
+        for program in programs:
+            if not self.judge("diamond", program):
+                return
+        for listing in dict.fromkeys(p.listing() for p in programs):
+            self.add("diamond", PASSED, listing)
+
+    # backward twice, second graph
+
+    def backward_twice(self) -> None:
+        prop = "backward twice"
+        if self.lacks(prop, "x * y", "x + y"):
+            return
+        b = Builder(x=0.6, y=-1.3, z=0.8, w=1.9)
+        px, py, pz, pw = b.arguments
+        t = b.op("*", px, py, name="t")
+        u = b.op("+", t, pz, name="u")
+        b.op("*", u, pw)
+        program = b.program()
+        if not isinstance(self.engine, ClassEngine):
+            self.called_twice(prop, program, program)
+            return
+        try:
+            with time_limit(TIME_LIMIT):
+                nodes = self.engine.forward(program)
+                self.engine.backward(nodes[-1])
+                first = self.engine.read(nodes)
+                self.engine.backward(nodes[-1])
+                second = self.engine.read(nodes)
+        except TimedOut:
+            self.hung = True
+            self.add(prop, FAILED, "backward() did not finish in time")
+            return
+        except (EngineError, MissingError) as error:
+            self.add(prop, FAILED, f"{program.listing()}: {error}")
+            return
+        reference = reference_gradients(program)
+        if any(
+            _compare(first.grads[i], r, "") for i, r in enumerate(reference)
+        ):
+            reason = "the first backward() is already wrong"
+            self.add(prop, NOT_RUN, reason)
+            return
+        ratios = []
+        for i in reversed(range(program.size)):
+            ratios.append((i, _ratio(first.grads[i], second.grads[i])))
+        leaves = {r for i, r in ratios if i < len(program.arguments)}
+        if leaves in ({"the same"}, {"doubled"}):
+            self.behaviour = (
+                "resets" if leaves == {"the same"} else "accumulates"
+            )
+            what = "reset" if self.behaviour == "resets" else "add up"
+            message = f"{program.listing()}: the arguments' gradients {what}"
+            self.add(prop, PASSED, message)
+            return
+        described = []
+        for i, r in ratios:
+            if r is None:
+                continue
+            described.append(f"{program.label(i)}: {r}")
+            if i < len(program.arguments) and r == "neither":
+                break
+        message = (
+            f"{program.listing()}: after a second backward(), the arguments' "
+            "gradients are neither the first ones (as if backward resets "
+            "them) nor twice the first ones (as if it adds up). In the order "
+            f"backward visits the nodes: {'; '.join(described)}."
+        )
+        self.add(prop, FAILED, message)
+
+    def called_twice(
+        self, prop: str, first_program: Program, program: Program
+    ) -> None:
+        """A function engine: a second call must not remember the first."""
+        try:
+            self.trace(first_program)
+            trace = self.trace(program)
+        except (EngineError, MissingError) as error:
+            self.add(prop, FAILED, f"{program.listing()}: {error}")
+            return
+        reference = reference_gradients(program)
+        wrong = [
+            program.names[i]
+            for i, r in enumerate(reference)
+            if _compare(trace.grads[i], r, "")
+        ]
+        if wrong:
+            message = (
+                f"{program.listing()}: on the second call, "
+                f"{_gradients_of(wrong)} wrong: something is kept from one "
+                "call to the next"
+            )
+            self.add(prop, FAILED, message)
+        else:
+            message = f"{program.listing()}: each call starts afresh"
+            self.add(prop, PASSED, message)
+
+    def second_graph(self) -> None:
+        prop = "second graph"
+        if self.lacks(prop, "x * y", "x + y"):
+            return
+        b = Builder(x=0.6, y=-1.3)
+        b.op("*", *b.arguments)
+        one = b.program()
+        b = Builder(x=0.6, y=-1.3)
+        px, py = b.arguments
+        b.op("*", b.op("+", px, py, name="s"), py)
+        two = b.program()
+        if not isinstance(self.engine, ClassEngine):
+            self.called_twice(prop, one, two)
+            return
+        try:
+            with time_limit(TIME_LIMIT):
+                nodes = self.engine.forward(one)
+                self.engine.backward(nodes[-1])
+                again = self.engine.forward(two, arguments=nodes[:2])
+                self.engine.backward(again[-1])
+                shared = self.engine.read(again)
+                fresh = self.engine.forward(two)
+                self.engine.backward(fresh[-1])
+                alone = self.engine.read(fresh)
+        except TimedOut:
+            self.hung = True
+            self.add(prop, FAILED, "backward() did not finish in time")
+            return
+        except (EngineError, MissingError) as error:
+            self.add(prop, FAILED, f"{two.listing()}: {error}")
+            return
+        first, second = reference_gradients(one), reference_gradients(two)
+        if any(_compare(alone.grads[i], r, "") for i, r in enumerate(second)):
+            message = (
+                f"{two.listing()} on new arguments, after another graph's "
+                "backward(): its gradients are wrong: something is kept "
+                "from one graph to the next"
+            )
+            self.add(prop, FAILED, message)
+            return
+        kinds = set()
+        for i in range(2):
+            got = shared.grads[i]
+            if not _compare(got, second[i], ""):
+                kinds.add("resets")
+            elif not _compare(got, first[i] + second[i], ""):
+                kinds.add("accumulates")
+            else:
+                kinds.add("neither")
+        if len(kinds) == 1 and "neither" not in kinds:
+            (kind,) = kinds
+            what = "add up" if kind == "accumulates" else "start again"
+            message = (
+                f"{one.listing()}, then {two.listing()} on the same arguments:"
+                f" their gradients {what}. On new arguments, the second graph"
+                " is not affected by the first"
+            )
+            self.add(prop, PASSED, message)
+            if self.behaviour is None:
+                self.behaviour = kind
+            return
+        message = (
+            f"{one.listing()}, then {two.listing()} on the same arguments: "
+            "the arguments' gradients neither start again nor add up"
+        )
+        self.add(prop, FAILED, message)
+
+    # deep chain
+
+    def deep_chain(self) -> None:
+        prop = "deep chain"
+        if self.lacks(prop, "x * c"):
+            return
+        factor, start = 0.99999, 0.3
+
+        def chain(y: Any) -> Any:
+            for _ in range(CHAIN):
+                y = y * factor
+            return y
+
+        text = f"y = x; y = y * c, {CHAIN:,} times"
+        try:
+            with time_limit(CHAIN_TIME_LIMIT):
+                got = self.chain_grad(chain, start)
+        except TimedOut:
+            self.hung = True
+            message = f"{text}: it did not finish in {CHAIN_TIME_LIMIT:g} s"
+            self.add(prop, FAILED, message)
+            return
+        except EngineError as error:
+            self.add(prop, FAILED, f"{text}: {error}")
+            return
+        expected = numerical.central_difference(chain, start)
+        problem = _compare(got, expected, "the gradient of x")
+        if problem:
+            self.add(prop, FAILED, f"{text}: {problem}")
+        else:
+            self.add(prop, PASSED, text)
+
+    def chain_grad(self, chain: Callable[[Any], Any], start: float) -> Any:
+        """The engine's d(chain)/dx at ``start``, outside any program (a
+        100,000-step program would cost more than the engine itself)."""
+        engine = self.engine
+        if isinstance(engine, ClassEngine):
+            try:
+                x = engine.cls(start)
+                y = chain(x)
+            except Exception as error:
+                raise EngineError("forward", raised(error)) from None
+            engine.backward(y)
+            return getattr(x, "grad", None)
+        try:
+            grads = engine.grad(lambda xs: chain(xs[0]), [start])
+        except Exception as error:
+            raise EngineError("backward", raised(error)) from None
+        return grads[0] if isinstance(grads, (list, tuple)) else grads
+
+    # extremes
+
+    def extremes(self) -> None:
+        prop = "extremes"
+        cases = {
+            "exp": (-1000.0,),
+            "tanh": (1000.0, -1000.0),
+            "sigmoid": (1000.0, -1000.0),
+            "relu": (1000.0, -1000.0),
+        }
+        for name, points in cases.items():
+            text = f"{name}(x)"
+            if text not in self.good:
+                why = self.missing.get(f"{name} ({text})")
+                if why is None and any(
+                    f.operation == name for f in self.findings
+                ):
+                    why = "its values or derivatives are already wrong"
+                if why is not None:
+                    self.add(prop, NOT_RUN, why, name)
+                continue
+            problems = []
+            for x in points:
+                program = _form_program(name, "v", (x,))
+                try:
+                    trace = self.trace(program)
+                except (EngineError, MissingError) as error:
+                    problems.append(f"at x = {x:g}: {error}")
+                    continue
+                value = evaluate(program)[-1]
+                for what, got, expected, is_value in (
+                    ("the value", trace.values[-1], value, True),
+                    (
+                        "the derivative",
+                        trace.grads[0],
+                        reference_gradients(program)[0],
+                        False,
+                    ),
+                ):
+                    problem = _compare(got, expected, what, is_value)
+                    if problem:
+                        problems.append(f"at x = {x:g}: {problem}")
+            if problems:
+                self.add(prop, FAILED, f"{text}: {'; '.join(problems)}", name)
+            else:
+                at = " and ".join(f"{x:g}" for x in points)
+                self.add(prop, PASSED, f"{text} at x = {at}", name)
+        if not any(f.property == prop for f in self.findings):
+            self.add(
+                prop, NOT_RUN, "the engine has no exp, tanh, sigmoid or relu"
+            )
+
+    # broadcasting
+
+    def broadcasting(self) -> None:
+        prop = "broadcasting"
+        taken = self.takes_arrays()
+        if taken is not True:
+            self.add(prop, NOT_RUN, taken)
+            return
+        rng = np.random.default_rng(0)
+        x = np.round(rng.uniform(0.5, 2.0, (2, 3)), 2)
+        shapes = {"(3,)": (3,), "(2, 1)": (2, 1), "()": ()}
+        for symbol, name in BINARY.items():
+            if symbol == "**" or f"x {symbol} y" not in self.good:
+                continue
+            cases = []  # the problems of each case
+            for shape in shapes.values():
+                y = np.round(rng.uniform(0.5, 2.0, shape), 2)
+                for left_first in (True, False):
+                    b = Builder(x=x, y=np.array(y))
+                    px, py = b.arguments
+                    pair = (px, py) if left_first else (py, px)
+                    b.op("sum", b.op(symbol, *pair, name="s"))
+                    cases.append(self.array_problems(b.program()))
+            shown = _join(list(shapes))
+            wrong = [problems for problems in cases if problems]
+            if wrong:
+                message = (
+                    f"{'; '.join(wrong[0])}. Wrong in {len(wrong)} of "
+                    f"{len(cases)} cases (x of shape (2, 3), y of shapes "
+                    f"{shown}, on either side of {symbol})"
+                )
+                self.add(prop, FAILED, message, name)
+            else:
+                message = f"{name}: x of shape (2, 3), y of shapes {shown}"
+                self.add(prop, PASSED, message, name)
+        if not any(f.property == prop for f in self.findings):
+            self.add(prop, NOT_RUN, "no operation to test")
+
+    def takes_arrays(self) -> bool | str:
+        """True if the engine computes with arrays and has ``sum()``; why
+        not otherwise."""
+        b = Builder(x=np.array([0.5, 1.5]))
+        b.op("sum", b.op("*", b.arguments[0], b.arguments[0]))
+        try:
+            trace = self.trace(b.program())
+        except MissingError as why:
+            return str(why)
+        except EngineError as error:
+            if error.stage in ("make", "forward"):
+                return f"the engine does not take arrays: {error}"
+            return True  # it takes them; the checks will show what fails
+        if np.shape(trace.values[0]) != (2,):
+            return "the engine does not keep an array as one value"
+        return True
+
+    def array_problems(self, program: Program) -> list[str]:
+        names = {0: "x", 1: "y"}
+        shapes = ", ".join(
+            f"{names[i]} of shape {np.shape(v)}"
+            for i, v in enumerate(program.arguments)
+        )
+        head = f"{program.listing()} with {shapes}"
+        try:
+            trace = self.trace(program)
+        except (EngineError, MissingError) as error:
+            return [f"{head}: {error}"]
+        problems = []
+        for i, expected in enumerate(reference_gradients(program)):
+            try:
+                got = as_number(trace.grads[i])
+            except NotANumberError as what:
+                problems.append(
+                    f"{head}: the gradient of {names[i]} is {what}"
+                )
+                continue
+            if np.shape(got) != np.shape(expected):
+                problems.append(
+                    f"{head}: the gradient of {names[i]} has shape "
+                    f"{np.shape(got)}, but {names[i]} has shape "
+                    f"{np.shape(expected)}"
+                )
+            elif _compare(got, expected, ""):
+                problems.append(f"{head}: the gradient of {names[i]} is wrong")
+        return problems
+
+
+# Small helpers for the checks.
+
+
+def _known(raw: Any) -> bool:
+    """Whether the engine holds a gradient at all (it may keep none on
+    computed nodes)."""
+    return raw is not ABSENT
+
+
+def _compare(
+    raw: Any, expected: Any, what: str, value: bool = False
+) -> str | None:
+    """None if ``raw`` (from the engine) agrees with ``expected``; else
+    what is wrong, in words, never with the expected number."""
+    rtol, atol = (VALUE_RTOL, VALUE_ATOL) if value else (RTOL, ATOL)
+    try:
+        got = as_number(raw)
+    except NotANumberError as kind:
+        return f"{what} is {kind}"
+    if np.shape(got) != np.shape(expected):
+        return f"{what} has shape {np.shape(got)}"
+    got, expected = np.asarray(got), np.asarray(expected, dtype=float)
+    if np.any(np.isnan(got)):
+        return f"{what} is nan"
+    close = np.abs(got - expected) <= atol + rtol * np.abs(expected)
+    if np.all(close):
+        return None
+    if np.any(np.isinf(got)):
+        return f"{what} is infinite"
+    if np.all(got == 0):
+        return f"{what} is wrong (it is 0: no gradient reached it)"
+    return f"{what} is wrong"
+
+
+def _ratio(first: Any, second: Any) -> str | None:
+    """How a node's gradient changed on a second backward: ``"the same"``,
+    ``"doubled"`` or ``"neither"``; None if it holds none."""
+    try:
+        a, b = as_number(first), as_number(second)
+    except NotANumberError:
+        return None
+    if math.isclose(b, a, rel_tol=1e-9):
+        return "the same"
+    if math.isclose(b, 2 * a, rel_tol=1e-9):
+        return "doubled"
+    return "neither"
+
+
+def _with_probe(program: Program, i: int) -> Program:
+    """``program`` with an extra argument, ``probe = 0``, added to node
+    ``i``: nothing changes, and the probe's gradient is d(output)/d(node
+    ``i``)."""
+    b = Builder(
+        **dict(zip(program.names, program.arguments, strict=True)), probe=0.0
+    )
+    *nodes, probe = b.arguments
+    for k, step in enumerate(program.steps):
+        operands = [
+            nodes[o.index] if isinstance(o, Ref) else o for o in step.operands
+        ]
+        ref = b.op(step.op, *operands, name=step.name)
+        if len(program.arguments) + k == i:
+            ref = b.op("+", ref, probe)
+        nodes.append(ref)
+    return b.program()
+
+
+def _explain(located: Located) -> str:
+    """What the located node tells, in words, with no expected number."""
+    p = located.program
+    node = p.label(located.node)
+    head = (
+        "In the order backward() visits the nodes, the first wrong gradient "
+        f"is that of {node}"
+    )
+    if located.kind == "output":
+        return f"{head}: backward() must start from a cotangent of 1."
+    k, side = located.use
+    step = p.step(k)
+    name = op_name(step)
+    kind = _kind_of(step)
+    words = _side(step.op, kind, side)
+    if located.kind == "local":
+        return (
+            f"{head}, used by {name} ({p.text(k)}). {name}: the derivative "
+            f"with respect to {words} is wrong."
+        )
+    if located.kind == "uses":
+        uses = p.uses(located.node)
+        return (
+            f"{head}. It is used {_times(len(uses))}, {_users(p, uses)}; "
+            "each local derivative is right on its own, so the gradient of "
+            f"{node} does not collect every use."
+        )
+    consumer = p.label(k)
+    return (
+        f"{head}. Its gradient comes only through {consumer} "
+        f"({p.text(k)}), whose own gradient and local derivatives are "
+        f"right: so backward() passed the gradient of {consumer} on before "
+        "it was complete, or more than once."
+    )
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _users(p: Program, uses: list[tuple[int, int]]) -> str:
+    """``"by add (t + z) and mul (t * w)"``, or ``"as both operands of mul
+    (x * x)"``."""
+    nodes = list(dict.fromkeys(k for k, _ in uses))
+    if len(nodes) == 1 and len(uses) == 2:
+        k = nodes[0]
+        return f"as both operands of {op_name(p.step(k))} ({p.text(k)})"
+    return "by " + _join(
+        [f"{op_name(p.step(k))} ({p.text(k)})" for k in nodes]
+    )
+
+
+def _kind_of(step: Any) -> str:
+    refs = [isinstance(o, Ref) for o in step.operands]
+    if len(refs) == 1:
+        return "v"
+    return {(True, True): "vv", (True, False): "vc", (False, True): "cv"}[
+        tuple(refs)
+    ]
+
+
+def _culprit(
+    located: Located, under_test: str | None, uncollected: set[str]
+) -> str | None:
+    """The operation a located failure points at: the one whose local
+    derivative is wrong, or whose uses were not collected (the one under
+    test, or the only one among the node's users that already lost a use
+    in a simpler check); None where the backward pass as a whole is at
+    fault."""
+    p = located.program
+    if located.kind == "local":
+        return op_name(p.step(located.use[0]))
+    if located.kind == "uses":
+        if under_test is not None:
+            return under_test
+        ops = {op_name(p.step(j)) for j, _ in p.uses(located.node)}
+        suspects = ops & uncollected if len(ops) > 1 else ops
+        return suspects.pop() if len(suspects) == 1 else None
+    return None
+
+
+def _gradients_of(names: list[str]) -> str:
+    """``"the gradient of x is"``, ``"the gradients of x and y are"``."""
+    if len(names) == 1:
+        return f"the gradient of {names[0]} is"
+    return f"the gradients of {_join(names)} are"
+
+
+def _join(words: list[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    words = list(words)
+    if len(words) < 3:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# The printed report.
+
+WIDTH = 78
+_MARK = {FAILED: "FAILED ", PASSED: "passed ", NOT_RUN: "not run"}
+
+
+def _text(report: Report) -> str:
+    """The report, one block per property, every line at most 78
+    characters."""
+    failed = {f.property for f in report.failures}
+    verdict = (
+        "every property passed"
+        if report.ok
+        else f"{len(failed)} of {len(PROPERTIES)} properties failed"
+    )
+    lines = [f"check_engine({report.engine}): {verdict}."]
+    for prop, title in PROPERTIES.items():
+        findings = [f for f in report.findings if f.property == prop]
+        status = report.status(prop)
+        lines += ["", f"{_MARK[status]}  {prop}: {title}"]
+        for line in _details(prop, status, findings):
+            lines += _wrap(line, "    ")
+    return "\n".join(lines)
+
+
+def _details(prop: str, status: str, findings: list[Finding]) -> Iterator[str]:
+    """The lines under a property's heading: what was wrong, what passed,
+    what was not run and why."""
+    for f in findings:
+        if f.status == FAILED:
+            yield f"WRONG: {f.message}"
+    passed = [f for f in findings if f.status == PASSED]
+    if prop in ("values", "derivatives") and passed:
+        yield "right: " + ", ".join(f.operation for f in passed)
+    else:
+        yield from (f.message for f in passed)
+    skipped = [f for f in findings if f.status == NOT_RUN]
+    lacking = [
+        f.operation
+        for f in skipped
+        if f.operation and f.message.startswith("the engine has no ")
+    ]
+    if lacking:
+        yield "not run, the engine lacks them: " + ", ".join(lacking)
+    for f in skipped:
+        if f.operation in lacking:
+            continue
+        if f.operation is None:
+            yield f.message if status == NOT_RUN else f"not run: {f.message}"
+        elif f.message.startswith(f.operation):
+            yield f"not run: {f.message}"
+        else:
+            yield f"not run: {f.operation}: {f.message}"
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+    )
