@@ -305,7 +305,7 @@ def _form_program(symbol: str, kind: str, point: tuple) -> Program:
     return b.program()
 
 
-_SIDES = ("left operand", "right operand")
+_SIDES = ("the left operand", "the right operand")
 
 
 def _side(symbol: str, kind: str, position: int) -> str:
@@ -326,6 +326,7 @@ class _Checker:
         self.engine = engine
         self.findings: list[Finding] = []
         self.good: set[str] = set()  # forms whose values and derivatives pass
+        self.computes: set[str] = set()  # forms whose values pass
         self.missing: dict[str, str] = {}  # form text: why not run
         self.behaviour: str | None = None
         self.hung = False
@@ -425,8 +426,10 @@ class _Checker:
                 ran.append(text)
                 value_errors += [f"{name} ({text}): {p}" for p in problems[0]]
                 slope_errors += [f"{name} ({text}): {p}" for p in problems[1]]
-                if not problems[0] and not problems[1]:
-                    self.good.add(text)
+                if not problems[0]:
+                    self.computes.add(text)
+                    if not problems[1]:
+                        self.good.add(text)
             if not ran:  # the engine lacks the operation
                 self.add("derivatives", NOT_RUN, missing[0][1], name)
                 continue
@@ -483,6 +486,9 @@ class _Checker:
 
     def has(self, *forms: str) -> bool:
         return all(form in self.good for form in forms)
+
+    def computes_all(self, *forms: str) -> bool:
+        return all(form in self.computes for form in forms)
 
     def lacks(self, prop: str, *forms: str) -> bool:
         """Whether a needed form is not good; if so, say so for ``prop``."""
@@ -658,21 +664,21 @@ class _Checker:
         a, b_, c, x, y = article.POINT
         b = Builder(a=a, b=b_, c=c, x=x, y=y)
         pa, pb, pc, px, py = b.arguments
-        if not self.has("x * y", "x + y"):
+        if not self.computes_all("x * y", "x + y"):
             return None, "it needs `x * y` and `x + y`"
         ax = b.op("*", pa, px, name="a*x")
         by = b.op("*", pb, py, name="b*y")
         z = b.op("+", b.op("+", ax, by, name="a*x + b*y"), pc, name="z")
-        if self.has("sigmoid(x)"):
+        if self.computes_all("sigmoid(x)"):
             b.op("sigmoid", z)
             return b.program(), "sigmoid(a*x + b*y + c), with sigmoid()"
-        if self.has("-x", "exp(x)", "c + x", "c / x"):
+        if self.computes_all("-x", "exp(x)", "c + x", "c / x"):
             e = b.op("exp", b.op("neg", z, name="-z"), name="exp(-z)")
             b.op("/", 1.0, b.op("+", 1.0, e, name="1 + exp(-z)"))
             return b.program(), "1 / (1 + exp(-z)), z = a*x + b*y + c"
-        if self.has("tanh(x)", "x * c", "x + c"):
-            t = b.op("tanh", b.op("*", z, 0.5, name="z * 0.5"), name="tanh")
-            b.op("*", b.op("+", t, 1.0, name="tanh + 1"), 0.5)
+        if self.computes_all("tanh(x)", "x * c", "x + c"):
+            t = b.op("tanh", b.op("*", z, 0.5, name="z * 0.5"), name="t")
+            b.op("*", b.op("+", t, 1.0, name="t + 1"), 0.5)
             return b.program(), "(tanh(z * 0.5) + 1) * 0.5, z = a*x + b*y + c"
         return None, (
             "the engine has no sigmoid(), no tanh(), and no exp() with "
