@@ -17,7 +17,7 @@ An engine comes in one of two shapes:
   (:class:`GradEngine`): it calls ``f`` with one engine number per
   argument and returns one gradient per argument.
 
-Every call into the engine is bounded in time (:func:`time_limit`), and
+Every call into the engine is bounded in time (:func:`bounded`), and
 whatever it raises or returns is caught and described, never passed on.
 """
 
@@ -53,12 +53,12 @@ __all__ = [
     "TimedOut",
     "Trace",
     "as_number",
+    "bounded",
     "evaluate",
     "node_gradient",
     "op_name",
     "raised",
     "reference_gradients",
-    "time_limit",
 ]
 
 # A binary step's symbol and its name: the name of the Python method that
@@ -295,11 +295,12 @@ def as_number(raw: Any) -> Any:
         raise NotANumberError("None")
     if raw is ABSENT:
         raise NotANumberError("missing (the engine keeps no such attribute)")
+    kind = _kind(raw)
     text = repr(raw)
+    if text.startswith("<"):  # object's own repr, with a memory address
+        raise NotANumberError(kind)
     text = text if len(text) <= 40 else text[:37] + "..."
-    kind = type(raw).__name__
-    article = "an" if kind[:1].lower() in "aeiou" else "a"
-    raise NotANumberError(f"{article} {kind}: {text}")
+    raise NotANumberError(f"{kind}: {text}")
 
 
 # Bounding the engine's time.
@@ -328,7 +329,7 @@ def _can_alarm() -> bool:
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
+def bounded(seconds: float) -> Iterator[None]:
     """Raise :class:`TimedOut` inside the block after ``seconds``.
 
     Where a timer signal works, it interrupts any Python loop.  Elsewhere
@@ -555,7 +556,7 @@ class ClassEngine(_Engine):
 
     def run(self, program: Program) -> Trace:
         """A new graph of ``program``, then ``backward()`` from its output."""
-        with time_limit(self.limit):
+        with bounded(self.limit):
             nodes = self.forward(program)
             self.backward(nodes[-1])
             return self.read(nodes)
@@ -592,7 +593,7 @@ class GradEngine(_Engine):
                 nodes[i] = self.apply(program, i, nodes)
             return nodes[-1]
 
-        with time_limit(self.limit):
+        with bounded(self.limit):
             try:
                 grads = self.grad(f, [_copy(x) for x in program.arguments])
             except (TimedOut, MissingError, EngineError):
