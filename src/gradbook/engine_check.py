@@ -826,8 +826,12 @@ class _Checker:
             self.behaviour = (
                 "resets" if leaves == {"the same"} else "accumulates"
             )
-            what = "reset" if self.behaviour == "resets" else "add up"
-            message = f"{program.listing()}: the arguments' gradients {what}"
+            what = (
+                "the same gradients (it resets them)"
+                if self.behaviour == "resets"
+                else "twice the gradients (it adds them up)"
+            )
+            message = f"{program.listing()}: a second backward() gives {what}"
             self.add(prop, PASSED, message)
             return
         described = []
@@ -923,11 +927,11 @@ class _Checker:
                 kinds.add("neither")
         if len(kinds) == 1 and "neither" not in kinds:
             (kind,) = kinds
-            what = "add up" if kind == "accumulates" else "start again"
+            what = "adds to" if kind == "accumulates" else "replaces"
             message = (
                 f"{one.listing()}, then {two.listing()} on the same arguments:"
-                f" their gradients {what}. On new arguments, the second graph"
-                " is not affected by the first"
+                f" backward() on the second graph {what} their gradients. On "
+                "new arguments, the second graph is not affected by the first"
             )
             self.add(prop, PASSED, message)
             if self.behaviour is None:
