@@ -40,7 +40,6 @@ from gradbook import numerical
 __all__ = [
     "ABSENT",
     "BINARY",
-    "UNARY",
     "Builder",
     "ClassEngine",
     "EngineError",
@@ -64,7 +63,6 @@ __all__ = [
 # A binary step's symbol and its name: the name of the Python method that
 # computes it (``__mul__``), which is what a learner writes.
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "**": "pow"}
-UNARY = ("neg", "exp", "log", "tanh", "relu", "sigmoid", "sum")
 _OPERATOR = {
     "+": operator.add,
     "-": operator.sub,
@@ -81,9 +79,10 @@ class Ref(NamedTuple):
 
 
 class Step(NamedTuple):
-    """One operation: a symbol of :data:`BINARY` or a name of :data:`UNARY`,
-    its operands (nodes, or plain numbers), and the node's name, if the
-    messages need one."""
+    """One operation: a symbol of :data:`BINARY` (``"*"``) or the name of a
+    function of one value (``"neg"``, ``"exp"``, ``"log"``, ``"tanh"``,
+    ``"relu"``, ``"sigmoid"``, ``"sum"``), its operands (nodes, or plain
+    numbers), and the node's name, if the messages need one."""
 
     op: str
     operands: tuple[Any, ...]
@@ -329,24 +328,26 @@ def _can_alarm() -> bool:
 
 
 @contextlib.contextmanager
-def bounded(seconds: float) -> Iterator[None]:
+def bounded(seconds: float, watch_calls: bool = True) -> Iterator[None]:
     """Raise :class:`TimedOut` inside the block after ``seconds``.
 
     Where a timer signal works, it interrupts any Python loop.  Elsewhere
     (Pyodide, threads), a profile hook looks at the clock every thousand
-    calls: that stops any loop that calls a function, including the
-    built-in ones (``list.append``), which is every loop a backward pass
-    has.  The cyclic garbage collector is paused too: building 100,000
-    micrograd nodes took 3.7 s with it and 0.66 s without (measured).
+    calls (unless ``watch_calls`` is False): that stops any loop that
+    calls a function, including the built-in ones (``list.append``), which
+    is every loop a backward pass has, at about three times the cost.  The
+    cyclic garbage collector is paused too: building 100,000 micrograd
+    nodes took 3.7 s with it and 0.66 s without (measured).
     """
     collecting = gc.isenabled()
     gc.disable()
     alarm = _can_alarm()
+    hooked = watch_calls and not alarm
     previous = sys.getprofile()
     if alarm:
         handler = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
-    else:
+    elif hooked:
         deadline = time.monotonic() + seconds
         count = 0
 
@@ -363,7 +364,7 @@ def bounded(seconds: float) -> Iterator[None]:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, handler)
-        else:
+        elif hooked:
             sys.setprofile(previous)
         if collecting:
             gc.enable()
