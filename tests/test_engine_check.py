@@ -475,3 +475,33 @@ def test_the_referee_agrees_with_gradbook():
 
     expected = grad_bp(f, [0.3, -1.2])
     assert reference_gradients(program) == pytest.approx(expected, rel=1e-8)
+
+
+class UnreadableGradient(NoGradients):
+    """A gradient behind a property that raises."""
+
+    def __add__(self, other):
+        return UnreadableGradient(self.data + getattr(other, "data", other))
+
+    @property
+    def grad(self):
+        raise LookupError("no gradient here")
+
+    @grad.setter
+    def grad(self, value):
+        pass
+
+
+def test_an_engine_whose_gradient_cannot_be_read():
+    (message,) = failure_messages(UnreadableGradient)
+    assert "x.grad is unreadable: reading it raised LookupError" in message
+
+
+def test_an_engine_that_returns_inf():
+    inf_exp = engine_from({"e = math.exp(self.data)": "e = math.inf"})
+    messages = "\n".join(failure_messages(inf_exp))
+    assert "exp (exp(x)): the value is infinite at 6 of 6 points" in messages
+    assert (
+        "exp (exp(x)): the derivative with respect to its operand is inf"
+        in (messages)
+    )

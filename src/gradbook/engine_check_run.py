@@ -52,6 +52,7 @@ __all__ = [
     "TimedOut",
     "Trace",
     "as_number",
+    "attribute",
     "bounded",
     "evaluate",
     "node_gradient",
@@ -277,6 +278,22 @@ class _Absent:
 ABSENT = _Absent()
 
 
+class _Unreadable:
+    """An attribute whose reading raised: what it raised."""
+
+    def __init__(self, error: Exception) -> None:
+        self.said = raised(error)
+
+
+def attribute(node: Any, name: str) -> Any:
+    """``node.name``; ABSENT if there is none, an unreadable marker if
+    reading it raised (a property may)."""
+    try:
+        return getattr(node, name, ABSENT)
+    except Exception as error:
+        return _Unreadable(error)
+
+
 class NotANumberError(Exception):
     """What the engine returned is not a number; the message says what it
     is (``None``, ``a str 'abc'``, ``a Value``)."""
@@ -294,6 +311,8 @@ def as_number(raw: Any) -> Any:
         raise NotANumberError("None")
     if raw is ABSENT:
         raise NotANumberError("missing (the engine keeps no such attribute)")
+    if isinstance(raw, _Unreadable):
+        raise NotANumberError(f"unreadable: reading it {raw.said}")
     kind = _kind(raw)
     text = repr(raw)
     if text.startswith("<"):  # object's own repr, with a memory address
@@ -522,7 +541,7 @@ class ClassEngine(_Engine):
         nodes = [] if arguments is None else list(arguments)
         for i, x in enumerate(program.arguments[len(nodes) :]):
             try:
-                nodes.append(self.cls(x))
+                nodes.append(self.cls(_copy(x)))
             except (TimedOut, MissingError):
                 raise
             except Exception as error:
@@ -549,10 +568,8 @@ class ClassEngine(_Engine):
 
     def read(self, nodes: list[Any]) -> Trace:
         """Each node's ``.data`` and ``.grad``, as the engine holds them."""
-        values, grads = [], []
-        for node in nodes:
-            values.append(getattr(node, "data", ABSENT))
-            grads.append(getattr(node, "grad", ABSENT))
+        values = [attribute(node, "data") for node in nodes]
+        grads = [attribute(node, "grad") for node in nodes]
         return Trace(values, grads)
 
     def run(self, program: Program) -> Trace:
@@ -618,8 +635,9 @@ def _value_of(v: Any) -> Any:
     """An engine number's value: its ``.data`` (micrograd), ``.value``
     (gradbook's Var) or ``.primal``; a plain number as it is."""
     for name in ("data", "value", "primal"):
-        if hasattr(v, name):
-            return getattr(v, name)
+        value = attribute(v, name)
+        if value is not ABSENT:
+            return value
     return v
 
 
