@@ -16,7 +16,13 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from micrograd.engine import Value as MicrogradValue
 
-from gradbook import article, engine_check, engine_check_figure, workshop
+from gradbook import (
+    article,
+    engine_check,
+    engine_check_figure,
+    engine_check_locate,
+    workshop,
+)
 from gradbook import functions as fn
 from gradbook.backprop import Tape, grad_bp
 from gradbook.bug_hunts import HUNTS, hunt2
@@ -194,6 +200,19 @@ def test_a_wrong_local_derivative_is_named_with_its_operand():
     )
 
 
+def test_a_function_engine_is_located_through_probes():
+    def bad_grad(f, xs):  # BAD_MUL behind a function: no node's gradient
+        leaves = [BAD_MUL(x) for x in xs]
+        f(leaves).backward()
+        return [leaf.grad for leaf in leaves]
+
+    report = check_engine(bad_grad, {"sigmoid": lambda v: v.sigmoid()})
+    (neuron,) = [f for f in report.failures if f.property == "article"]
+    assert neuron.operation == "mul"
+    assert neuron.located.kind == "local"
+    assert neuron.located.program.label(neuron.located.node) == "b"
+
+
 # No report gives the answer away
 
 
@@ -201,17 +220,19 @@ def recorded_answers(monkeypatch):
     """Every derivative the referee computes from now on, and the
     article's, collected as the checks run."""
     answers = list(article.GRADIENT)
-    for name in ("reference_gradients", "node_gradient"):
-        real = getattr(engine_check, name)
+    for module in (engine_check, engine_check_locate):
+        for name in ("reference_gradients", "node_gradient"):
+            real = getattr(module, name, None)
+            if real is None:
+                continue
 
-        def record(*args, real=real):
-            out = real(*args)
-            parts = out if isinstance(out, list) else [out]
-            for part in parts:
-                answers.extend(np.ravel(part).tolist())
-            return out
+            def record(*args, real=real):
+                out = real(*args)
+                for part in out if isinstance(out, list) else [out]:
+                    answers.extend(np.ravel(part).tolist())
+                return out
 
-        monkeypatch.setattr(engine_check, name, record)
+            monkeypatch.setattr(module, name, record)
     return answers
 
 

@@ -90,16 +90,23 @@ figure, prints an expected number.
 from __future__ import annotations
 
 import math
-import textwrap
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from gradbook import article, checks, numerical
+from gradbook.engine_check_locate import culprit, explain, join, locate, side
+from gradbook.engine_check_report import (
+    FAILED,
+    NOT_RUN,
+    PASSED,
+    PROPERTIES,
+    Finding,
+    Located,
+    Report,
+)
 from gradbook.engine_check_run import (
-    ABSENT,
     BINARY,
     Builder,
     ClassEngine,
@@ -108,14 +115,12 @@ from gradbook.engine_check_run import (
     MissingError,
     NotANumberError,
     Program,
-    Ref,
     TimedOut,
     as_number,
     attribute,
     bounded,
+    compare,
     evaluate,
-    node_gradient,
-    op_name,
     raised,
     reference_gradients,
 )
@@ -129,113 +134,13 @@ __all__ = [
     "check_engine",
 ]
 
-PROPERTIES = {
-    "shape": "the engine makes numbers, computes and runs backward",
-    "values": "each operation's value",
-    "derivatives": "each operation's local derivatives",
-    "article": "the article's neuron, at the article's point",
-    "reuse": "a value used twice",
-    "non-leaf reuse": "a computed value used twice",
-    "diamond": "two paths from one value to the output",
-    "backward twice": "backward() twice on one graph",
-    "second graph": "backward() on a second graph",
-    "deep chain": "a chain of 100,000 operations",
-    "extremes": "large and small inputs",
-    "broadcasting": "arrays of different shapes",
-}
-
 CHAIN = 100_000  # operations in the deep chain
-PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
 
-# Derivatives must agree with finite differences as numerical.check_grad
-# asks; values, which need no differencing, much more closely.
-RTOL, ATOL = 1e-5, 1e-7
-VALUE_RTOL, VALUE_ATOL = 1e-9, 1e-12
 ARTICLE_TOLERANCE = "1e-9"  # relative, where the digits are not exact
 ARTICLE_RTOL = float(ARTICLE_TOLERANCE)
 # Seconds one run may take before the engine counts as hung: a small
 # program runs in microseconds, the deep chain in about a second.
 TIME_LIMIT, CHAIN_TIMES = 5.0, 12
-
-
-@dataclass(frozen=True)
-class Located:
-    """Where a wrong gradient starts, as the backward pass meets it.
-
-    ``node`` is the first node, in the order backward visits them (from the
-    output back), whose gradient disagrees with finite differences; the
-    nodes in ``right`` came before it and agree.  ``use`` is the
-    ``(node, operand position)`` whose local derivative is wrong, if one
-    is; ``kind`` says what the checker concluded: ``"local"`` (that local
-    derivative), ``"uses"`` (the node's uses are not all collected),
-    ``"order"`` (its gradient was passed on too early or more than once),
-    or ``"output"`` (the output's own gradient).
-    """
-
-    program: Program
-    node: int
-    right: tuple[int, ...]
-    kind: str
-    use: tuple[int, int] | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One result: a property, the operation it concerns (or None), its
-    status (``"passed"``, ``"failed"`` or ``"not run"``) and a message."""
-
-    property: str
-    operation: str | None
-    status: str
-    message: str
-    located: Located | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class Report:
-    """What :func:`check_engine` found: every :class:`Finding`, in order.
-
-    ``behaviour`` says what the engine does on a second ``backward``:
-    ``"accumulates"``, ``"resets"``, or None (a function engine, or not
-    found out).
-    """
-
-    engine: str
-    findings: tuple[Finding, ...]
-    behaviour: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """No property failed."""
-        return not self.failures
-
-    @property
-    def failures(self) -> list[Finding]:
-        return [f for f in self.findings if f.status == FAILED]
-
-    @property
-    def passed(self) -> list[Finding]:
-        return [f for f in self.findings if f.status == PASSED]
-
-    @property
-    def not_run(self) -> list[Finding]:
-        return [f for f in self.findings if f.status == NOT_RUN]
-
-    def status(self, prop: str) -> str:
-        """``"failed"`` if any finding of ``prop`` failed, ``"passed"`` if
-        one passed, ``"not run"`` otherwise."""
-        checks.one_of(prop, PROPERTIES, "Report.status", "prop")
-        statuses = {f.status for f in self.findings if f.property == prop}
-        for status in (FAILED, PASSED):
-            if status in statuses:
-                return status
-        return NOT_RUN
-
-    def __str__(self) -> str:
-        return _text(self)
-
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
-        p.text(str(self))
 
 
 def check_engine(
@@ -330,25 +235,12 @@ def _form_program(symbol: str, kind: str, point: tuple) -> Program:
     return b.program()
 
 
-_SIDES = ("the left operand", "the right operand")
-
-
-def _side(symbol: str, kind: str, position: int) -> str:
-    """The operand at ``position`` (among the engine numbers), in words."""
-    if kind == "v":
-        return "its operand"
-    if symbol == "**":
-        return "the exponent" if kind == "cv" or position == 1 else "the base"
-    if kind == "cv":
-        return "the right operand"
-    return _SIDES[position]
-
-
 class _Checker:
     """One run of every property on one engine."""
 
     def __init__(self, engine: ClassEngine | GradEngine) -> None:
         self.engine = engine
+        self.keeps_grads = isinstance(engine, ClassEngine)
         self.findings: list[Finding] = []
         self.good: set[str] = set()  # forms whose values and derivatives pass
         self.computes: set[str] = set()  # forms whose values pass
@@ -510,15 +402,15 @@ class _Checker:
                 values["is missing at some points"] = 1
                 continue
             value = evaluate(program)[-1]
-            problem = _compare(trace.values[-1], value, "the value", True)
+            problem = compare(trace.values[-1], value, "the value", True)
             if problem:
                 values[problem] = values.get(problem, 0) + 1
             reference = reference_gradients(program)
             for i, expected in enumerate(reference):
                 what = (
-                    f"the derivative with respect to {_side(symbol, kind, i)}"
+                    f"the derivative with respect to {side(symbol, kind, i)}"
                 )
-                problem = _compare(trace.grads[i], expected, what)
+                problem = compare(trace.grads[i], expected, what)
                 if problem:
                     slopes[problem] = slopes.get(problem, 0) + 1
         n = len(points)
@@ -560,89 +452,20 @@ class _Checker:
         wrong = [
             program.names[i]
             for i, expected in enumerate(reference)
-            if _compare(trace.grads[i], expected, "")
+            if compare(trace.grads[i], expected, "")
         ]
         if not wrong:
             return True
-        located = self.locate(program, trace)
+        located = locate(program, trace, self.trace, self.keeps_grads)
         message = f"{program.listing()}: {_gradients_of(wrong)} wrong."
         operation = under_test
         if located is not None:
-            message += " " + _explain(located)
-            operation = _culprit(located, under_test, self.uncollected)
+            message += " " + explain(located)
+            operation = culprit(located, under_test, self.uncollected)
             if located.kind == "uses" and operation is not None:
                 self.uncollected.add(operation)
         self.add(prop, FAILED, message, operation, located)
         return False
-
-    def node_grad(self, program: Program, trace: Any, i: int) -> Any:
-        """The engine's gradient of node ``i``: as it holds it (a class
-        engine), or by a probe (a function engine: an extra argument added
-        to node ``i``).  None where it cannot be known."""
-        if i < len(program.arguments) or isinstance(self.engine, ClassEngine):
-            raw = trace.grads[i]
-            if i >= len(program.arguments) and not _known(raw):
-                return None
-            return raw
-        try:
-            probe = self.trace(_with_probe(program, i))
-        except (EngineError, MissingError):
-            return None
-        return probe.grads[len(program.arguments)]
-
-    def locate(self, program: Program, trace: Any) -> Located | None:
-        """Follow the backward pass from the output: the first node whose
-        gradient is wrong, and why (see :class:`Located`)."""
-        right: list[int] = []
-        for i in reversed(range(program.size)):
-            got = self.node_grad(program, trace, i)
-            if got is None:
-                continue
-            if _compare(got, node_gradient(program, i), ""):
-                break
-            right.append(i)
-        else:
-            return None
-        if i == program.size - 1:
-            return Located(program, i, tuple(right), "output")
-        uses = program.uses(i)
-        values = evaluate(program)
-        for use in uses:
-            if not self.use_is_right(program, values, use):
-                return Located(program, i, tuple(right), "local", use)
-        kind = "uses" if len(uses) > 1 else "order"
-        return Located(program, i, tuple(right), kind, uses[0])
-
-    def use_is_right(
-        self, program: Program, values: list[Any], use: tuple[int, int]
-    ) -> bool:
-        """Whether the local derivative of node ``use[0]`` with respect to
-        its operand ``use[1]`` is right on its own, at the same values."""
-        k, side = use
-        step = program.step(k)
-        arguments = {}
-        operands = []
-        for position, operand in enumerate(step.operands):
-            if isinstance(operand, Ref):
-                name = "xyz"[position]
-                arguments[name] = values[operand.index]
-                operands.append(name)
-            else:
-                operands.append(operand)
-        b = Builder(**arguments)
-        refs = iter(b.arguments)
-        b.op(
-            step.op,
-            *(next(refs) if isinstance(o, str) else o for o in operands),
-        )
-        alone = b.program()
-        position = list(arguments).index("xyz"[side])
-        try:
-            trace = self.trace(alone)
-        except (EngineError, MissingError):
-            return False
-        expected = reference_gradients(alone)[position]
-        return not _compare(trace.grads[position], expected, "")
 
     # article
 
@@ -681,7 +504,7 @@ class _Checker:
                 digits = (
                     "agree with the article's numbers within a relative "
                     f"{ARTICLE_TOLERANCE}, not to the last digit "
-                    f"({_join(differ)} differ: the article's digits come from"
+                    f"({join(differ)} differ: the article's digits come from"
                     " 1 / (1 + exp(-z)) differentiated by the quotient rule,"
                     " in that order)"
                 )
@@ -689,16 +512,16 @@ class _Checker:
             self.add("article", PASSED, message)
             return
         wrong = [n for n, ok in zip(names, close, strict=True) if not ok]
-        message = f"the neuron {how}: {_join(wrong)} "
+        message = f"the neuron {how}: {join(wrong)} "
         message += f"{'is' if len(wrong) == 1 else 'are'} wrong."
         located = None
         if close[0]:
-            located = self.locate(program, trace)
+            located = locate(program, trace, self.trace, self.keeps_grads)
         if located is not None:
-            message += " " + _explain(located)
+            message += " " + explain(located)
         operation = None
         if located is not None:
-            operation = _culprit(located, None, self.uncollected)
+            operation = culprit(located, None, self.uncollected)
         self.add("article", FAILED, message, operation, located)
 
     def neuron(self) -> tuple[Program | None, str]:
@@ -828,7 +651,7 @@ class _Checker:
             return
         reference = reference_gradients(program)
         if any(
-            _compare(first.grads[i], r, "") for i, r in enumerate(reference)
+            compare(first.grads[i], r, "") for i, r in enumerate(reference)
         ):
             reason = "the first backward() is already wrong"
             self.add(prop, NOT_RUN, reason)
@@ -878,7 +701,7 @@ class _Checker:
         wrong = [
             program.names[i]
             for i, r in enumerate(reference)
-            if _compare(trace.grads[i], r, "")
+            if compare(trace.grads[i], r, "")
         ]
         if wrong:
             message = (
@@ -923,7 +746,7 @@ class _Checker:
             self.add(prop, FAILED, f"{two.listing()}: {error}")
             return
         first, second = reference_gradients(one), reference_gradients(two)
-        if any(_compare(alone.grads[i], r, "") for i, r in enumerate(second)):
+        if any(compare(alone.grads[i], r, "") for i, r in enumerate(second)):
             message = (
                 f"{two.listing()} on new arguments, after another graph's "
                 "backward(): its gradients are wrong: something is kept "
@@ -934,9 +757,9 @@ class _Checker:
         kinds = set()
         for i in range(2):
             got = shared.grads[i]
-            if not _compare(got, second[i], ""):
+            if not compare(got, second[i], ""):
                 kinds.add("resets")
-            elif not _compare(got, first[i] + second[i], ""):
+            elif not compare(got, first[i] + second[i], ""):
                 kinds.add("accumulates")
             else:
                 kinds.add("neither")
@@ -984,7 +807,7 @@ class _Checker:
             self.add(prop, FAILED, f"{text}: {error}")
             return
         expected = numerical.central_difference(chain, start)
-        problem = _compare(got, expected, "the gradient of x")
+        problem = compare(got, expected, "the gradient of x")
         if problem:
             self.add(prop, FAILED, f"{text}: {problem}")
         else:
@@ -1054,7 +877,7 @@ class _Checker:
                         False,
                     ),
                 ):
-                    problem = _compare(got, expected, what, is_value)
+                    problem = compare(got, expected, what, is_value)
                     if problem:
                         problems.append(f"at x = {x:g}: {problem}")
             if problems:
@@ -1090,7 +913,7 @@ class _Checker:
                     pair = (px, py) if left_first else (py, px)
                     b.op("sum", b.op(symbol, *pair, name="s"))
                     cases.append(self.array_problems(b.program()))
-            shown = _join(list(shapes))
+            shown = join(list(shapes))
             wrong = [problems for problems in cases if problems]
             if wrong:
                 message = (
@@ -1148,44 +971,12 @@ class _Checker:
                     f"{np.shape(got)}, but {names[i]} has shape "
                     f"{np.shape(expected)}"
                 )
-            elif _compare(got, expected, ""):
+            elif compare(got, expected, ""):
                 problems.append(f"{head}: the gradient of {names[i]} is wrong")
         return problems
 
 
 # Small helpers for the checks.
-
-
-def _known(raw: Any) -> bool:
-    """Whether the engine holds a gradient at all (it may keep none on
-    computed nodes)."""
-    return raw is not ABSENT
-
-
-def _compare(
-    raw: Any, expected: Any, what: str, value: bool = False
-) -> str | None:
-    """None if ``raw`` (from the engine) agrees with ``expected``; else
-    what is wrong, in words, never with the expected number."""
-    rtol, atol = (VALUE_RTOL, VALUE_ATOL) if value else (RTOL, ATOL)
-    try:
-        got = as_number(raw)
-    except NotANumberError as kind:
-        return f"{what} is {kind}"
-    if np.shape(got) != np.shape(expected):
-        return f"{what} has shape {np.shape(got)}"
-    got, expected = np.asarray(got), np.asarray(expected, dtype=float)
-    if np.any(np.isnan(got)):
-        return f"{what} is nan"
-    with np.errstate(all="ignore"):  # inf - inf is nan: not close
-        close = np.abs(got - expected) <= atol + rtol * np.abs(expected)
-    if np.all(close):
-        return None
-    if np.any(np.isinf(got)):
-        return f"{what} is infinite"
-    if np.all(got == 0):
-        return f"{what} is wrong (it is 0: no gradient reached it)"
-    return f"{what} is wrong"
 
 
 def _ratio(first: Any, second: Any) -> str | None:
@@ -1202,181 +993,8 @@ def _ratio(first: Any, second: Any) -> str | None:
     return "neither"
 
 
-def _with_probe(program: Program, i: int) -> Program:
-    """``program`` with an extra argument, ``probe = 0``, added to node
-    ``i``: nothing changes, and the probe's gradient is d(output)/d(node
-    ``i``)."""
-    b = Builder(
-        **dict(zip(program.names, program.arguments, strict=True)), probe=0.0
-    )
-    *nodes, probe = b.arguments
-    for k, step in enumerate(program.steps):
-        operands = [
-            nodes[o.index] if isinstance(o, Ref) else o for o in step.operands
-        ]
-        ref = b.op(step.op, *operands, name=step.name)
-        if len(program.arguments) + k == i:
-            ref = b.op("+", ref, probe)
-        nodes.append(ref)
-    return b.program()
-
-
-def _explain(located: Located) -> str:
-    """What the located node tells, in words, with no expected number."""
-    p = located.program
-    node = p.label(located.node)
-    head = (
-        "In the order backward() visits the nodes, the first wrong gradient "
-        f"is that of {node}"
-    )
-    if located.kind == "output":
-        return f"{head}: backward() must start from a cotangent of 1."
-    k, side = located.use
-    step = p.step(k)
-    name = op_name(step)
-    kind = _kind_of(step)
-    words = _side(step.op, kind, side)
-    if located.kind == "local":
-        return (
-            f"{head}, used by {name} ({p.text(k)}). {name}: the derivative "
-            f"with respect to {words} is wrong."
-        )
-    if located.kind == "uses":
-        uses = p.uses(located.node)
-        return (
-            f"{head}. It is used {_times(len(uses))}, {_users(p, uses)}; "
-            "each local derivative is right on its own, so the gradient of "
-            f"{node} does not collect every use."
-        )
-    consumer = p.label(k)
-    return (
-        f"{head}. Its gradient comes only through {consumer} "
-        f"({p.text(k)}), whose own gradient and local derivatives are "
-        f"right: so backward() passed the gradient of {consumer} on before "
-        "it was complete, or more than once."
-    )
-
-
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
-def _users(p: Program, uses: list[tuple[int, int]]) -> str:
-    """``"by add (t + z) and mul (t * w)"``, or ``"as both operands of mul
-    (x * x)"``."""
-    nodes = list(dict.fromkeys(k for k, _ in uses))
-    if len(nodes) == 1 and len(uses) == 2:
-        k = nodes[0]
-        return f"as both operands of {op_name(p.step(k))} ({p.text(k)})"
-    return "by " + _join(
-        [f"{op_name(p.step(k))} ({p.text(k)})" for k in nodes]
-    )
-
-
-def _kind_of(step: Any) -> str:
-    refs = [isinstance(o, Ref) for o in step.operands]
-    if len(refs) == 1:
-        return "v"
-    return {(True, True): "vv", (True, False): "vc", (False, True): "cv"}[
-        tuple(refs)
-    ]
-
-
-def _culprit(
-    located: Located, under_test: str | None, uncollected: set[str]
-) -> str | None:
-    """The operation a located failure points at: the one whose local
-    derivative is wrong, or whose uses were not collected (the one under
-    test, or the only one among the node's users that already lost a use
-    in a simpler check); None where the backward pass as a whole is at
-    fault."""
-    p = located.program
-    if located.kind == "local":
-        return op_name(p.step(located.use[0]))
-    if located.kind == "uses":
-        if under_test is not None:
-            return under_test
-        ops = {op_name(p.step(j)) for j, _ in p.uses(located.node)}
-        suspects = ops & uncollected if len(ops) > 1 else ops
-        return suspects.pop() if len(suspects) == 1 else None
-    return None
-
-
 def _gradients_of(names: list[str]) -> str:
     """``"the gradient of x is"``, ``"the gradients of x and y are"``."""
     if len(names) == 1:
         return f"the gradient of {names[0]} is"
-    return f"the gradients of {_join(names)} are"
-
-
-def _join(words: list[str]) -> str:
-    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
-    words = list(words)
-    if len(words) < 3:
-        return " and ".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-# The printed report.
-
-WIDTH = 78
-_MARK = {FAILED: "FAILED ", PASSED: "passed ", NOT_RUN: "not run"}
-
-
-def _text(report: Report) -> str:
-    """The report, one block per property, every line at most 78
-    characters."""
-    failed = {f.property for f in report.failures}
-    verdict = (
-        "every property passed"
-        if report.ok
-        else f"{len(failed)} of {len(PROPERTIES)} properties failed"
-    )
-    lines = [f"check_engine({report.engine}): {verdict}."]
-    for prop, title in PROPERTIES.items():
-        findings = [f for f in report.findings if f.property == prop]
-        status = report.status(prop)
-        lines += ["", f"{_MARK[status]}  {prop}: {title}"]
-        for line in _details(prop, status, findings):
-            lines += _wrap(line, "    ")
-    return "\n".join(lines)
-
-
-def _details(prop: str, status: str, findings: list[Finding]) -> Iterator[str]:
-    """The lines under a property's heading: what was wrong, what passed,
-    what was not run and why."""
-    for f in findings:
-        if f.status == FAILED:
-            yield f"WRONG: {f.message}"
-    passed = [f for f in findings if f.status == PASSED]
-    if prop in ("values", "derivatives") and passed:
-        yield "right: " + ", ".join(f.operation for f in passed)
-    else:
-        yield from (f.message for f in passed)
-    skipped = [f for f in findings if f.status == NOT_RUN]
-    lacking = [
-        f.operation
-        for f in skipped
-        if f.operation and f.message.startswith("the engine has no ")
-    ]
-    if lacking:
-        yield "not run, the engine lacks them: " + ", ".join(lacking)
-    for f in skipped:
-        if f.operation in lacking:
-            continue
-        if f.operation is None:
-            yield f.message if status == NOT_RUN else f"not run: {f.message}"
-        elif f.message.startswith(f.operation):
-            yield f"not run: {f.message}"
-        else:
-            yield f"not run: {f.operation}: {f.message}"
-
-
-def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(
-        text,
-        WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "  ",
-        break_on_hyphens=False,
-    )
+    return f"the gradients of {join(names)} are"

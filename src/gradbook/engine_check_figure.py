@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path
 
 from gradbook import checks
-from gradbook.engine_check import Finding, Located
+from gradbook.engine_check_report import Finding, Located
 from gradbook.engine_check_run import Program, Ref, op_name
 from gradbook.plots import COLUMN_PIXELS
 

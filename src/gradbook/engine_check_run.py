@@ -54,6 +54,7 @@ __all__ = [
     "as_number",
     "attribute",
     "bounded",
+    "compare",
     "evaluate",
     "node_gradient",
     "op_name",
@@ -400,21 +401,16 @@ class MissingError(Exception):
 class EngineError(Exception):
     """The engine raised, hung, or returned what is not a number.
 
-    ``stage`` is ``"make"`` (making an argument), ``"forward"`` (a step;
-    ``node`` says which), ``"backward"`` or ``"read"`` (reading ``.data``
-    or ``.grad``); the message says what happened, in words.
+    ``stage`` is ``"make"`` (making an argument), ``"forward"`` (a step)
+    or ``"backward"``; the message says what happened, in words, and
+    ``detail`` the same without naming the step.
     """
 
     def __init__(
-        self,
-        stage: str,
-        message: str,
-        node: int | None = None,
-        detail: str | None = None,
+        self, stage: str, message: str, detail: str | None = None
     ) -> None:
         super().__init__(message)
         self.stage = stage
-        self.node = node
         self.detail = message if detail is None else detail
 
 
@@ -431,9 +427,9 @@ def raised(error: BaseException) -> str:
 
 
 class Trace(NamedTuple):
-    """One run of a program on the engine: each node's value, and each
-    node's gradient where the engine keeps one (None elsewhere), as the
-    engine gave them (read them with :func:`as_number`)."""
+    """One run of a program on the engine: each node's value and gradient
+    as the engine gave them (:data:`ABSENT` where it keeps none); read
+    them with :func:`as_number`."""
 
     values: list[Any]
     grads: list[Any]
@@ -466,7 +462,7 @@ class _Engine:
                 ) from None
             said = raised(error)
             message = f"{name} ({program.text(i)}) {said}"
-            raise EngineError("forward", message, i, said) from None
+            raise EngineError("forward", message, said) from None
 
     def _callable(
         self, step: Step, name: str, operands: list[Any]
@@ -519,8 +515,6 @@ class _Carried(NamedTuple):
 class ClassEngine(_Engine):
     """An engine with micrograd's shape: a class ``Value``."""
 
-    stateful = True  # gradients live on the numbers, between calls
-
     def __init__(
         self,
         cls: type,
@@ -539,22 +533,22 @@ class ClassEngine(_Engine):
         ``Value(x)`` (or the ``arguments`` given, made before), then one
         per step."""
         nodes = [] if arguments is None else list(arguments)
-        for i, x in enumerate(program.arguments[len(nodes) :]):
+        for i in range(len(nodes), len(program.arguments)):
             try:
-                nodes.append(self.cls(_copy(x)))
+                nodes.append(self.cls(_copy(program.arguments[i])))
             except (TimedOut, MissingError):
                 raise
             except Exception as error:
                 name = self.cls.__name__
                 message = f"{name}({program.names[i]}) {raised(error)}"
-                raise EngineError("make", message, i) from None
+                raise EngineError("make", message) from None
         for i in range(len(program.arguments), program.size):
             nodes.append(self.apply(program, i, nodes))
             if not isinstance(nodes[i], self.cls):
                 got = _kind(nodes[i])
                 where = f"{op_name(program.step(i))} ({program.text(i)})"
                 message = f"{where} returned {got}, not a {self.cls.__name__}"
-                raise EngineError("forward", message, i)
+                raise EngineError("forward", message)
         return nodes
 
     def backward(self, out: Any) -> None:
@@ -583,8 +577,6 @@ class ClassEngine(_Engine):
 class GradEngine(_Engine):
     """An engine with the shape of ``grad_bp``: a function ``grad(f, xs)``
     that returns one gradient per argument."""
-
-    stateful = False  # each call starts afresh, or should
 
     def __init__(
         self,
@@ -647,3 +639,37 @@ def _kind(value: Any) -> str:
         return "None"
     kind = type(value).__name__
     return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
+
+
+# Judging what the engine gave against the referee.
+
+# Derivatives must agree with finite differences as numerical.check_grad
+# asks; values, which need no differencing, much more closely.
+RTOL, ATOL = 1e-5, 1e-7
+VALUE_RTOL, VALUE_ATOL = 1e-9, 1e-12
+
+
+def compare(
+    raw: Any, expected: Any, what: str, value: bool = False
+) -> str | None:
+    """None if ``raw`` (from the engine) agrees with ``expected``; else
+    what is wrong, in words, never with the expected number."""
+    rtol, atol = (VALUE_RTOL, VALUE_ATOL) if value else (RTOL, ATOL)
+    try:
+        got = as_number(raw)
+    except NotANumberError as kind:
+        return f"{what} is {kind}"
+    if np.shape(got) != np.shape(expected):
+        return f"{what} has shape {np.shape(got)}"
+    got, expected = np.asarray(got), np.asarray(expected, dtype=float)
+    if np.any(np.isnan(got)):
+        return f"{what} is nan"
+    with np.errstate(all="ignore"):  # inf - inf is nan: not close
+        close = np.abs(got - expected) <= atol + rtol * np.abs(expected)
+    if np.all(close):
+        return None
+    if np.any(np.isinf(got)):
+        return f"{what} is infinite"
+    if np.all(got == 0):
+        return f"{what} is wrong (it is 0: no gradient reached it)"
+    return f"{what} is wrong"
