@@ -547,8 +547,8 @@ class _Checker:
             b.op("*", b.op("+", t, 1.0, name="t + 1"), 0.5)
             return b.program(), "(tanh(z * 0.5) + 1) * 0.5, z = a*x + b*y + c"
         return None, (
-            "the engine has no sigmoid(), no tanh(), and no exp() with "
-            "negation and division by a Value"
+            "the neuron needs sigmoid(), tanh(), or exp() with -x, c + x "
+            "and c / x; the engine lacks them"
         )
 
     # reuse, non-leaf reuse, diamond
@@ -682,8 +682,8 @@ class _Checker:
         message = (
             f"{program.listing()}: after a second backward(), the arguments' "
             "gradients are neither the first ones (as if backward resets "
-            "them) nor twice the first ones (as if it adds up). In the order "
-            f"backward visits the nodes: {'; '.join(described)}."
+            "them) nor twice the first ones (as if it adds them up). In the "
+            f"order backward visits the nodes: {'; '.join(described)}."
         )
         self.add(prop, FAILED, message)
 
