@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from gradbook import checks, numerical
 from gradbook.bug_hunts import hunt1, hunt2, hunt3, hunt4, hunt5, hunt6
-from gradbook.engine_check_figure import _
+from gradbook.engine_check.figure import _
 from gradbook.plots import COLUMN_PIXELS
 
 __all__ = ["Symptom", "measure", "symptom"]

@@ -16,8 +16,8 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path
 
 from gradbook import checks
-from gradbook.engine_check_report import Finding, Located
-from gradbook.engine_check_run import Program, Ref, op_name
+from gradbook.engine_check.program import Program, Ref, op_name
+from gradbook.engine_check.report import Finding, Located
 from gradbook.plots import COLUMN_PIXELS
 
 __all__ = ["located_graph"]

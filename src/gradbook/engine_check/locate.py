@@ -17,21 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gradbook.engine_check_report import Located
-from gradbook.engine_check_run import (
+from gradbook.engine_check.engines import (
     ABSENT,
-    Builder,
     EngineError,
     MissingError,
-    Program,
-    Ref,
     Trace,
+)
+from gradbook.engine_check.program import Builder, Program, Ref, op_name
+from gradbook.engine_check.referee import (
     compare,
     evaluate,
     node_gradient,
-    op_name,
     reference_gradients,
 )
+from gradbook.engine_check.report import Located
 
 __all__ = ["culprit", "explain", "join", "locate", "side"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradbook import checks
-from gradbook.engine_check_run import Program
+from gradbook.engine_check.program import Program
 
 __all__ = [
     "FAILED",
