@@ -120,6 +120,12 @@ class Report:
     def __str__(self) -> str:
         return _text(self)
 
+    def summary(self) -> str:
+        """The report's first line and the blocks of the properties that
+        failed, then the names of the others: what passed, what was not
+        run."""
+        return _text(self, failed_only=True)
+
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(str(self))
 
@@ -130,9 +136,9 @@ WIDTH = 78
 _MARK = {FAILED: "FAILED ", PASSED: "passed ", NOT_RUN: "not run"}
 
 
-def _text(report: Report) -> str:
-    """The report, one block per property, every line at most 78
-    characters."""
+def _text(report: Report, failed_only: bool = False) -> str:
+    """The report, one block per property (or per failed property, and
+    the names of the others), every line at most 78 characters."""
     failed = {f.property for f in report.failures}
     verdict = (
         "every property passed"
@@ -140,12 +146,21 @@ def _text(report: Report) -> str:
         else f"{len(failed)} of {len(PROPERTIES)} properties failed"
     )
     lines = [f"check_engine({report.engine}): {verdict}."]
+    others: dict[str, list[str]] = {PASSED: [], NOT_RUN: []}
     for prop, title in PROPERTIES.items():
         findings = [f for f in report.findings if f.property == prop]
         status = report.status(prop)
+        if failed_only and status != FAILED:
+            others[status].append(prop)
+            continue
         lines += ["", f"{_MARK[status]}  {prop}: {title}"]
         for line in _details(prop, status, findings):
             lines += _wrap(line, "    ")
+    if failed_only:
+        lines.append("")
+        for status, props in others.items():
+            if props:
+                lines += _wrap(f"{status}: {', '.join(props)}", "")
     return "\n".join(lines)
 
 
