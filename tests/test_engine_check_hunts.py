@@ -53,7 +53,7 @@ def test_hunt_messages_point_at_the_bug():
         if f.property == "diamond"
     ]
     assert diamond[0].located.kind == "order"
-    assert "passed the gradient of t on before it was complete" in (
+    assert "passed the cotangent of t on before it was complete" in (
         diamond[0].message
     )
 

@@ -113,7 +113,7 @@ def _reset(engine: type) -> Symptom:
             _("added up"): calls.astype(float),
         },
         _("calls of backward() on one graph"),
-        _("x.grad, in units of its gradient"),
+        _("x.grad, in units of the right d/dx"),
         _("backward() called again"),
     )
 

@@ -241,7 +241,7 @@ class _Checker:
         else:
             data, grad, done = (
                 "{}'s value",
-                "{}'s gradient",
+                "d/d{}",
                 "with grad(f, xs)",
             )
         problems = []
@@ -579,9 +579,9 @@ class _Checker:
                 "resets" if leaves == {"the same"} else "accumulates"
             )
             what = (
-                "the same gradients (it resets them)"
+                "the same .grad values (it resets them)"
                 if self.behaviour == "resets"
-                else "twice the gradients (it adds them up)"
+                else "twice the .grad values (it adds them up)"
             )
             message = f"{program.listing()}: a second backward() gives {what}"
             self.add(prop, PASSED, message)
@@ -595,7 +595,7 @@ class _Checker:
                 break
         message = (
             f"{program.listing()}: after a second backward(), the arguments' "
-            "gradients are neither the first ones (as if backward resets "
+            ".grad values are neither the first ones (as if backward resets "
             "them) nor twice the first ones (as if it adds them up). In the "
             f"order backward visits the nodes: {'; '.join(described)}."
         )
@@ -663,7 +663,7 @@ class _Checker:
         if any(compare(alone.grads[i], r, "") for i, r in enumerate(second)):
             message = (
                 f"{two.listing()} on new arguments, after another graph's "
-                "backward(): its gradients are wrong: something is kept "
+                "backward(): its .grad values are wrong: something is kept "
                 "from one graph to the next"
             )
             self.add(prop, FAILED, message)
@@ -682,7 +682,7 @@ class _Checker:
             what = "adds to" if kind == "accumulates" else "replaces"
             message = (
                 f"{one.listing()}, then {two.listing()} on the same arguments:"
-                f" backward() on the second graph {what} their gradients. On "
+                f" backward() on the second graph {what} their .grad. On "
                 "new arguments, the second graph is not affected by the first"
             )
             self.add(prop, PASSED, message)
@@ -691,7 +691,7 @@ class _Checker:
             return
         message = (
             f"{one.listing()}, then {two.listing()} on the same arguments: "
-            "the arguments' gradients neither start again nor add up"
+            "the arguments' .grad values neither start again nor add up"
         )
         self.add(prop, FAILED, message)
 
@@ -721,7 +721,7 @@ class _Checker:
             self.add(prop, FAILED, f"{text}: {error}")
             return
         expected = numerical.central_difference(chain, start)
-        problem = compare(got, expected, "the gradient of x")
+        problem = compare(got, expected, "d/dx")
         if problem:
             self.add(prop, FAILED, f"{text}: {problem}")
         else:
@@ -875,18 +875,16 @@ class _Checker:
             try:
                 got = as_number(trace.grads[i])
             except NotANumberError as what:
-                problems.append(
-                    f"{head}: the gradient of {names[i]} is {what}"
-                )
+                problems.append(f"{head}: d/d{names[i]} is {what}")
                 continue
             if np.shape(got) != np.shape(expected):
                 problems.append(
-                    f"{head}: the gradient of {names[i]} has shape "
+                    f"{head}: d/d{names[i]} has shape "
                     f"{np.shape(got)}, but {names[i]} has shape "
                     f"{np.shape(expected)}"
                 )
             elif compare(got, expected, ""):
-                problems.append(f"{head}: the gradient of {names[i]} is wrong")
+                problems.append(f"{head}: d/d{names[i]} is wrong")
         return problems
 
 
@@ -908,7 +906,8 @@ def _ratio(first: Any, second: Any) -> str | None:
 
 
 def _gradients_of(names: list[str]) -> str:
-    """``"the gradient of x is"``, ``"the gradients of x and y are"``."""
+    """``"d/dx is"``, ``"d/dx and d/dy are"``: the output's derivatives
+    with respect to these arguments."""
     if len(names) == 1:
-        return f"the gradient of {names[0]} is"
-    return f"the gradients of {join(names)} are"
+        return f"d/d{names[0]} is"
+    return f"{join([f'd/d{n}' for n in names])} are"

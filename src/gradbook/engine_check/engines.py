@@ -398,7 +398,7 @@ class GradEngine(_Engine):
                 raise EngineError("backward", message) from None
         if not isinstance(grads, (list, tuple)) or len(grads) != n:
             got = _kind(grads)
-            message = f"grad(f, xs) returned {got}, not {n} gradients"
+            message = f"grad(f, xs) returned {got}, not {n} derivatives"
             raise EngineError("backward", message)
         values = [_value_of(v) for v in nodes]
         return Trace(values, [*grads, *[ABSENT] * len(program.steps)])

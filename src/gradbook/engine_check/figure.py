@@ -152,7 +152,7 @@ def located_graph(found: Finding | Located) -> Figure:
             Patch(
                 facecolor=_FILL[WRONG],
                 edgecolor=WRONG,
-                label=_("first wrong gradient"),
+                label=_("first wrong cotangent"),
             ),
             Patch(facecolor="white", edgecolor=LATER, label=_("not reached")),
         ],
@@ -231,8 +231,18 @@ def _arrow(
         )
     )
     if words:
-        side = normal if normal[1] >= 0 else -normal  # above the edge
-        x, y = (a + 2 * control + b) / 4 + 0.12 * side
+        # Along the curve's middle, just above it, turned with it.
+        side = normal if normal[1] >= 0 else -normal
+        x, y = (a + 2 * control + b) / 4 + 0.06 * side
+        angle = np.degrees(np.arctan2(direction[1], direction[0]))
         ax.text(
-            x, y, words, ha="center", va="bottom", fontsize=SMALL, color=WRONG
+            x,
+            y,
+            words,
+            ha="center",
+            va="bottom",
+            rotation=angle,
+            rotation_mode="anchor",
+            fontsize=SMALL,
+            color=WRONG,
         )

@@ -157,7 +157,7 @@ def explain(located: Located) -> str:
     p = located.program
     node = p.label(located.node)
     head = (
-        "In the order backward() visits the nodes, the first wrong gradient "
+        "In the order backward() visits the nodes, the first wrong cotangent "
         f"is that of {node}"
     )
     if located.kind == "output":
@@ -175,14 +175,14 @@ def explain(located: Located) -> str:
         uses = p.uses(located.node)
         return (
             f"{head}. It is used {_times(len(uses))}, {_users(p, uses)}; "
-            "each local derivative is right on its own, so the gradient of "
+            "each local derivative is right on its own, so the cotangent of "
             f"{node} does not collect every use."
         )
     consumer = p.label(k)
     return (
-        f"{head}. Its gradient comes only through {consumer} "
-        f"({p.text(k)}), whose own gradient and local derivatives are "
-        f"right: so backward() passed the gradient of {consumer} on before "
+        f"{head}. Its cotangent comes only through {consumer} "
+        f"({p.text(k)}), whose own cotangent and local derivatives are "
+        f"right: so backward() passed the cotangent of {consumer} on before "
         "it was complete, or more than once."
     )
 

@@ -109,5 +109,5 @@ def compare(
     if np.any(np.isinf(got)):
         return f"{what} is infinite"
     if np.all(got == 0):
-        return f"{what} is wrong (it is 0: no gradient reached it)"
+        return f"{what} is wrong (it is 0: nothing reached it)"
     return f"{what} is wrong"
