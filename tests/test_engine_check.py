@@ -232,7 +232,7 @@ def recorded_answers(monkeypatch):
     article's, collected as the checks run."""
     answers = list(article.GRADIENT)
     for module in (engine_checker, engine_check_locate):
-        for name in ("reference_gradients", "node_gradient"):
+        for name in ("reference_gradients", "node_cotangent"):
             real = getattr(module, name, None)
             if real is None:
                 continue

@@ -37,7 +37,7 @@ __all__ = [
 class Value:
     """A number that remembers how it was computed."""
 
-    made = itertools.count()  # 0, 1, 2, ...: the order values are made in
+    made = itertools.count()  # 0, 1, 2, ...: the order Values are made in
 
     def __init__(self, data, parents=(), local_grads=()):
         self.data = data

@@ -50,7 +50,8 @@ def known_hunt(hunt: ModuleType, who: str) -> ModuleType:
 
 def copy_of(hunt: ModuleType) -> type:
     """A fresh copy of the hunt's ``Value``, for the reader to repair."""
-    cls = load(hunt, inspect.getsource(hunt), "copy_of")
+    source = inspect.getsource(known_hunt(hunt, "copy_of"))
+    cls = load(hunt, source, "copy_of")
     _MADE[cls] = (hunt, dict(vars(cls)))
     return cls
 

@@ -27,7 +27,7 @@ from gradbook.engine_check.program import Builder, Program, Ref, op_name
 from gradbook.engine_check.referee import (
     compare,
     evaluate,
-    node_gradient,
+    node_cotangent,
     reference_gradients,
 )
 from gradbook.engine_check.report import Located
@@ -50,7 +50,7 @@ def locate(
         got = _node_grad(program, trace, i, run, keeps_grads)
         if got is None:
             continue
-        if compare(got, node_gradient(program, i), ""):
+        if compare(got, node_cotangent(program, i), ""):
             break
         right.append(i)
     else:

@@ -14,7 +14,7 @@ from gradbook import numerical
 from gradbook.engine_check.engines import NotANumberError, as_number
 from gradbook.engine_check.program import Program, Ref
 
-__all__ = ["compare", "evaluate", "node_gradient", "reference_gradients"]
+__all__ = ["compare", "evaluate", "node_cotangent", "reference_gradients"]
 
 
 def _sigmoid(x: Any) -> Any:
@@ -72,7 +72,7 @@ def reference_gradients(program: Program) -> list[Any]:
     )
 
 
-def node_gradient(program: Program, i: int) -> Any:
+def node_cotangent(program: Program, i: int) -> Any:
     """d(output)/d(node ``i``), by central differences: node ``i`` moves and
     everything after it follows."""
     value = evaluate(program)[i]

@@ -173,6 +173,8 @@ def _details(prop: str, status: str, findings: list[Finding]) -> Iterator[str]:
     passed = [f for f in findings if f.status == PASSED]
     if prop in ("values", "derivatives") and passed:
         yield "right: " + ", ".join(f.operation for f in passed)
+    elif status == FAILED:  # what did pass, told apart from the failures
+        yield from (f"right: {f.message}" for f in passed)
     else:
         yield from (f.message for f in passed)
     skipped = [f for f in findings if f.status == NOT_RUN]
