@@ -174,10 +174,8 @@ def test_the_backward_pass_visits_each_node_once():
 
         return rule
 
-    tape.nodes = [
-        node._replace(inputs=tuple((j, counted(i, r)) for j, r in node.inputs))
-        for i, node in enumerate(tape.nodes)
-    ]
+    for i, node in enumerate(tape.nodes):
+        node.inputs = tuple((j, counted(i, r)) for j, r in node.inputs)
     cotangents = tape.backward(out)
     edges = sum(len(node.inputs) for node in tape.nodes)
     assert len(calls) == edges  # one rule call per edge of the graph
@@ -416,7 +414,7 @@ def test_dual_and_var_do_not_mix():
     message = "Var: a Var and a Dual cannot be mixed"
     with pytest.raises(TypeError, match=message):
         grad_bp(lambda v: v * Dual(1.0, 1.0), 1.0)
-    message = "where: x and y are a Dual and a Var, which cannot be mixed"
+    message = "where: a Dual and a Var cannot be mixed"
     with pytest.raises(TypeError, match=message):
         grad_bp(lambda v: fn.where(v > 0, Dual(1.0, 1.0), v), np.ones(1))
     message = "grad_bp: xs must be a real number or a numeric array, got Dual"

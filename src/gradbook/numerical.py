@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from gradbook import checks
+from gradbook.checks import Number
 
 __all__ = [
     "central_difference",
@@ -27,8 +27,8 @@ DEFAULT_STEP = 1e-6
 
 
 def central_difference(
-    f: Callable[[Any], Any], x: Any, h: float = DEFAULT_STEP
-) -> Any:
+    f: Callable[[float], float], x: float, h: float = DEFAULT_STEP
+) -> float:
     """``(f(x + h) - f(x - h)) / (2h)``: the slope of ``f`` at ``x``,
     approximately."""
     checks.callable_(f, "central_difference")
@@ -39,7 +39,7 @@ def central_difference(
     return (plus - minus) / (2 * h)
 
 
-def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
+def gradient(f: Callable, xs: object, h: float = DEFAULT_STEP) -> object:
     """Every partial derivative of ``f`` at ``xs`` by central differences.
 
     ``xs`` is what ``f`` takes: a number, an array, or a list of numbers and
@@ -49,7 +49,7 @@ def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
     return _gradient(f, xs, h, "gradient")
 
 
-def _gradient(f: Callable[[Any], Any], xs: Any, h: float, who: str) -> Any:
+def _gradient(f: Callable, xs: object, h: float, who: str) -> object:
     """``gradient``, with errors naming ``who``, the function called."""
     checks.callable_(f, who)
     h = checks.positive(h, who, "h")
@@ -67,7 +67,7 @@ def _gradient(f: Callable[[Any], Any], xs: Any, h: float, who: str) -> Any:
     return grad if np.ndim(grad) else float(grad)
 
 
-def _replace(xs: Any, i: int, leaf: np.ndarray) -> list[Any]:
+def _replace(xs: list, i: int, leaf: np.ndarray) -> list:
     """``xs`` with element ``i`` replaced (a scalar stays a Python float)."""
     out = list(xs)
     out[i] = leaf if np.ndim(leaf) else float(leaf)
@@ -75,7 +75,7 @@ def _replace(xs: Any, i: int, leaf: np.ndarray) -> list[Any]:
 
 
 def _partials(
-    f: Callable[[Any], Any], x: np.ndarray, h: float, who: str
+    f: Callable[[Number], float], x: np.ndarray, h: float, who: str
 ) -> np.ndarray:
     """Central differences of scalar ``f`` along every element of array
     ``x``."""
@@ -90,7 +90,7 @@ def _partials(
     return grad
 
 
-def _scalar(value: Any, who: str) -> float:
+def _scalar(value: object, who: str) -> float:
     """What ``f`` returned, as one float; anything else is a clear error."""
     value = checks.returned(value, who, "one number")
     if np.ndim(value):
@@ -99,7 +99,7 @@ def _scalar(value: Any, who: str) -> float:
     return float(value)
 
 
-def max_relative_error(a: Any, b: Any) -> float:
+def max_relative_error(a: object, b: object) -> float:
     """The largest ``|a - b| / max(|a| + |b|, tiny)`` over matching elements.
 
     ``a`` and ``b`` may be numbers, arrays or lists of them (gradients).  A
@@ -129,9 +129,9 @@ def max_relative_error(a: Any, b: Any) -> float:
 
 
 def check_grad(
-    f: Callable[[Any], Any],
-    xs: Any,
-    grad: Any,
+    f: Callable,
+    xs: object,
+    grad: object,
     *,
     h: float = DEFAULT_STEP,
     rtol: float = 1e-5,
