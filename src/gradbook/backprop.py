@@ -424,15 +424,12 @@ def _matmul(a: Operand, b: Operand) -> Var:
 
 
 def _wrap(xs: object, tape: Tape, who: str) -> Var | list[Var]:
-    """Inputs as Vars on ``tape``: a list or tuple becomes a list of Vars."""
+    """The arguments as Vars on ``tape``, checked in the words of ``who``:
+    a list or tuple becomes a list of Vars."""
     if isinstance(xs, (list, tuple)):
-        return [_input(x, tape, who, f"xs[{i}]") for i, x in enumerate(xs)]
-    return _input(xs, tape, who, "xs")
-
-
-def _input(x: object, tape: Tape, who: str, name: str) -> Var:
-    """Input ``x`` as a Var on ``tape``, checked in the words of ``who``."""
-    return tape.record("input", checks.as_number(x, who, name))
+        values = checks.numbers(xs, who, "xs")
+        return [tape.record("input", value) for value in values]
+    return tape.record("input", checks.as_number(xs, who, "xs"))
 
 
 def _value(out: object, tape: Tape, who: str) -> Number:
