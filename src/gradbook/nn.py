@@ -104,14 +104,7 @@ def cross_entropy(scores: Operand, targets: np.ndarray) -> Operand:
 
     ``targets`` is one-hot, so multiplying picks each row's true class.
     """
-    who = "cross_entropy"
-    if np.ndim(scores) != 2:
-        what = "a 2-D array (examples x classes)"
-        raise ValueError(
-            f"{who}: scores must be {what}, got shape {np.shape(scores)}"
-        )
-    # broadcasting would give a wrong number silently
-    checks.same_shape(targets, np.shape(scores), who, "targets", "scores")
+    _check_scores(scores, targets, "cross_entropy")
     return -(log_softmax(scores) * targets).sum(axis=1).mean()
 
 
@@ -250,7 +243,7 @@ def train(
     steps 0, k, 2k, ... and after the last step.  ``params`` is not changed.
     """
     x, labels = _check_data(params, x, labels, activation, "train")
-    batch_size = batch_size or len(x)
+    batch_size = len(x) if batch_size is None else batch_size
     _check_steps(epochs, len(x), batch_size, "train")
     targets = one_hot(labels, _classes(params))
     history = History(params=list(params))
@@ -375,6 +368,16 @@ def _check_inputs(
         has = f"x has shape {np.shape(x)}"
         raise ValueError(f"{who}: {has}, but {weights}: {need}")
     return x
+
+
+def _check_scores(scores: Operand, targets: np.ndarray, who: str) -> None:
+    """Scores are 2-D (examples x classes), and targets have their shape:
+    broadcasting would give a wrong number silently."""
+    if np.ndim(scores) != 2:
+        what = "a 2-D array (examples x classes)"
+        got = f"shape {np.shape(scores)}"
+        raise ValueError(f"{who}: scores must be {what}, got {got}")
+    checks.same_shape(targets, np.shape(scores), who, "targets", "scores")
 
 
 def _check_grads(params: Params, grads: object, who: str) -> None:
