@@ -355,6 +355,20 @@ def _rows():
             "dict",
             "neuron(dict)",
         ),
+        row(
+            circuits.neuron,
+            lambda: circuits.neuron([ones, 2.0, -3.0, np.ones(2), 3.0]),
+            v,
+            "broadcast",
+            "neuron(shapes)",
+        ),
+        row(
+            circuits.multiply_gate,
+            lambda: circuits.multiply_gate(ones, np.ones(2)),
+            v,
+            "broadcast",
+            "multiply_gate(shapes)",
+        ),
         # dual
         row(
             Dual,

@@ -264,7 +264,20 @@ def operands(
         if type(item) is not float and not _is_operand(item):
             label = "" if names is None else f" ({names[i]})"
             operand(item, who, f"{name}[{i}]{label}")
+    shapes = [item.shape for item in items if isinstance(item, np.ndarray)]
+    if len(shapes) > 1:  # plain arrays must fit together
+        _broadcast_together(shapes, who, name)
     return list(items)
+
+
+def _broadcast_together(shapes: list, who: str, name: str) -> None:
+    """A ValueError unless arrays of these shapes broadcast together."""
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        got = " ".join(str(shape) for shape in shapes)
+        error = f"{who}: the arrays in {name} do not broadcast together"
+        raise ValueError(f"{error}: shapes {got}") from None
 
 
 def mixing(who: str, first: object, second: object) -> TypeError:

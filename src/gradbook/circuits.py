@@ -22,6 +22,7 @@ def multiply_gate(x: Operand, y: Operand) -> Operand:
     """The simplest circuit: ``f(x, y) = x * y``."""
     x = checks.operand(x, "multiply_gate", "x")
     y = checks.operand(y, "multiply_gate", "y")
+    checks.broadcast(x, y, "multiply_gate")
     return x * y
 
 

@@ -117,6 +117,8 @@ class Tracer:
 
 # The kinds of number a function of this module takes and returns.
 Operand = float | np.ndarray | Tracer
+# Numbers that need no check: a float is one, a Dual or a Var checked its own.
+_SURE = (float, Tracer)
 
 
 def primal(x: Operand) -> Operand:
@@ -200,8 +202,12 @@ def where(condition: object, x: Operand, y: Operand) -> Operand:
     nothing, even where its own derivative is infinite.  With a single
     ``bool`` as the condition, the chosen branch comes back unchanged.
     """
-    if type(condition) is bool and type(x) is float and type(y) is float:
-        return x if condition else y  # plain numbers: 38% of neuron on floats
+    if (
+        type(condition) is bool
+        and isinstance(x, _SURE)
+        and isinstance(y, _SURE)
+    ):
+        return x if condition else y  # at once: 38% of neuron on floats
     condition = checks.condition(condition, "where")
     x, y = checks.operand(x, "where", "x"), checks.operand(y, "where", "y")
     if condition is True or condition is False:
