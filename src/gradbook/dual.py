@@ -209,7 +209,9 @@ class Dual(Tracer):
 
 
 def _dual(primal: Operand, tangent: Operand, tag: int) -> Dual:
-    """A Dual made by an operation: its parts need no checking."""
+    """A Dual made by an operation, without ``Dual.__init__``: its primal
+    may be a Dual (nested derivatives), and it has its perturbation's tag
+    (checked again, ``dual.gradient`` of the neuron took 23% longer)."""
     dual = Dual.__new__(Dual)
     dual.primal, dual.tangent, dual.tag = primal, tangent, tag
     return dual

