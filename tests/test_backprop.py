@@ -241,7 +241,7 @@ def test_shapes_that_do_not_fit():
     with pytest.raises(
         ValueError,
         match=r"grad_bp: f combined arrays whose shapes do not fit together "
-        r"\(.*\(3,\) \(4,\).*\); the inputs have shapes \(3,\), \(4,\)",
+        r"\(.*\(3,\) \(4,\).*\); the arguments have shapes \(3,\), \(4,\)",
     ):
         grad_bp(lambda p: (p[0] + p[1]).sum(), [np.ones(3), np.ones(4)])
 

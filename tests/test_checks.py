@@ -77,7 +77,7 @@ def test_operands_pass_every_number_kind_unchanged(values):
         ([1.0, 2.0, np.True_], TypeError, "bool"),
         ([1.0, 2.0, 1j], TypeError, "complex"),
         ([1.0, 2.0, None], TypeError, "None"),
-        ([1.0, 2.0], ValueError, "three inputs"),
+        ([1.0, 2.0], ValueError, "three numbers"),
         (1.0, TypeError, "list"),
     ],
 )

@@ -163,7 +163,7 @@ def test_arithmetic_with_a_non_number_is_a_type_error():
 
 
 def test_neuron_with_four_inputs():
-    message = r"neuron: params must hold five inputs \[a, b, c, x, y\], got 4"
+    message = r"neuron: params must hold five numbers \[a, b, c, x, y\], got 4"
     with pytest.raises(ValueError, match=message):
         gradient(neuron, [1, 2, -3, -1])
 

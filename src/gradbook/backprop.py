@@ -506,16 +506,16 @@ def _backprop(f: Callable, xs: object, who: str) -> tuple[float, object]:
 def _one_pass(f: Callable, xs: object, who: str) -> tuple[float, object]:
     """The forward pass of ``f`` on a new tape, then the backward pass."""
     tape = Tape()
-    inputs = _wrap(xs, tape, who)
+    arguments = _wrap(xs, tape, who)
     try:
-        out = f(inputs)
+        out = f(arguments)
     except ValueError as error:
         if "broadcast" not in str(error):
             raise
-        shapes = ", ".join(str(v.shape) for v in _as_list(inputs))
+        shapes = ", ".join(str(v.shape) for v in _as_list(arguments))
         raise ValueError(
             f"{who}: f combined arrays whose shapes do not fit together "
-            f"({error}); the inputs have shapes {shapes}"
+            f"({error}); the arguments have shapes {shapes}"
         ) from None
     value = _value(out, tape, who)
     if isinstance(value, np.ndarray) and value.ndim:
@@ -524,25 +524,25 @@ def _one_pass(f: Callable, xs: object, who: str) -> tuple[float, object]:
             f"shape {value.shape}; reduce it first (for example with "
             ".sum() or .mean())"
         )
-    cotangents = [None] * len(tape)  # if f did not depend on its inputs
+    cotangents = [None] * len(tape)  # if f did not depend on its arguments
     if isinstance(out, Var):
         cotangents = tape.backward(out)
-    grads = [_gradient(v, cotangents) for v in _as_list(inputs)]
+    grads = [_gradient(v, cotangents) for v in _as_list(arguments)]
     if isinstance(xs, (list, tuple)):
         return float(value), type(xs)(grads)
     return float(value), grads[0]
 
 
-def _as_list(inputs: Var | list[Var]) -> list[Var]:
-    return inputs if isinstance(inputs, list) else [inputs]
+def _as_list(arguments: Var | list[Var]) -> list[Var]:
+    return arguments if isinstance(arguments, list) else [arguments]
 
 
 def _gradient(var: Var, cotangents: list) -> Number:
-    """The cotangent of an input, shaped like it and safe to hand out."""
+    """The cotangent of an argument, shaped like it and safe to hand out."""
     g = cotangents[var.index]
     if not isinstance(var.value, np.ndarray) or var.value.ndim == 0:
         return 0.0 if g is None else float(g)
-    if g is None:  # f did not depend on this input
+    if g is None:  # f did not depend on this argument
         return np.zeros_like(var.value)
     return np.array(g)  # fresh and writable, even if it was a view
 

@@ -229,12 +229,12 @@ def operand(value: object, who: str, name: str) -> object:
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven")
 
 
-def _inputs(names: Sequence[str] | None) -> str:
-    """``"five inputs [a, b, c, x, y]"``, for a message."""
+def _numbers(names: Sequence[str] | None) -> str:
+    """``"five numbers [a, b, c, x, y]"``, for a message."""
     if names is None:
-        return "inputs"
+        return "numbers"
     count = _WORDS[len(names)] if len(names) < len(_WORDS) else len(names)
-    return f"{count} inputs [{', '.join(names)}]"
+    return f"{count} numbers [{', '.join(names)}]"
 
 
 def operands(
@@ -255,11 +255,11 @@ def operands(
     if getattr(values, "ndim", 0) and _is_operand(values):  # an array
         items = [values[i] for i in range(len(values))]  # its rows
     if not isinstance(items, (list, tuple)):
-        what = f"a list of {_inputs(names)}"
+        what = f"a list of {_numbers(names)}"
         raise TypeError(_must(who, name, what, values))
     if names is not None and len(items) != len(names):
         got = f"got {len(items)}"
-        raise ValueError(f"{who}: {name} must hold {_inputs(names)}, {got}")
+        raise ValueError(f"{who}: {name} must hold {_numbers(names)}, {got}")
     for i, item in enumerate(items):
         if type(item) is not float and not _is_operand(item):
             label = "" if names is None else f" ({names[i]})"

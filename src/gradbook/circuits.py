@@ -34,7 +34,7 @@ def neuron(params: Sequence[Operand]) -> Operand:
 
 
 def sum_of_squares(xs: Sequence[Operand]) -> Operand:
-    """``x1**2 + ... + xn**2``: a function of n inputs, written as n scalar
+    """``x1**2 + ... + xn**2``: a function of n arguments, written as n scalar
     steps."""
     total = 0.0
     for x in checks.operands(xs, "sum_of_squares", "xs"):

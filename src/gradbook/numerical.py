@@ -1,7 +1,7 @@
 """Numerical derivatives by central finite differences, and gradient checks.
 
 ``(f(x + h) - f(x - h)) / (2h)`` needs no knowledge of ``f``: it is slow
-(two runs of ``f`` per input) and approximate (its error is about ``h**2``
+(two runs of ``f`` per argument) and approximate (its error is about ``h**2``
 plus rounding of order ``eps / h``), which is why it makes a good referee for
 exact methods and a poor engine for training.
 """
@@ -153,7 +153,7 @@ def check_grad(
         else ([grad], [numeric])
     )
     if len(claimed) != len(reference):
-        entries = f"{len(claimed)} entries for {len(reference)} inputs"
+        entries = f"{len(claimed)} entries for {len(reference)} arguments"
         raise ValueError(f"check_grad: grad has {entries}")
     for i, (g, n) in enumerate(zip(claimed, reference, strict=True)):
         name = f"grad[{i}]" if len(claimed) > 1 else "grad"
@@ -161,14 +161,15 @@ def check_grad(
         n = np.asarray(n, dtype=float)
         if g.shape != n.shape:
             raise AssertionError(
-                f"input {i}: gradient has shape {g.shape}, expected {n.shape}"
+                f"argument {i}: gradient has shape {g.shape}, "
+                f"expected {n.shape}"
             )
         bad = ~(np.abs(g - n) <= atol + rtol * np.abs(n))  # nan is bad too
         if bad.any():
             index = (
                 tuple(int(k) for k in np.argwhere(bad)[0]) if bad.ndim else ()
             )
-            where = f"input {i}{list(index) if index else ''}"
+            where = f"argument {i}{list(index) if index else ''}"
             claim = f"gradient {float(g[index]):.10g}"
             numbers = f"finite differences give {float(n[index]):.10g}"
             raise AssertionError(f"{where}: {claim} but {numbers}")
