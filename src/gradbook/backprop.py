@@ -13,6 +13,12 @@ mix elements.  The tape is in the order the operations ran, which is
 already a topological order, so the backward pass is one loop over it in
 reverse: each node is visited once, with no recursion however long the
 chain, and the chain rule is one multiplication per edge.
+
+Because each edge carries its own local derivative, one that is too large
+for a float gives inf or nan even where the edges would add up to a finite
+number: ``x / x`` at the smallest float, ``x = 5e-324``, has the partial
+derivatives ``1/x`` and ``-x/x**2``, both beyond ``1.8e308``, and its
+gradient is nan here (forward mode, which adds before it divides, says 0).
 """
 
 from __future__ import annotations

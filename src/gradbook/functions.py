@@ -13,7 +13,8 @@ is differentiated for free, by every mode.
 
 Below the public functions are the helpers the derivative rules of
 ``Dual`` and ``Var`` share: ``times`` (one step of the chain rule),
-``divide``, ``over_square``, ``power`` and ``power_slope``.
+``divide``, ``over_square``, ``power``, ``exponent_slope`` and
+``power_slope``.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ class Tracer:
     primitive (``exp``, ``log``, ``sin``, ``cos``, ``tanh``, ``sqrt``) and a
     class method ``where(condition, x, y)``.  Comparisons look at the primal
     only: a derivative does not change which of two numbers is larger, and it
-    lets ordinary code such as ``x if x > 0 else 0`` run on any number.
+    lets ordinary code such as ``x if x > 0 else 0`` run on any number.  So
+    does ``if x:``; an array has no single truth value, so there it is an
+    error, as are ``len`` and indexing of a single number.
     """
 
     __slots__ = ()
