@@ -513,3 +513,18 @@ def test_a_var_needs_a_tape():
         Var(1.0, tape=5)
     tape = Tape()
     assert Var(1.0, tape).tape is tape and len(tape) == 1
+
+
+def test_tanh_of_an_array_records_a_rule_for_any_cotangent():
+    tape = Tape()
+    x = np.array([0.5, -1.0])
+    out = fn.tanh(tape.var(x))
+    ((_, rule),) = tape.nodes[out.index].inputs
+    slope = 1 - np.tanh(x) ** 2
+    np.testing.assert_allclose(rule(np.ones(2)), slope, rtol=1e-15)
+    np.testing.assert_allclose(rule(2.0), 2 * slope, rtol=1e-15)
+    nested = rule(Dual(np.ones(2), 1.0))  # forward over reverse, later
+    np.testing.assert_allclose(nested.tangent, slope, rtol=1e-15)
+    assert isinstance(
+        tape.nodes[fn.tanh(tape.var(0.5)).index].inputs[0][1], float
+    )

@@ -414,8 +414,9 @@ def _tanh_rule(t: np.ndarray) -> Callable:
     def rule(g: Operand) -> Operand:
         local = t * t
         np.subtract(1.0, local, out=local)
-        local *= g  # in place, unless g carries derivatives
-        return local
+        if isinstance(g, np.ndarray):
+            return np.multiply(g, local, out=local)
+        return g * local  # one number, or a g that carries derivatives
 
     return rule
 
