@@ -26,13 +26,13 @@ from gradbook.checks import Number
 from gradbook.functions import (
     Operand,
     Tracer,
+    _plain,
     cos,
     divide,
     exp,
     exponent_slope,
     log,
     over_square,
-    plain,
     power,
     power_slope,
     sin,
@@ -111,7 +111,7 @@ class Dual(Tracer):
         return self
 
     def __abs__(self) -> Dual:
-        return self._chain(abs(self.primal), np.sign(plain(self.primal)))
+        return self._chain(abs(self.primal), np.sign(_plain(self.primal)))
 
     def __pow__(self, exponent: object) -> Dual:
         a, b = _pair(self, exponent)
@@ -187,7 +187,7 @@ class Dual(Tracer):
         self, axis: int | tuple | None = None, keepdims: bool = False
     ) -> Dual:
         total = self.sum(axis=axis, keepdims=keepdims)
-        return total * (np.size(plain(total)) / np.size(plain(self)))
+        return total * (np.size(_plain(total)) / np.size(_plain(self)))
 
     def __getitem__(self, key: object) -> Dual:
         primal = self._index(self.primal, key)

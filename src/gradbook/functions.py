@@ -67,7 +67,7 @@ class Tracer:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return np.shape(plain(self))
+        return np.shape(_plain(self))
 
     @property
     def ndim(self) -> int:
@@ -86,7 +86,7 @@ class Tracer:
                 f"{name}: a {name} of an array is neither true nor false; "
                 "compare its elements with where, or reduce it first"
             )
-        return bool(plain(self))
+        return bool(_plain(self))
 
     def __lt__(self, other: object) -> bool | np.ndarray:
         return self.primal < _primal(other)
@@ -141,6 +141,11 @@ def plain(x: Operand) -> Number:
     """The plain number inside ``x``, however deeply derivatives nest."""
     if not isinstance(x, Tracer):
         return checks.operand(x, "plain", "x")
+    return _plain(x)
+
+
+def _plain(x: Operand) -> Number:
+    """``plain`` unchecked, for numbers the engine made."""
     while isinstance(x, Tracer):
         x = x.primal
     return x
@@ -338,13 +343,13 @@ def over_square(u: Operand, v: Operand) -> Operand:
     subnormal or inf although the answer is representable, it is computed
     as ``(u / v) / v`` instead.
     """
-    if isinstance(plain(v), float):  # Python floats do not warn or raise
+    if isinstance(_plain(v), float):  # Python floats do not warn or raise
         square = v * v
-        s = plain(square)
+        s = _plain(square)
         return u / square if _TINY <= s <= _HUGE else u / v / v
     with np.errstate(over="ignore", under="ignore"):
         square = v * v
-    s = plain(square)
+    s = _plain(square)
     ordinary = (s >= _TINY) & (s <= _HUGE)
     if ordinary.all():
         return u / square
@@ -391,7 +396,7 @@ def power_slope(u: Operand, n: Operand) -> Operand:
         return 0.0 * u
     with np.errstate(all="ignore"):
         slope = n * power(u, n - 1)
-        tiny = (plain(u) != 0) & ~np.isfinite(plain(slope))
+        tiny = (_plain(u) != 0) & ~np.isfinite(_plain(slope))
         if not np.any(tiny):
             return slope
         return where(tiny, n / where(tiny, u, 1.0) * power(u, n), slope)
