@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import numpy as np
 
@@ -17,6 +16,7 @@ from gradbook.engine_check.engines import (
     MissingError,
     NotANumberError,
     TimedOut,
+    Trace,
     as_number,
     attribute,
     bounded,
@@ -58,8 +58,8 @@ TIME_LIMIT, CHAIN_TIMES = 5.0, 12
 
 
 def check_engine(
-    engine: Any,
-    functions: Mapping[str, Callable[[Any], Any]] | None = None,
+    engine: type | Callable,
+    functions: Mapping[str, Callable] | None = None,
     *,
     time_limit: float = TIME_LIMIT,
 ) -> Report:
@@ -214,7 +214,7 @@ class _Checker:
         statuses = {f.status for f in self.findings if f.property == prop}
         return FAILED if FAILED in statuses else PASSED
 
-    def trace(self, program: Program) -> Any:
+    def trace(self, program: Program) -> Trace:
         """The engine's run of ``program``; an EngineError or MissingError
         otherwise (a hang is an EngineError, and stops later checks)."""
         try:
@@ -703,7 +703,7 @@ class _Checker:
             return
         factor, start = 0.99999, 0.3
 
-        def chain(y: Any) -> Any:
+        def chain(y: object) -> object:
             for _ in range(CHAIN):
                 y = y * factor
             return y
@@ -728,8 +728,8 @@ class _Checker:
             self.add(prop, PASSED, text)
 
     def chain_grad(
-        self, chain: Callable[[Any], Any], start: float, limit: float
-    ) -> Any:
+        self, chain: Callable, start: float, limit: float
+    ) -> object:
         """The engine's d(chain)/dx at ``start``, outside any program (a
         100,000-step program would cost more than the engine itself)."""
         engine = self.engine
@@ -891,7 +891,7 @@ class _Checker:
 # Small helpers for the checks.
 
 
-def _ratio(first: Any, second: Any) -> str | None:
+def _ratio(first: object, second: object) -> str | None:
     """How a node's gradient changed on a second backward: ``"the same"``,
     ``"doubled"`` or ``"neither"``; None if it holds none."""
     try:

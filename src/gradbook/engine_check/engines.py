@@ -22,10 +22,12 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from types import FrameType
+from typing import NamedTuple
 
 import numpy as np
 
+from gradbook.checks import Number
 from gradbook.engine_check.program import (
     BINARY,
     OPERATOR,
@@ -71,7 +73,7 @@ class _Unreadable:
         self.said = raised(error)
 
 
-def attribute(node: Any, name: str) -> Any:
+def attribute(node: object, name: str) -> object:
     """``node.name``; ABSENT if there is none, an unreadable marker if
     reading it raised (a property may)."""
     try:
@@ -85,7 +87,7 @@ class NotANumberError(Exception):
     is (``None``, ``a str 'abc'``, ``a Value``)."""
 
 
-def as_number(raw: Any) -> Any:
+def as_number(raw: object) -> Number:
     """A float, or a float array, from what the engine returned: ints and
     numpy numbers count, 0-d arrays become floats.  NaN is a number here
     (the comparisons catch it); None, text or an object is not."""
@@ -115,7 +117,7 @@ class TimedOut(BaseException):
     engine's own ``except Exception`` cannot swallow it."""
 
 
-def _alarm(signum: int, frame: Any) -> None:
+def _alarm(signum: int, frame: FrameType | None) -> None:
     raise TimedOut
 
 
@@ -156,7 +158,7 @@ def bounded(seconds: float, watch_calls: bool = True) -> Iterator[None]:
         deadline = time.monotonic() + seconds
         count = 0
 
-        def hook(frame: Any, event: str, arg: Any) -> None:
+        def hook(frame: FrameType, event: str, arg: object) -> None:
             nonlocal count
             count += 1
             if count % 1000 == 0 and time.monotonic() > deadline:
@@ -216,16 +218,16 @@ class Trace(NamedTuple):
     as the engine gave them (:data:`ABSENT` where it keeps none); read
     them with :func:`as_number`."""
 
-    values: list[Any]
-    grads: list[Any]
+    values: list[object]
+    grads: list[object]
 
 
 class _Engine:
     """What both shapes share: applying one step to engine numbers."""
 
-    functions: Mapping[str, Callable[[Any], Any]]
+    functions: Mapping[str, Callable]
 
-    def apply(self, program: Program, i: int, nodes: list[Any]) -> Any:
+    def apply(self, program: Program, i: int, nodes: list) -> object:
         """The engine's result for node ``i`` (a step), from the earlier
         nodes; :class:`MissingError` if it lacks the operation."""
         step = program.step(i)
@@ -250,8 +252,8 @@ class _Engine:
             raise EngineError("forward", message, said) from None
 
     def _callable(
-        self, step: Step, name: str, operands: list[Any]
-    ) -> Callable[[], Any]:
+        self, step: Step, name: str, operands: list
+    ) -> Callable[[], object]:
         if step.op in BINARY:
             carrier = next(o for o in operands if isinstance(o, _Carried))
             dunder = f"__{name}__"
@@ -275,7 +277,7 @@ class _Engine:
 
     @staticmethod
     def _refused(
-        step: Step, name: str, operands: list[Any], error: Exception
+        step: Step, name: str, operands: list, error: Exception
     ) -> bool:
         """Whether an error means "not supported" rather than a bug:
         Python's own "unsupported operand", or an engine that refuses a
@@ -294,7 +296,7 @@ class _Carried(NamedTuple):
     """An engine number among a step's operands (plain numbers are not
     wrapped), so that a number is never mistaken for a node."""
 
-    value: Any
+    value: object
 
 
 class ClassEngine(_Engine):
@@ -303,7 +305,7 @@ class ClassEngine(_Engine):
     def __init__(
         self,
         cls: type,
-        functions: Mapping[str, Callable[[Any], Any]],
+        functions: Mapping[str, Callable],
         limit: float,
     ) -> None:
         self.cls = cls
@@ -311,9 +313,7 @@ class ClassEngine(_Engine):
         self.limit = limit
         self.name = f"{cls.__module__}.{cls.__qualname__}"
 
-    def forward(
-        self, program: Program, arguments: list[Any] | None = None
-    ) -> list[Any]:
+    def forward(self, program: Program, arguments: list | None = None) -> list:
         """The engine's numbers, one per node: the arguments made with
         ``Value(x)`` (or the ``arguments`` given, made before), then one
         per step."""
@@ -336,7 +336,7 @@ class ClassEngine(_Engine):
                 raise EngineError("forward", message)
         return nodes
 
-    def backward(self, out: Any) -> None:
+    def backward(self, out: object) -> None:
         try:
             out.backward()
         except (TimedOut, MissingError):
@@ -345,7 +345,7 @@ class ClassEngine(_Engine):
             message = f"backward() {raised(error)}"
             raise EngineError("backward", message) from None
 
-    def read(self, nodes: list[Any]) -> Trace:
+    def read(self, nodes: list) -> Trace:
         """Each node's ``.data`` and ``.grad``, as the engine holds them."""
         values = [attribute(node, "data") for node in nodes]
         grads = [attribute(node, "grad") for node in nodes]
@@ -365,8 +365,8 @@ class GradEngine(_Engine):
 
     def __init__(
         self,
-        grad: Callable[..., Any],
-        functions: Mapping[str, Callable[[Any], Any]],
+        grad: Callable,
+        functions: Mapping[str, Callable],
         limit: float,
     ) -> None:
         self.grad = grad
@@ -380,9 +380,9 @@ class GradEngine(_Engine):
         """``grad`` of the program's output; the nodes' values as ``f``
         made them (``.data``, ``.value`` or ``.primal``)."""
         n = len(program.arguments)
-        nodes: list[Any] = [None] * program.size
+        nodes: list = [None] * program.size
 
-        def f(xs: Any) -> Any:
+        def f(xs: list) -> object:
             nodes[:n] = list(xs)
             for i in range(n, program.size):
                 nodes[i] = self.apply(program, i, nodes)
@@ -404,11 +404,11 @@ class GradEngine(_Engine):
         return Trace(values, [*grads, *[ABSENT] * len(program.steps)])
 
 
-def _copy(x: Any) -> Any:
+def _copy(x: Number) -> Number:
     return np.array(x) if isinstance(x, np.ndarray) else x
 
 
-def _value_of(v: Any) -> Any:
+def _value_of(v: object) -> object:
     """An engine number's value: its ``.data`` (micrograd), ``.value``
     (gradbook's Var) or ``.primal``; a plain number as it is."""
     for name in ("data", "value", "primal"):
@@ -418,7 +418,7 @@ def _value_of(v: Any) -> Any:
     return v
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     """``"a float"``, ``"None"``, ``"a list"``: what a value is, in words."""
     if value is None:
         return "None"

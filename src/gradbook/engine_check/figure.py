@@ -8,9 +8,8 @@ bug without giving the answer, as the report does.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path
@@ -200,7 +199,7 @@ def _marked_uses(located: Located) -> dict[tuple[int, int], str]:
 
 
 def _arrow(
-    ax: Any,
+    ax: Axes,
     start: tuple[float, float],
     end: tuple[float, float],
     use: tuple[int, int],

@@ -15,15 +15,21 @@ complete, or more than once).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from gradbook.checks import Number
 from gradbook.engine_check.engines import (
     ABSENT,
     EngineError,
     MissingError,
     Trace,
 )
-from gradbook.engine_check.program import Builder, Program, Ref, op_name
+from gradbook.engine_check.program import (
+    Builder,
+    Program,
+    Ref,
+    Step,
+    op_name,
+)
 from gradbook.engine_check.referee import (
     compare,
     evaluate,
@@ -68,7 +74,7 @@ def locate(
 
 def _node_grad(
     program: Program, trace: Trace, i: int, run: Run, keeps_grads: bool
-) -> Any:
+) -> object:
     """The engine's gradient of node ``i``: as it holds it, or by a probe
     (an extra argument added to node ``i``).  None where it cannot be
     known."""
@@ -84,7 +90,7 @@ def _node_grad(
 
 
 def _use_is_right(
-    program: Program, values: list[Any], use: tuple[int, int], run: Run
+    program: Program, values: list[Number], use: tuple[int, int], run: Run
 ) -> bool:
     """Whether the local derivative of node ``use[0]`` with respect to its
     operand ``use[1]`` is right on its own, at the same values."""
@@ -201,7 +207,7 @@ def _users(p: Program, uses: list[tuple[int, int]]) -> str:
     return "by " + join([f"{op_name(p.step(k))} ({p.text(k)})" for k in nodes])
 
 
-def _kind_of(step: Any) -> str:
+def _kind_of(step: Step) -> str:
     refs = [isinstance(o, Ref) for o in step.operands]
     if len(refs) == 1:
         return "v"

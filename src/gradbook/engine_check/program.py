@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from gradbook.checks import Number
 
 __all__ = [
     "BINARY",
@@ -48,7 +50,7 @@ class Step(NamedTuple):
     numbers), and the node's name, if the messages need one."""
 
     op: str
-    operands: tuple[Any, ...]
+    operands: tuple[Ref | float, ...]
     name: str | None = None
 
 
@@ -67,7 +69,7 @@ class Program:
     last node is the output."""
 
     names: tuple[str, ...]
-    arguments: tuple[Any, ...]
+    arguments: tuple[Number, ...]
     steps: tuple[Step, ...]
 
     @property
@@ -116,7 +118,7 @@ class Program:
             return f"{words[0]}.sum()"
         return f"{step.op}({words[0]})"
 
-    def _operand(self, operand: Any) -> str:
+    def _operand(self, operand: Ref | float) -> str:
         if not isinstance(operand, Ref):
             return f"{operand:g}"
         step = self.step(operand.index)
@@ -145,13 +147,15 @@ class Builder:
     program = b.program()
     """
 
-    def __init__(self, **arguments: Any) -> None:
+    def __init__(self, **arguments: Number) -> None:
         self.names = tuple(arguments)
         self.values = tuple(arguments.values())
         self.arguments = [Ref(i) for i in range(len(arguments))]
         self.steps: list[Step] = []
 
-    def op(self, op: str, *operands: Any, name: str | None = None) -> Ref:
+    def op(
+        self, op: str, *operands: Ref | float, name: str | None = None
+    ) -> Ref:
         operands = tuple(
             o if isinstance(o, Ref) else float(o) for o in operands
         )

@@ -6,23 +6,23 @@ gave with them, in words that never give the expected number away.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import numpy as np
 
 from gradbook import numerical
+from gradbook.checks import Number
 from gradbook.engine_check.engines import NotANumberError, as_number
 from gradbook.engine_check.program import Program, Ref
 
 __all__ = ["compare", "evaluate", "node_cotangent", "reference_gradients"]
 
 
-def _sigmoid(x: Any) -> Any:
+def _sigmoid(x: Number) -> Number:
     e = np.exp(-np.abs(x))  # never overflows
     return np.where(np.asarray(x) >= 0, 1.0, e) / (1.0 + e)
 
 
-_FLOAT: dict[str, Callable[..., Any]] = {
+_FLOAT: dict[str, Callable[..., Number]] = {
     "+": np.add,
     "-": np.subtract,
     "*": np.multiply,
@@ -39,8 +39,8 @@ _FLOAT: dict[str, Callable[..., Any]] = {
 
 
 def evaluate(
-    program: Program, replace: Mapping[int, Any] | None = None
-) -> list[Any]:
+    program: Program, replace: Mapping[int, Number] | None = None
+) -> list[Number]:
     """Every node's value on floats (numpy), with the values of the nodes
     in ``replace`` set by hand: what comes after them follows."""
     replace = {} if replace is None else replace
@@ -63,7 +63,7 @@ def evaluate(
     return values
 
 
-def reference_gradients(program: Program) -> list[Any]:
+def reference_gradients(program: Program) -> list[Number]:
     """The output's derivative with respect to each argument, by central
     differences."""
     return numerical.gradient(
@@ -72,7 +72,7 @@ def reference_gradients(program: Program) -> list[Any]:
     )
 
 
-def node_cotangent(program: Program, i: int) -> Any:
+def node_cotangent(program: Program, i: int) -> Number:
     """d(output)/d(node ``i``), by central differences: node ``i`` moves and
     everything after it follows."""
     value = evaluate(program)[i]
@@ -88,7 +88,7 @@ VALUE_RTOL, VALUE_ATOL = 1e-9, 1e-12
 
 
 def compare(
-    raw: Any, expected: Any, what: str, value: bool = False
+    raw: object, expected: Number, what: str, value: bool = False
 ) -> str | None:
     """None if ``raw`` (from the engine) agrees with ``expected``; else
     what is wrong, in words, never with the expected number."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+
+from IPython.lib.pretty import PrettyPrinter
 
 from gradbook import checks
 from gradbook.engine_check.program import Program
@@ -126,7 +127,7 @@ class Report:
         run."""
         return _text(self, failed_only=True)
 
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+    def _repr_pretty_(self, p: PrettyPrinter, cycle: bool) -> None:
         p.text(str(self))
 
 
