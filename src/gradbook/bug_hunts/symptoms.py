@@ -92,7 +92,7 @@ def _overflow(engine: type) -> Symptom:
         {_("numpy's tanh"): np.tanh(xs)},
         "x",
         "tanh(x)",
-        _("Large inputs: no red point where the engine raises an error"),
+        _("Large arguments: no red point where the engine raises an error"),
     )
 
 

@@ -38,7 +38,7 @@ PROPERTIES = {
     "backward twice": "backward() twice on one graph",
     "second graph": "backward() on a second graph",
     "deep chain": "a chain of 100,000 operations",
-    "extremes": "large and small inputs",
+    "extremes": "large and small arguments",
     "broadcasting": "arrays of different shapes",
 }
 
