@@ -399,7 +399,7 @@ def test_the_report_prints_in_short_lines(engine):
     report = check_engine(engine)
     text = str(report)
     assert text.startswith(f"check_engine({report.engine}): ")
-    assert max(map(len, text.splitlines())) <= 78
+    assert max(map(len, text.splitlines())) <= 70
     for prop, title in PROPERTIES.items():
         assert f"  {prop}: {title}" in text
     assert pretty(report) == text

@@ -173,14 +173,14 @@ def printed_by(check, engine):
     [
         (
             workshop.check_add,
-            "(self, other), (1.0, 1.0))",
-            "(self, other), (1.0, 0.0))",
+            "slopes = (1.0, 1.0)",
+            "slopes = (1.0, 0.0)",
             "the local derivatives of x + y do not agree",
         ),
         (
             workshop.check_add,
-            "(self, other), (1.0, 1.0))",
-            "(other, self), (1.0, 1.0))",
+            "Value(self.data + other.data, (self, other), slopes)",
+            "Value(self.data + other.data, (other, self), slopes)",
             "the parents of x + y should be (x, y)",
         ),
         (
@@ -227,7 +227,7 @@ def test_a_check_names_a_planted_bug(check, old, new, words):
     printed = printed_by(check, planted(old, new))
     assert printed.startswith("Not yet right:"), printed
     assert words in " ".join(printed.split())
-    assert max(map(len, printed.splitlines())) <= 72
+    assert max(map(len, printed.splitlines())) <= 70
 
 
 def test_a_check_asks_for_the_earlier_steps_first():
@@ -273,3 +273,24 @@ def test_check_repair_refuses_what_is_not_a_hunt():
         check_repair(workshop, copy_of(hunt2))
     with pytest.raises(TypeError, match="copy_of: hunt must be one of"):
         copy_of("hunt2")
+
+
+def test_hunt4_may_be_repaired_either_way():
+    """Exercise 4.8 accepts an engine that resets and one that adds up: its
+    solution resets, and resetting only the inner nodes adds up."""
+    hunt4 = bug_hunts.hunt4
+    repaired = copy_of(hunt4)
+    namespace = {**chapter_namespace(), "Hunt4": repaired}
+    (solution,) = EXERCISES["ex-4-8"]["solution"]
+    inner_only = solution.replace(
+        "        v.grad = 0.0  # start afresh: every node, not only the "
+        "output",
+        "        if v._prev:  # inner nodes only: the arguments add up\n"
+        "            v.grad = 0.0",
+    )
+    assert inner_only != solution
+    printed = run([inner_only], namespace)
+    assert printed.startswith("Well done"), printed
+    assert check_engine(repaired).behaviour == "accumulates"
+    run([solution], namespace)
+    assert check_engine(namespace["Hunt4"]).behaviour == "resets"

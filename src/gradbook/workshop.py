@@ -24,6 +24,7 @@ import textwrap
 
 from gradbook import numerical
 from gradbook.engine_check import check_engine
+from gradbook.engine_check.report import WIDTH
 
 __all__ = [
     "Value",
@@ -37,18 +38,19 @@ __all__ = [
 class Value:
     """A number that remembers how it was computed."""
 
-    made = itertools.count()  # 0, 1, 2, ...: the order Values are made in
+    made = itertools.count()  # 0, 1, 2, ...: one number per Value
 
     def __init__(self, data, parents=(), local_grads=()):
         self.data = data
         self.grad = 0.0
-        self.parents = parents  # the Values this one was computed from
-        self.local_grads = local_grads  # d(self)/d(parent), for each parent
+        self.parents = parents  # the Values it was computed from
+        self.local_grads = local_grads  # d(self)/d(parent) for each
         self.order = next(Value.made)  # always after its parents
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data + other.data, (self, other), (1.0, 1.0))
+        slopes = (1.0, 1.0)  # d(x+y)/dx = d(x+y)/dy = 1
+        return Value(self.data + other.data, (self, other), slopes)
 
     __radd__ = __add__  # 2 + x is x + 2
 
@@ -75,12 +77,13 @@ class Value:
             if v not in graph:
                 graph.add(v)
                 stack.extend(v.parents)
-        newest_first = sorted(graph, key=lambda v: v.order, reverse=True)
+        newest_first = sorted(graph, key=lambda v: -v.order)
         for v in newest_first:
             v.grad = 0.0  # each backward pass starts afresh
         self.grad = 1.0
         for v in newest_first:
-            for parent, local in zip(v.parents, v.local_grads, strict=True):
+            edges = zip(v.parents, v.local_grads, strict=True)
+            for parent, local in edges:
                 parent.grad += local * v.grad
 
 
@@ -112,7 +115,7 @@ def _verdict(run, todo, done):
         message = f"Not yet right: your code raised {_raised(error)}"
     else:
         message = done
-    print(textwrap.fill(message, 72, break_on_hyphens=False))
+    print(textwrap.fill(message, WIDTH, break_on_hyphens=False))
 
 
 def _raised(error):

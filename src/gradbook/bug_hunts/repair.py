@@ -18,6 +18,7 @@ from types import ModuleType
 from gradbook.bug_hunts import hunt1, hunt2, hunt3, hunt4, hunt5, hunt6
 from gradbook.checks import describe
 from gradbook.engine_check import check_engine
+from gradbook.engine_check.report import WIDTH
 
 __all__ = ["check_repair", "copy_of", "known_hunt", "load"]
 
@@ -85,4 +86,4 @@ def check_repair(hunt: ModuleType, repaired: type) -> None:
                 "Well done: check_engine finds nothing wrong with the "
                 "repaired engine."
             )
-    print(textwrap.fill(message, 72, break_on_hyphens=False))
+    print(textwrap.fill(message, WIDTH, break_on_hyphens=False))

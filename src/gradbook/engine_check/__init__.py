@@ -68,22 +68,24 @@ second for micrograd.
 ``"rsub"``, or None when the backward pass as a whole is at fault),
 ``.status`` and ``.message``; ``report.status("diamond")`` gives one
 property's status.  Printed, the report has one block per property, lines
-of at most 78 characters::
+of at most 70 characters (``report.summary()``: only the blocks of the
+properties that failed)::
 
     FAILED   derivatives: each operation's local derivatives
         WRONG: mul (x * y): the derivative with respect to the left
           operand is wrong at 6 of 6 points
 
-**Pointing at the bug.**  When a gradient is wrong, the checker follows the
-backward pass: from the output back to the arguments, it finds the first
-node whose gradient disagrees with finite differences, then tests each use
-of that node on its own.  If one operation's local derivative is wrong
-there, the message names the operation and the operand ("mul: the
-derivative with respect to the left operand is wrong"); if every local
-derivative is right, the node's uses were not all collected, or its
-gradient was passed on before it was complete.  ``finding.located`` (a
-:class:`Located`) holds where; :func:`located_graph` draws the graph with
-that node marked.  No report, and no figure, prints an expected number.
+**Pointing at the bug.**  When a derivative is wrong, the checker follows
+the backward pass: from the output back to the arguments, it finds the
+first node whose cotangent (its ``.grad``) disagrees with finite
+differences, then tests each use of that node on its own.  If one
+operation's local derivative is wrong there, the message names the
+operation and the operand ("mul: the derivative with respect to the left
+operand is wrong"); if every local derivative is right, the node's uses
+were not all collected, or its cotangent was passed on before it was
+complete.  ``finding.located`` (a :class:`Located`) holds where;
+:func:`located_graph` draws the graph with that node marked.  No report,
+and no figure, prints an expected number.
 """
 
 from gradbook.engine_check.checker import CHAIN, check_engine

@@ -3,7 +3,8 @@ each property's status, and how the report prints.
 
 A :class:`Report` holds one :class:`Finding` per result, in the order of
 :data:`PROPERTIES`.  Printed, it has one block per property, in lines of
-at most 78 characters, for a notebook, a terminal or a printed page.
+at most 70 characters, for a notebook, a terminal or a printed page (a
+printed page's code column holds 70).
 """
 
 from __future__ import annotations
@@ -133,20 +134,20 @@ class Report:
 
 # The printed report.
 
-WIDTH = 78
+WIDTH = 70  # the printed book's code column
 _MARK = {FAILED: "FAILED ", PASSED: "passed ", NOT_RUN: "not run"}
 
 
 def _text(report: Report, failed_only: bool = False) -> str:
     """The report, one block per property (or per failed property, and
-    the names of the others), every line at most 78 characters."""
+    the names of the others), every line at most WIDTH characters."""
     failed = {f.property for f in report.failures}
     verdict = (
         "every property passed"
         if report.ok
         else f"{len(failed)} of {len(PROPERTIES)} properties failed"
     )
-    lines = [f"check_engine({report.engine}): {verdict}."]
+    lines = _wrap(f"check_engine({report.engine}): {verdict}.", "")
     others: dict[str, list[str]] = {PASSED: [], NOT_RUN: []}
     for prop, title in PROPERTIES.items():
         findings = [f for f in report.findings if f.property == prop]
