@@ -57,6 +57,32 @@ ARTICLE_RTOL = float(ARTICLE_TOLERANCE)
 TIME_LIMIT, CHAIN_TIMES = 5.0, 12
 
 
+def _engine(engine: object, who: str, name: str) -> type | Callable:
+    if not callable(engine):
+        what = "a class like micrograd's Value, or a function grad(f, xs)"
+        raise TypeError(
+            f"{who}: {name} must be {what}, got {checks.describe(engine)}"
+        )
+    return engine
+
+
+def _functions(
+    functions: object, who: str, name: str
+) -> Mapping[str, Callable]:
+    if functions is None:
+        return {}
+    if not isinstance(functions, Mapping):
+        got = checks.describe(functions)
+        raise TypeError(f"{who}: {name} must be a dict, got {got}")
+    for op, function in functions.items():
+        checks.one_of(op, _OPERATIONS, who, f"a key of {name}")
+        checks.callable_(function, who, f"{name}[{op!r}]")
+    return functions
+
+
+@checks.arguments(
+    engine=_engine, functions=_functions, time_limit=checks.positive
+)
 def check_engine(
     engine: type | Callable,
     functions: Mapping[str, Callable] | None = None,
@@ -72,25 +98,8 @@ def check_engine(
     seconds one small run may take before the engine counts as hung (the
     deep chain gets twelve times as long).
     """
-    who = "check_engine"
-    time_limit = checks.positive(time_limit, who, "time_limit")
-    functions = {} if functions is None else functions
-    if not isinstance(functions, Mapping):
-        got = checks.describe(functions)
-        raise TypeError(f"{who}: functions must be a dict, got {got}")
-    for name, function in functions.items():
-        checks.one_of(name, _OPERATIONS, who, "a key of functions")
-        checks.callable_(function, who, f"functions[{name!r}]")
-    if isinstance(engine, type):
-        driver = ClassEngine(engine, functions, time_limit)
-    elif callable(engine):
-        driver = GradEngine(engine, functions, time_limit)
-    else:
-        what = "a class like micrograd's Value, or a function grad(f, xs)"
-        raise TypeError(
-            f"{who}: engine must be {what}, got {checks.describe(engine)}"
-        )
-    return _Checker(driver).run()
+    shape = ClassEngine if isinstance(engine, type) else GradEngine
+    return _Checker(shape(engine, functions, time_limit)).run()
 
 
 # The operations, each in its forms: (text, symbol, kind, points).  A form's
