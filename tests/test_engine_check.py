@@ -324,7 +324,9 @@ def test_an_engine_whose_gradients_are_none_or_text():
 
 def test_an_engine_whose_gradient_is_a_value():
     # a local derivative kept as a Value makes every gradient a Value
-    value_grads = engine_from({"(1.0, 1.0))": "(Value(1.0), Value(1.0)))"})
+    value_grads = engine_from(
+        {"slopes = (1.0, 1.0)": "slopes = (Value(1.0), Value(1.0))"}
+    )
     (message,) = failure_messages(value_grads)
     assert "x.grad is a Value; y.grad is a Value" in message
 
