@@ -1,5 +1,5 @@
 """Draw where :func:`gradbook.engine_check.check_engine` found a wrong
-gradient: the program's graph, the nodes the backward pass got right, and
+cotangent: the program's graph, the nodes the backward pass got right, and
 the first one it got wrong.
 
 The figure shows no number, only the graph's structure: it points at the
@@ -82,7 +82,7 @@ def _label(program: Program, i: int) -> str:
 
 def located_graph(found: Finding | Located) -> Figure:
     """The graph of the failing program: green where the backward pass got
-    the gradient right, red at the first node it got wrong (and at the
+    cotangent right, red at the first node it got wrong (and at the
     use that explains it), grey where it had not yet arrived."""
     who = "located_graph"
     located = found.located if isinstance(found, Finding) else found
@@ -187,7 +187,7 @@ def _leave(centre: np.ndarray, towards: np.ndarray, label: str) -> np.ndarray:
 def _marked_uses(located: Located) -> dict[tuple[int, int], str]:
     """The edges the figure marks, with their words: the use whose local
     derivative is wrong, the uses not collected, or the one path the
-    gradient came by too early."""
+    cotangent came by too early."""
     if located.use is None:
         return {}
     if located.kind == "local":

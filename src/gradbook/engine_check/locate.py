@@ -1,14 +1,14 @@
-"""Where a wrong gradient starts, in the words of
+"""Where a wrong derivative starts, in the words of
 :mod:`gradbook.engine_check`: follow the backward pass from the output to
-the first node whose gradient disagrees with finite differences, then say
+the first node whose cotangent disagrees with finite differences, then say
 why, without a number.
 
-A node's gradient is the sum, over its uses, of the user's gradient times
+A node's cotangent is the sum, over its uses, of the user's cotangent times
 a local derivative.  The backward pass visits the users of a node before
-the node, so at the first wrong node every user's gradient is right.  The
+the node, so at the first wrong node every user's cotangent is right.  The
 fault is then in one of three places: a local derivative (each use is
 tested on its own, at the same values), the collecting of several uses,
-or the order of the visits (the gradient was passed on before it was
+or the order of the visits (the cotangent was passed on before it was
 complete, or more than once).
 """
 
@@ -47,9 +47,9 @@ def locate(
     program: Program, trace: Trace, run: Run, keeps_grads: bool
 ) -> Located | None:
     """Follow the backward pass from the output: the first node whose
-    gradient is wrong, and why (see :class:`Located`).  ``run`` runs a
+    cotangent is wrong, and why (see :class:`Located`).  ``run`` runs a
     program on the engine; ``keeps_grads`` says whether the engine keeps a
-    gradient on every node (a class engine), or only hands out the
+    cotangent on every node (a class engine), or only hands out the
     arguments' (a function engine: a probe finds the others)."""
     right: list[int] = []
     for i in reversed(range(program.size)):
@@ -75,7 +75,7 @@ def locate(
 def _node_grad(
     program: Program, trace: Trace, i: int, run: Run, keeps_grads: bool
 ) -> object:
-    """The engine's gradient of node ``i``: as it holds it, or by a probe
+    """The engine's cotangent of node ``i``: as it holds it, or by a probe
     (an extra argument added to node ``i``).  None where it cannot be
     known."""
     n = len(program.arguments)
@@ -141,7 +141,7 @@ def side(symbol: str, kind: str, position: int) -> str:
 
 def _with_probe(program: Program, i: int) -> Program:
     """``program`` with an extra argument, ``probe = 0``, added to node
-    ``i``: nothing changes, and the probe's gradient is d(output)/d(node
+    ``i``: nothing changes, and the probe's derivative is d(output)/d(node
     ``i``)."""
     b = Builder(
         **dict(zip(program.names, program.arguments, strict=True)), probe=0.0

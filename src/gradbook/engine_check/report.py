@@ -48,16 +48,16 @@ PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
 
 @dataclass(frozen=True)
 class Located:
-    """Where a wrong gradient starts, as the backward pass meets it.
+    """Where a wrong cotangent starts, as the backward pass meets it.
 
     ``node`` is the first node, in the order backward visits them (from the
-    output back), whose gradient disagrees with finite differences; the
+    output back), whose cotangent disagrees with finite differences; the
     nodes in ``right`` came before it and agree.  ``use`` is the
     ``(node, operand position)`` whose local derivative is wrong, if one
     is; ``kind`` says what the checker concluded: ``"local"`` (that local
     derivative), ``"uses"`` (the node's uses are not all collected),
-    ``"order"`` (its gradient was passed on too early or more than once),
-    or ``"output"`` (the output's own gradient).
+    ``"order"`` (its cotangent was passed on too early or more than once),
+    or ``"output"`` (the output's own cotangent).
     """
 
     program: Program
