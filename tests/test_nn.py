@@ -397,9 +397,9 @@ def test_bad_data_gets_a_clear_error(trainer, x, labels, error, message):
         (
             np.zeros((2, 3)),
             TypeError,
-            r"params must be a list \[W1, b1, W2, b2, ...\]",
+            r"model must be a Network, or a list \[W1, b1, W2, b2, ...\]",
         ),
-        ([np.zeros((2, 3))], TypeError, "params must be a list"),
+        ([np.zeros((2, 3))], TypeError, "model must be a list"),
         (
             [np.zeros((2, 3)), np.zeros(4)],
             ValueError,
