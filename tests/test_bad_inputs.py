@@ -1042,6 +1042,20 @@ def _layer_rows():
             "predict(Network, 1-D x)",
         ),
         row(
+            nn.minibatches,
+            lambda: list(nn.minibatches(10, 3, 0, drop_last=1)),
+            e,
+            "True",
+            "minibatches(drop_last 1)",
+        ),
+        row(
+            nn.train,
+            lambda: nn.train(PARAMS, X, LABELS, batch_size=5, drop_last=True),
+            v,
+            "batch",
+            "train(no full batch)",
+        ),
+        row(
             nn.train,
             lambda: nn.train(NET, IMAGES, LABELS[:2], activation=fn.relu),
             v,

@@ -47,9 +47,9 @@ def conv2d(
     ``_conv2d_node``); on Duals it runs ``conv2d_unfolded``.
     """
     x, w, b, stride, padding = _check(x, w, b, stride, padding, "conv2d")
-    if isinstance(x, Dual) or isinstance(w, Dual):
-        out = _unfolded(x, w, stride, padding)  # forward mode: no new rule
-    elif isinstance(x, Var) or isinstance(w, Var):
+    if isinstance(x, Dual) or isinstance(w, Dual):  # forward mode: no rule
+        return conv2d_unfolded(x, w, b, stride, padding)
+    if isinstance(x, Var) or isinstance(w, Var):
         out = _conv2d_node(x, w, stride, padding)
     else:
         out = _correlate(x, w, stride, padding)
@@ -66,28 +66,25 @@ def conv2d_unfolded(
     """``conv2d`` built only from operations the engine already
     differentiates: indexing, ``where`` and ``@``.
 
+    One indexing unfolds the images into columns: one column per output
+    position, holding the patch there, one row per ``(c, di, dj)`` of a
+    patch.  One matrix product then applies every kernel to every column.
     The same numbers as ``conv2d`` (up to rounding), on every kind of
     number; reverse mode records a few operations instead of one, and its
     backward pass is slower.
     """
     who = "conv2d_unfolded"
     x, w, b, stride, padding = _check(x, w, b, stride, padding, who)
-    out = _unfolded(x, w, stride, padding)
-    return out if b is None else out + b.reshape(-1, 1, 1)
-
-
-def _unfolded(x: Operand, w: Operand, stride: int, padding: int) -> Operand:
-    """Unfold the images into columns of patches, then multiply."""
-    n, c, h, width = np.shape(x)
-    f, _, kh, kw = np.shape(w)
+    (n, c, h, width), (f, _, kh, kw) = np.shape(x), np.shape(w)
+    size = _out_size((h, width), (kh, kw), stride, padding)
     channel, row, column, inside = _unfold_indices(
         (c, h, width), (kh, kw), stride, padding
     )
-    # one column per output position, one row per (c, di, dj) of a patch;
     # where a patch reaches into the padding, its value is 0
     columns = where(inside, x[:, channel, row, column], 0.0)
     out = w.reshape(f, c * kh * kw) @ columns  # (N, F, Ho * Wo)
-    return out.reshape(n, f, *_out_size((h, width), (kh, kw), stride, padding))
+    out = out.reshape(n, f, *size)
+    return out if b is None else out + b.reshape(-1, 1, 1)
 
 
 def _unfold_indices(

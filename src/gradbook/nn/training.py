@@ -132,16 +132,23 @@ def confusion(
 
 
 def minibatches(
-    n: int, batch_size: int, rng: np.random.Generator | int | None
+    n: int,
+    batch_size: int,
+    rng: np.random.Generator | int | None,
+    drop_last: bool = False,
 ) -> Iterator[np.ndarray]:
     """The indices ``0..n-1``, shuffled and cut into batches.
 
-    The last batch may be smaller than ``batch_size``.
+    The last batch may be smaller than ``batch_size``; ``drop_last=True``
+    leaves it out.  (Batch normalization computes statistics over each
+    batch: over a few examples, they are mostly noise.)
     """
     batch_size = checks.whole(batch_size, "minibatches", "batch_size", 1)
     n = checks.whole(n, "minibatches", "n", minimum=0)
+    drop_last = checks.flag(drop_last, "minibatches", "drop_last")
     order = make_rng(rng, "minibatches").permutation(n)
-    for start in range(0, len(order), batch_size):
+    end = n - n % batch_size if drop_last else n
+    for start in range(0, end, batch_size):
         yield order[start : start + batch_size]
 
 
@@ -186,6 +193,7 @@ def _optional_count(value: object, who: str, name: str) -> int | None:
     batch_size=_optional_count,
     rng=checks.make_rng,
     snapshot_every=_optional_count,
+    drop_last=checks.flag,
 )
 def train(
     model: Model,
@@ -198,11 +206,13 @@ def train(
     rng: np.random.Generator | int | None = 0,
     activation: Activation = tanh,
     snapshot_every: int | None = None,
+    drop_last: bool = False,
 ) -> History:
     """Minibatch gradient descent on the cross-entropy.
 
     Each epoch shuffles the examples (with ``rng``) and takes one step per
-    batch; ``batch_size=None`` uses the whole training set every step.  A
+    batch; ``batch_size=None`` uses the whole training set every step, and
+    ``drop_last=True`` leaves out each epoch's last, smaller batch.  A
     step is one loss evaluation (the forward pass) plus one backward pass for
     the gradient.  With ``snapshot_every=k``, the model is kept before
     steps 0, k, 2k, ... and after the last step.  ``model`` is not changed:
@@ -211,7 +221,7 @@ def train(
     """
     x, labels = check_data(model, x, labels, activation, "train")
     batch_size = len(x) if batch_size is None else batch_size
-    _check_steps(epochs, len(x), batch_size, "train")
+    _check_steps(epochs, len(x), batch_size, drop_last, "train")
     targets = one_hot(labels, classes(model))
     model = trainable(model)  # a copy (a Network's, in training mode)
 
@@ -222,7 +232,7 @@ def train(
     params = parameters(model)
     history = History(params=model)
     for _ in range(epochs):
-        for batch in minibatches(len(x), batch_size, rng):
+        for batch in minibatches(len(x), batch_size, rng, drop_last):
             _snapshot(history, snapshot_every)
             value, grads = backprop(
                 lambda p, b=batch: batch_loss(p, b), params
@@ -291,9 +301,15 @@ def _snapshot(history: History, every: int | None, last: bool = False):
         history.snapshot_at.append(steps)
 
 
-def _check_steps(epochs: int, n: int, batch_size: int, who: str) -> None:
-    """Training takes at most MAX_ITERATIONS steps in all."""
-    batches = -(-n // batch_size)  # per epoch, rounded up
+def _check_steps(
+    epochs: int, n: int, batch_size: int, drop_last: bool, who: str
+) -> None:
+    """Training takes at least one step an epoch, and at most
+    MAX_ITERATIONS steps in all."""
+    batches = n // batch_size if drop_last else -(-n // batch_size)
+    if batches == 0:
+        few = f"{n} examples make no full batch of {batch_size}"
+        raise ValueError(f"{who}: {few}, and drop_last=True drops the rest")
     if epochs * batches > MAX_ITERATIONS:
         steps = f"{epochs} epochs of {batches} batches are {epochs * batches}"
         bound = f"the bound on iterations (MAX_ITERATIONS = {MAX_ITERATIONS})"
