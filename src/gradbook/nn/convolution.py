@@ -21,7 +21,6 @@ Forward mode needs no rule of its own: on Duals, ``conv2d`` runs
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from gradbook import checks
 from gradbook.backprop import Constant, Var
@@ -114,25 +113,31 @@ def _unfold_indices(
 def _conv2d_node(x: Operand, w: Operand, stride: int, padding: int) -> Var:
     """``conv2d`` as one node of the tape, with its two rules.
 
-    Forward, each output is a patch of ``x`` times a kernel, summed.
-    Backward, the cotangent ``g`` of the output flows back along the same
-    products: a kernel weight was used at every position of every image,
-    so its cotangent sums ``g`` times the pixel it met, over all of them
-    (weight sharing is a value used many times); a pixel was used by
-    every patch that covers it, so its cotangent adds up ``g`` times the
-    weight it met, over those patches.
+    Forward, as ``conv2d_unfolded`` does on plain arrays: unfold the images
+    into columns of patches, multiply by the kernels as a matrix.  Backward,
+    the cotangent ``g`` flows back along the same products.  A kernel
+    weight met a pixel at every position of every image, so its cotangent
+    sums ``g`` times that pixel over all of them (weight sharing is a value
+    used many times).  A pixel sits in every patch that covers it, so its
+    cotangent adds up, over those patches, ``g`` times the weight it met:
+    ``_fold`` adds the columns back onto the pixels.
     """
     images, kernels = primal(x), primal(w)
+    (n, _, h, width), (f, _, kh, kw) = images.shape, kernels.shape
+    ho, wo = _out_size((h, width), (kh, kw), stride, padding)
+    columns = _unfold(images, (kh, kw), stride, padding)  # (N, C*kh*kw, L)
+    matrix = kernels.reshape(f, -1)  # (F, C*kh*kw)
 
     def rule_w(g: np.ndarray) -> np.ndarray:
-        cut = _patches(images, kernels.shape[2:], stride, padding)
-        return np.einsum("nchwij,nfhw->fcij", cut, g, optimize=True)
+        g = g.reshape(n, f, ho * wo)
+        by_image = g @ columns.transpose(0, 2, 1)  # (N, F, C*kh*kw)
+        return by_image.sum(axis=0).reshape(kernels.shape)
 
     def rule_x(g: np.ndarray) -> np.ndarray:
-        share = np.einsum("nfhw,fcij->nchwij", g, kernels, optimize=True)
-        return _add_patches(share, images.shape, stride, padding)
+        g = g.reshape(n, f, ho * wo)
+        return _fold(matrix.T @ g, images.shape, (kh, kw), stride, padding)
 
-    out = _correlate(images, kernels, stride, padding)
+    out = (matrix @ columns).reshape(n, f, ho, wo)
     var = x if isinstance(x, Var) else w
     edges = (_edge(x), rule_x), (_edge(w), rule_w)
     return var.tape.record("conv2d", out, *edges)
@@ -146,38 +151,53 @@ def _edge(operand: Operand) -> Var | Constant:
 def _correlate(
     images: np.ndarray, kernels: np.ndarray, stride: int, padding: int
 ) -> np.ndarray:
-    """``conv2d`` on plain arrays: every patch times every kernel."""
-    cut = _patches(images, kernels.shape[2:], stride, padding)
-    return np.einsum("nchwij,fcij->nfhw", cut, kernels, optimize=True)
+    """``conv2d`` on plain arrays: the kernels times the unfolded images."""
+    (n, _, h, width), (f, _, kh, kw) = images.shape, kernels.shape
+    columns = _unfold(images, (kh, kw), stride, padding)
+    out = kernels.reshape(f, -1) @ columns
+    return out.reshape(n, f, *_out_size((h, width), (kh, kw), stride, padding))
 
 
-def _patches(
+def _unfold(
     images: np.ndarray, size: tuple[int, int], stride: int, padding: int
 ) -> np.ndarray:
-    """Every ``size`` patch of every channel of every image: shape (N, C,
-    Ho, Wo, kh, kw).  Patch ``(i, j)`` starts at row ``stride * i`` and
-    column ``stride * j`` of the padded images.  A view: no copy."""
-    if padding:
-        pad = (0, 0), (0, 0), (padding, padding), (padding, padding)
-        images = np.pad(images, pad)
-    windows = sliding_window_view(images, size, axis=(2, 3))
-    return windows[:, :, ::stride, ::stride]
+    """Images (N, C, H, W) as columns of patches (N, C*kh*kw, Ho*Wo), on
+    plain arrays: column ``i * Wo + j`` holds the patch that starts at row
+    ``stride * i`` and column ``stride * j`` of the zero-padded images."""
+    n, c, h, w = images.shape
+    kh, kw = size
+    ho, wo = _out_size((h, w), size, stride, padding)
+    pad = (0, 0), (0, 0), (padding, padding), (padding, padding)
+    padded = np.pad(images, pad)
+    columns = np.empty((n, c, kh, kw, ho, wo))
+    for di in range(kh):
+        for dj in range(kw):
+            rows = slice(di, di + stride * ho, stride)
+            across = slice(dj, dj + stride * wo, stride)
+            columns[:, :, di, dj] = padded[:, :, rows, across]
+    return columns.reshape(n, c * kh * kw, ho * wo)
 
 
-def _add_patches(
-    share: np.ndarray, shape: tuple[int, ...], stride: int, padding: int
+def _fold(
+    columns: np.ndarray,
+    shape: tuple[int, ...],
+    size: tuple[int, int],
+    stride: int,
+    padding: int,
 ) -> np.ndarray:
-    """The reverse of ``_patches``: add every patch (N, C, Ho, Wo, kh, kw)
-    back where it was cut from, overlaps adding up, in images of
-    ``shape`` (the padding dropped)."""
+    """The reverse of ``_unfold``: add every column's values back onto the
+    pixels they came from (overlapping patches add up), in images of
+    ``shape``; the padding is dropped."""
     n, c, h, w = shape
-    ho, wo, kh, kw = share.shape[2:]
+    kh, kw = size
+    ho, wo = _out_size((h, w), size, stride, padding)
+    columns = columns.reshape(n, c, kh, kw, ho, wo)
     padded = np.zeros((n, c, h + 2 * padding, w + 2 * padding))
     for di in range(kh):
         for dj in range(kw):
             rows = slice(di, di + stride * ho, stride)
-            columns = slice(dj, dj + stride * wo, stride)
-            padded[:, :, rows, columns] += share[:, :, :, :, di, dj]
+            across = slice(dj, dj + stride * wo, stride)
+            padded[:, :, rows, across] += columns[:, :, di, dj]
     return padded[:, :, padding : padding + h, padding : padding + w]
 
 
