@@ -111,6 +111,43 @@ def test_forward_mode_agrees_with_reverse_mode(case):
     assert slope == pytest.approx(dot, rel=1e-9, abs=1e-9)
 
 
+def vjp_by_hand(g, x, w, stride, padding):
+    """A reference solution of the chapter's exercise: conv2d's two
+    cotangents, one output position at a time (each output used one patch
+    and one kernel: both get g times the other)."""
+    pad = (0, 0), (0, 0), (padding, padding), (padding, padding)
+    padded = np.pad(x, pad)
+    gx, gw = np.zeros_like(padded), np.zeros_like(w)
+    kh, kw = w.shape[2:]
+    for image in range(g.shape[0]):
+        for kernel in range(g.shape[1]):
+            for i in range(g.shape[2]):
+                for j in range(g.shape[3]):
+                    top, left = stride * i, stride * j
+                    rows, cols = slice(top, top + kh), slice(left, left + kw)
+                    share = g[image, kernel, i, j]
+                    gw[kernel] += share * padded[image, :, rows, cols]
+                    gx[image, :, rows, cols] += share * w[kernel]
+    h, width = x.shape[2:]
+    return gx[:, :, padding : padding + h, padding : padding + width], gw
+
+
+@settings(max_examples=30, deadline=None)
+@given(case=convolutions())
+def test_the_exercise_can_be_done_a_vjp_by_hand(case):
+    x, w, _, stride, padding = case
+    out = nn.conv2d(x, w, stride=stride, padding=padding)
+    g = np.random.default_rng(11).normal(size=out.shape)
+
+    def f(args):
+        return (nn.conv2d(*args, stride=stride, padding=padding) * g).sum()
+
+    for a, b in zip(
+        vjp_by_hand(g, x, w, stride, padding), grad_bp(f, [x, w]), strict=True
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
 def test_the_primitive_is_one_node_with_two_rules():
     tape = Tape()
     x = tape.var(np.ones((1, 1, 4, 4)))
