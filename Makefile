@@ -175,7 +175,9 @@ lock: $(INSTALLED)
 lite: $(LITE_SITE)
 
 $(LITE_SITE): $(INSTALLED) $(LITE_INSTALLED) node_modules/.package-lock.json \
-  lite/wheels.txt web/lite_site.py web/translated_notebook.py \
+  lite/wheels.txt lite/requirements.txt web/lite_site.py web/lite_notebook.py \
+  web/lite-page.js \
+  web/translated_notebook.py \
   pyproject.toml README.md \
   $(wildcard locales/ru/LC_MESSAGES/book/0*.po) \
   $(wildcard _build/ru/_build/jupyter_execute/book/0*.ipynb) \

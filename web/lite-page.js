@@ -1,0 +1,64 @@
+// The in-browser notebooks' page (lite/lab/index.html): web/lite_site.py
+// loads this before JupyterLite reads its configuration.
+//
+// - The keys that move a focused widget control (a slider, a drop-down)
+//   move the control and nothing else.  This JupyterLab (4.4, the newest
+//   that runs Pyodide 0.27) reads the notebook's shortcuts before the
+//   control sees the key, so an arrow key would also move or fold the
+//   notebook's cells.  Lumino skips the shortcuts of an element marked
+//   data-lm-suppress-shortcuts; the mark is set for that one key press.
+// - A Russian chapter (?path=ru/...) opens with JupyterLab's menus in
+//   Russian, with its own stored settings, so that the English chapters
+//   stay in English.
+// - The tab shows the book's name, not "JupyterLite".
+(function () {
+  "use strict";
+  const KEYS = new Set([
+    "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
+    "Home", "End", "PageUp", "PageDown",
+  ]);
+  const CONTROL = "[role=slider], input, select, textarea";
+  window.addEventListener(
+    "keydown",
+    (event) => {
+      const target = event.target;
+      if (
+        !KEYS.has(event.key) ||
+        !(target instanceof Element) ||
+        !target.matches(CONTROL) ||
+        !target.closest(".jupyter-widgets")
+      ) {
+        return;
+      }
+      target.setAttribute("data-lm-suppress-shortcuts", "true");
+      setTimeout(() => target.removeAttribute("data-lm-suppress-shortcuts"));
+    },
+    true,
+  );
+
+  const russian = (new URLSearchParams(location.search).get("path") || "")
+    .startsWith("ru/");
+  const name = russian ? "Книга о градиентах" : "The gradient book";
+  const script = document.getElementById("jupyter-config-data");
+  const config = JSON.parse(script.textContent);
+  config.appName = name;
+  if (russian) {
+    config.settingsStorageName = "gradient-book-ru";
+    config.settingsOverrides = {
+      "@jupyterlab/translation-extension:plugin": { locale: "ru_RU" },
+    };
+  }
+  script.textContent = JSON.stringify(config);
+
+  const rename = () => {
+    if (document.title.includes("JupyterLite")) {
+      document.title = document.title.replace("JupyterLite", name);
+    }
+  };
+  rename();
+  new MutationObserver(rename).observe(document.head, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+  });
+})();
