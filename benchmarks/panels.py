@@ -18,12 +18,12 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
-from tests.browser.book import CHROMIUM_ARGS
 from tests.browser.lab import (
     click_run_all_cells,
     running_jupyterlab,
     wait_for_connected_kernel,
 )
+from web.browser import CHROMIUM_ARGS
 
 from benchmarks import checks
 

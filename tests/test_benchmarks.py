@@ -5,21 +5,10 @@ The peers (micrograd, autograd) are pinned in requirements.in like every
 other package, so every case runs in `make test`.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from gradbook.article import GRADIENT, POINT, VALUE
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _repository_root_on_path(monkeypatch):
-    monkeypatch.syspath_prepend(
-        str(ROOT)
-    )  # benchmarks/ is a package at the root, not installed
 
 
 def test_exact_and_close_checks():

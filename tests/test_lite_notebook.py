@@ -4,21 +4,16 @@ folds each solution (and only the solution), and keeps every other cell."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "web"))
-from lite_notebook import (  # noqa: E402
+from web.lite_notebook import (
     FIRST_LINE,
     NOTES,
     NotebookShapeError,
     learner_copy,
 )
+from web.site import CHAPTER_NOTEBOOKS as CHAPTERS
 
-CHAPTERS = sorted((REPO / "book").glob("0*.ipynb"))
 START = "```{solution-start} ex-1\n:class: dropdown\n```"
 END = "```{solution-end}\n```"
 EXERCISE = (

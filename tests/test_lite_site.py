@@ -5,25 +5,16 @@ the set-up cell and the kernel, and its pins agree with the book's lock."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "web"))  # lite_site imports its neighbour
-from lite_notebook import NOTES, learner_copy  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location(
-    "lite_site", REPO / "web" / "lite_site.py"
-)
-assert _spec is not None and _spec.loader is not None
-lite_site = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lite_site)
+from web import lite_site
+from web.lite_notebook import NOTES, learner_copy
+from web.site import CHAPTER_NOTEBOOKS
+from web.site import ROOT as REPO
 
 
 def pins(path: Path) -> dict[str, str]:
@@ -99,7 +90,7 @@ def modules() -> dict[str, str]:
     return lite_site.site_modules(lite_site.official_lock())
 
 
-@pytest.mark.parametrize("chapter", lite_site.CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("chapter", CHAPTER_NOTEBOOKS, ids=lambda p: p.name)
 def test_every_module_a_chapter_imports_is_in_the_site(chapter, modules):
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
     imports = lite_site.code_imports(notebook)
@@ -126,7 +117,7 @@ def test_the_set_up_cell_installs_what_a_chapter_imports(modules):
     assert "lzma" not in modules
 
 
-@pytest.mark.parametrize("chapter", lite_site.CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("chapter", CHAPTER_NOTEBOOKS, ids=lambda p: p.name)
 def test_in_browser_copy_is_the_learners_copy_after_a_set_up_cell(
     chapter, modules
 ):
@@ -144,11 +135,9 @@ def test_in_browser_copy_is_the_learners_copy_after_a_set_up_cell(
     }
 
 
-def test_the_start_up_benchmark_imports(monkeypatch):
+def test_the_start_up_benchmark_imports():
     """benchmarks/lite.py (make bench) uses the browser tests' helpers; a
     helper that moved breaks it here, not in the middle of `make bench`."""
-    # benchmarks/ and tests/ are packages at the root, not installed.
-    monkeypatch.syspath_prepend(str(REPO))
     from benchmarks import lite
 
     assert callable(lite.measure) and lite.GOAL_SECONDS == 15.0
@@ -183,7 +172,7 @@ def russian_run(chapter: Path, tmp_path: Path) -> tuple[Path, dict]:
     return path, executed
 
 
-@pytest.mark.parametrize("chapter", lite_site.CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("chapter", CHAPTER_NOTEBOOKS, ids=lambda p: p.name)
 def test_russian_copy_is_translated_with_the_russian_outputs(
     chapter, tmp_path, modules
 ):
@@ -211,7 +200,7 @@ def test_russian_copy_is_translated_with_the_russian_outputs(
 
 
 def test_a_run_of_other_code_is_refused(tmp_path, modules):
-    chapter = lite_site.CHAPTERS[0]
+    chapter = CHAPTER_NOTEBOOKS[0]
     path, executed = russian_run(chapter, tmp_path)
     code = next(c for c in executed["cells"] if c["cell_type"] == "code")
     code["source"] = ["print('an older version of the cell')"]

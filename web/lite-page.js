@@ -36,9 +36,11 @@
     true,
   );
 
+  // Each edition's title (web/site.py), from this script's tag.
+  const titles = JSON.parse(document.currentScript.dataset.titles);
   const russian = (new URLSearchParams(location.search).get("path") || "")
     .startsWith("ru/");
-  const name = russian ? "Книга о градиентах" : "The gradient book";
+  const name = russian ? titles.ru : titles.en;
   const script = document.getElementById("jupyter-config-data");
   const config = JSON.parse(script.textContent);
   config.appName = name;

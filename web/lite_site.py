@@ -15,7 +15,8 @@ checked:
 - ipywidgets and its pure-Python helpers are PyPI's wheels (lite/wheels.txt,
   hash-checked by pip);
 - gradbook is a wheel built from src/ here;
-- the chapters are copies of book/*.ipynb with one set-up cell added first
+- the chapters (web/site.py's chapter notebooks, each with a "Run in your
+  browser" button, web/lite.py) are copies with one set-up cell added first
   and the in-browser kernel named; nothing else differs;
 - the Russian edition's chapters (ru/*.ipynb, opened from its pages) have
   their markdown translated from the same catalogs as its pages
@@ -25,7 +26,7 @@ checked:
 
 So `make book` runs this after both editions are built.
 
-Run `python web/lite_site.py`; it prints the site's size.
+Run `python -m web.lite_site`; it prints the site's size.
 """
 
 from __future__ import annotations
@@ -40,15 +41,16 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from html import escape
 from pathlib import Path
 
-from lite_notebook import NotebookShapeError, learner_copy
-from translated_notebook import translated_notebook
+from web.lite_notebook import NotebookShapeError, learner_copy
+from web.site import CHAPTER_NOTEBOOKS, EDITIONS
+from web.translated_notebook import translated_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 PAGE_SCRIPT = "lite-page.js"
-TITLE = "The gradient book"
 PYODIDE = ROOT / "node_modules" / "pyodide"
 LITE = ROOT / "lite"
 LITE_BIN = ROOT / ".venv-lite" / "bin"
@@ -79,8 +81,6 @@ CORE = [
     "pyodide.asm.wasm",
     "python_stdlib.zip",
 ]
-# Chapters (book/0*.ipynb) get a "Run in your browser" button (web/lite.py).
-CHAPTERS = sorted((ROOT / "book").glob("0*.ipynb"))
 # The in-browser kernel's name (jupyterlite-pyodide-kernel).
 KERNELSPEC = {
     "name": "python",
@@ -368,7 +368,7 @@ def write_contents(lock: dict) -> Path:
     modules = site_modules(lock)
     for russian, folder in ((False, target), (True, target / "ru")):
         folder.mkdir(parents=True)
-        for chapter in CHAPTERS:
+        for chapter in CHAPTER_NOTEBOOKS:
             executed = EXECUTED_RU / chapter.name if russian else None
             if executed is not None and not executed.exists():
                 fail(f"{executed} is missing: run make book")
@@ -419,9 +419,13 @@ def add_page_script() -> None:
     html = index.read_text(encoding="utf-8")
     config = html.index('id="jupyter-config-data"')
     at = html.index("</script>", config) + len("</script>")
-    tag = f'\n    <script src="../{PAGE_SCRIPT}"></script>'
+    titles = json.dumps({e.language: e.title for e in EDITIONS.values()})
+    tag = (
+        f'\n    <script src="../{PAGE_SCRIPT}"'
+        f" data-titles='{escape(titles, quote=True)}'></script>"
+    )
     html = html[:at] + tag + html[at:]
-    title = f"<title>{TITLE}</title>"
+    title = f"<title>{EDITIONS['en'].title}</title>"
     html = html.replace("<title>JupyterLite</title>", title)
     index.write_text(html, encoding="utf-8")
 
