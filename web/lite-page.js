@@ -41,20 +41,35 @@
   const russian = (new URLSearchParams(location.search).get("path") || "")
     .startsWith("ru/");
   const name = russian ? titles.ru : titles.en;
+  // JupyterLite merges its configuration files into this script's text,
+  // then loads JupyterLab, which reads it: the edition's part is added to
+  // the merged text, once.
   const script = document.getElementById("jupyter-config-data");
-  const config = JSON.parse(script.textContent);
-  config.appName = name;
-  if (russian) {
-    config.settingsStorageName = "gradient-book-ru";
-    config.settingsOverrides = {
-      "@jupyterlab/translation-extension:plugin": { locale: "ru_RU" },
-    };
-  }
-  script.textContent = JSON.stringify(config);
+  const edition = () => {
+    const config = JSON.parse(script.textContent);
+    if (config.gradientBookEdition !== undefined || !config.appUrl) return;
+    config.gradientBookEdition = russian ? "ru" : "en";
+    config.appName = name;
+    if (russian) {
+      config.settingsStorageName = "gradient-book-ru";
+      config.settingsOverrides = {
+        ...config.settingsOverrides,
+        "@jupyterlab/translation-extension:plugin": { locale: "ru_RU" },
+      };
+    }
+    script.textContent = JSON.stringify(config);
+  };
+  new MutationObserver(edition).observe(script, {
+    childList: true,
+    characterData: true,
+    subtree: true,
+  });
 
   const rename = () => {
-    if (document.title.includes("JupyterLite")) {
-      document.title = document.title.replace("JupyterLite", name);
+    for (const other of ["JupyterLite", titles.en]) {
+      if (other !== name && document.title.includes(other)) {
+        document.title = document.title.replace(other, name);
+      }
     }
   };
   rename();
