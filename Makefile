@@ -17,7 +17,7 @@ LITE_INSTALLED := .venv-lite/.installed
 LITE_SITE := _build/html/lite/jupyter-lite.json
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book book-ru pdf gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
+.PHONY: book book-ru pdf gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab lab-ru bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
@@ -127,8 +127,24 @@ execute: $(INSTALLED)
 browser: $(INSTALLED)
 	$(BIN)/pytest -m browser
 
+# The chapters in JupyterLab, as the learner's copies in _build/lab/en/ and
+# _build/lab/ru/ (web/lab_notebooks.py: solutions folded, the MyST rendered
+# by jupyterlab-myst; a copy you changed is kept).  `make lab-ru` opens the
+# Russian ones, with JupyterLab's menus in Russian (its settings in
+# _build/lab/settings-ru/) and figures in Russian; `make book` first gives
+# them the Russian run's outputs.
+LAB_OPEN = $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
+  --ServerApp.root_dir=_build/lab
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/01_random_search.ipynb
+	$(BIN)/python -m web.lab_notebooks
+	$(LAB_OPEN) _build/lab/en/01_random_search.ipynb
+
+lab-ru: $(INSTALLED)
+	$(BIN)/python -m web.lab_notebooks
+	mkdir -p _build/lab/settings-ru/@jupyterlab/translation-extension
+	echo '{"locale": "ru_RU"}' \
+	  > _build/lab/settings-ru/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+	JUPYTERLAB_SETTINGS_DIR=_build/lab/settings-ru $(LAB_OPEN) _build/lab/ru/01_random_search.ipynb
 
 # Builds the book (the page-load case measures it), writes
 # benchmarks/results.json, then stores the appendix's outputs from it.

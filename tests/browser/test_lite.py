@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from web.browser import WAIT
@@ -83,6 +84,30 @@ UP = {"ArrowRight", "End", "PageUp"}
 TIMES = "lite-times.json"
 
 
+@pytest.fixture
+def reader_context(
+    chromium: Browser,
+) -> Iterator[Callable[[], BrowserContext]]:
+    """Make fresh browser contexts, as a reader's browser is: JupyterLite's
+    service worker registers (Playwright blocks it elsewhere; blocked, the
+    kernel of a chapter in a folder, ru/, never starts)."""
+    made: list[BrowserContext] = []
+
+    def make() -> BrowserContext:
+        context = chromium.new_context(
+            viewport={"width": 1280, "height": 900}, service_workers="allow"
+        )
+        context.set_default_timeout(WAIT)
+        made.append(context)
+        return context
+
+    try:
+        yield make
+    finally:
+        for context in made:
+            context.close()
+
+
 def outputs(page: Page) -> list[str]:
     return [text.strip() for text in page.evaluate(OUTPUT_TEXTS)]
 
@@ -147,7 +172,7 @@ def move_slider(page: Page, call: str) -> list[str]:
 @pytest.mark.parametrize("chapter", CHAPTER_NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_chapter_runs_in_the_browser_in_both_editions(
     chapter: Path,
-    context: BrowserContext,
+    reader_context: Callable[[], BrowserContext],
     book_url: str,
     screenshots: Path,
 ) -> None:
@@ -156,9 +181,12 @@ def test_every_chapter_runs_in_the_browser_in_both_editions(
     printed; the live panel's slider moves by keyboard and by mouse.  Both
     editions run at once, in two tabs (two Pyodide workers, two cores)."""
     off_host = OffHost()
-    off_host.attach(context)
     name = chapter.stem
-    pages = {e.language: context.new_page() for e in EDITIONS.values()}
+    pages = {}
+    for language in EDITIONS:
+        context = reader_context()
+        off_host.attach(context)
+        pages[language] = context.new_page()
     problems: list[str] = []
     times: dict[str, dict[str, float]] = {}
     try:
@@ -212,7 +240,7 @@ def test_every_chapter_runs_in_the_browser_in_both_editions(
 
 
 def test_the_russian_chapter_speaks_russian(
-    context: BrowserContext, book_url: str
+    reader_context: Callable[[], BrowserContext], book_url: str
 ) -> None:
     """The Russian page's button opens the Russian copy: its text, the
     note for the browser, and JupyterLab's own menus in Russian; the
@@ -227,7 +255,7 @@ def test_the_russian_chapter_speaks_russian(
         ),
         ("ru", RUSSIAN_TITLE, NOTES["browser", "ru"], "Файл"),
     ):
-        page = context.new_page()
+        page = reader_context().new_page()
         page_file = EDITIONS[language].page_file(CHAPTER_1)
         click_run_in_browser(page, book_url, page_file)
         page.wait_for_selector(".jp-MarkdownCell h1", timeout=START_TIMEOUT)
@@ -245,7 +273,6 @@ def test_the_russian_chapter_speaks_russian(
             )
         if EDITIONS[language].title not in page.title():
             problems.append(f"{language}: the tab says {page.title()!r}")
-        page.close()
     fail_with("the editions' in-browser notebooks", problems)
 
 
