@@ -78,16 +78,16 @@ def test_a_solution_is_folded_and_only_the_solution():
         EXERCISE.split("\n")[0],
         "def f():",
         "**Solution** (Exercise 1.1: a title). ",
-        "% Solution",
+        "````{dropdown} Solution",
         "# Solution",
-        "% Solution",
+        "````{dropdown} Solution",
         "The chapter goes on.",
         "f()",
     ]
     assert [hidden for _, hidden in sources] == [
-        *(False, False, False, False),
-        *(True, True, True),
-        *(False, False),
+        *(False, False, False, False, False),
+        True,
+        *(False, False, False),
     ]
     answer = cells[5]
     assert answer["metadata"]["jupyter"] == {
@@ -95,8 +95,10 @@ def test_a_solution_is_folded_and_only_the_solution():
         "outputs_hidden": True,
     }
     assert answer["source"] == f"# {FIRST_LINE['en']}\ndef f():\n    return 1"
-    assert cells[4]["source"] == "% Solution\nThe idea, first."
-    assert cells[6]["source"] == "% Solution\nWhy it works."
+    assert cells[4]["source"] == (
+        "````{dropdown} Solution\nThe idea, first.\n````"
+    )
+    assert cells[6]["source"] == "````{dropdown} Solution\nWhy it works.\n````"
     # Split cells keep unique ids; others keep theirs.
     ids = [c["id"] for c in cells]
     assert len(set(ids)) == len(ids) and "answer" in ids and "after" in ids

@@ -64,7 +64,8 @@ def russian_outputs(notebook: dict, executed: Path) -> None:
         "".join(a["source"]) == "".join(b["source"])
         for a, b in zip(code, theirs, strict=False)
     )
-    for ours, run in zip(code, theirs if same else [{}] * len(code)):
+    runs = theirs if same else [{}] * len(code)
+    for ours, run in zip(code, runs, strict=True):
         ours["outputs"] = run.get("outputs", [])
         ours["execution_count"] = run.get("execution_count")
     if not same:

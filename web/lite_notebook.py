@@ -7,12 +7,14 @@ What differs from the book's notebook:
 - the first cell's note ("Running this notebook yourself?") says what to do
   where the notebook runs: in the browser, or in JupyterLab from the
   repository;
-- each solution is folded until the learner opens it: its cells are
-  collapsed (JupyterLab's `source_hidden` and `outputs_hidden`), under a
-  line that names its exercise.  The book marks a solution with
-  sphinx-exercise's gated directives, `{solution-start}` and
-  `{solution-end}`, which may sit inside a cell of other text; such a cell
-  is split, so that only the solution's part is folded;
+- each solution is folded until the learner opens it, under a line that
+  names its exercise: its code cells are collapsed (JupyterLab's
+  `source_hidden` and `outputs_hidden`), its text is a closed MyST
+  dropdown (Run All unfolds a collapsed markdown cell, not a dropdown).
+  The book marks a solution with sphinx-exercise's gated directives,
+  `{solution-start}` and `{solution-end}`, which may sit inside a cell of
+  other text; such a cell is split, so that only the solution's part is
+  folded;
 - every multi-line string is one string, as nbformat reads it (JupyterLite
   would show a list of lines with commas between them).
 
@@ -77,8 +79,9 @@ SOLUTION = {
     ),
 }
 EXERCISE = {"en": "Exercise {title}", "ru": "Упражнение {title}"}
-# A folded cell shows its first line: a solution's first line is this word
-# (a comment in Python, and in MyST), so that nothing of the answer shows.
+# A folded code cell shows its first line: a solution's first line is this
+# word (a comment), so that nothing of the answer shows; a solution's text
+# is folded under it (a MyST dropdown).
 FIRST_LINE = {"en": "Solution", "ru": "Решение"}
 
 OPTIONS = r"(?:[ \t]*:[\w-]+:[^\n]*\n)*"
@@ -179,8 +182,9 @@ def _folded(cells: list[dict], language: str) -> list[dict]:
             if "id" in cell and len(parts) > 1:
                 piece["id"] = f"{cell['id']}-{k}"
             if folded:
-                piece["metadata"]["jupyter"] = {"source_hidden": True}
-                piece["source"] = f"% {FIRST_LINE[language]}\n{text}"
+                # Not JupyterLab's folding: Run All unfolds a markdown cell.
+                title = FIRST_LINE[language]
+                piece["source"] = f"````{{dropdown}} {title}\n{text}\n````"
             result.append(piece)
         inside = after
     if inside:

@@ -339,12 +339,14 @@ def in_browser_copy(
         setup["id"] = "in-browser-set-up"
     notebook["cells"].insert(0, setup)
     notebook["metadata"]["kernelspec"] = KERNELSPEC
+    # The widgets' stored state (a quarter of a chapter's size) is not shown
+    # here: JupyterLite draws a panel's stored output without it.
+    notebook["metadata"].pop("widgets", None)
     return notebook
 
 
 def take_outputs(notebook: dict, executed: dict) -> None:
-    """The code cells' outputs and the widgets' state of ``executed``, a
-    run of the same code."""
+    """The code cells' outputs of ``executed``, a run of the same code."""
     cells = list(zip(notebook["cells"], executed["cells"], strict=False))
     same = len(notebook["cells"]) == len(executed["cells"]) and all(
         "".join(ours["source"]) == "".join(theirs["source"])
@@ -357,9 +359,6 @@ def take_outputs(notebook: dict, executed: dict) -> None:
         if ours["cell_type"] == "code":
             ours["outputs"] = theirs["outputs"]
             ours["execution_count"] = theirs["execution_count"]
-    notebook["metadata"].pop("widgets", None)
-    if "widgets" in executed["metadata"]:
-        notebook["metadata"]["widgets"] = executed["metadata"]["widgets"]
 
 
 def write_contents(lock: dict) -> Path:
@@ -430,6 +429,20 @@ def add_page_script() -> None:
     index.write_text(html, encoding="utf-8")
 
 
+def prune_fonts() -> list[Path]:
+    """Remove Font Awesome's faces in the formats no browser that runs this
+    JupyterLab loads (SVG, EOT, TTF, WOFF): each has its WOFF2 beside it,
+    which every such browser takes first.  Returns what was removed."""
+    removed = []
+    for woff2 in OUTPUT.rglob("fa-*.woff2"):
+        for suffix in (".svg", ".eot", ".ttf", ".woff"):
+            other = woff2.with_suffix(suffix)
+            if other.is_file():
+                other.unlink()
+                removed.append(other)
+    return removed
+
+
 def size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -458,6 +471,7 @@ def main() -> None:
         cwd=SOURCE,
     )
     add_page_script()
+    prune_fonts()
     for name, digest in shipped:
         print(f"  verified {name} sha256:{digest[:16]}...")
     print(
