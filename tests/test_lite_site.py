@@ -4,13 +4,16 @@ the set-up cell and the kernel, and its pins agree with the book's lock."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from web import lite_site
 from web.lite_notebook import NOTES, learner_copy
 from web.site import CHAPTER_NOTEBOOKS
@@ -127,7 +130,8 @@ def test_in_browser_copy_is_the_learners_copy_after_a_set_up_cell(
     packages = lite_site.packages_to_install(original, modules)
     assert f"%pip install {' '.join(packages)}\n" in setup["source"]
     assert "GRADBOOK_LANG" not in setup["source"]
-    assert cells == learner_copy(original, "browser", "en")["cells"]
+    learners = learner_copy(original, "browser", "en")["cells"]
+    assert [shape(c) for c in cells] == [shape(c) for c in learners]
     assert copy["metadata"]["kernelspec"]["name"] == "python"
     assert copy["metadata"] == {
         **{
@@ -144,7 +148,37 @@ def test_the_start_up_benchmark_imports():
     helper that moved breaks it here, not in the middle of `make bench`."""
     from benchmarks import lite
 
-    assert callable(lite.measure) and lite.GOAL_SECONDS == 15.0
+    assert callable(lite.measure) and lite.GOAL_SECONDS == 10.0
+
+
+def outputs_shape(outputs: list[dict]) -> list:
+    return [(o["output_type"], sorted(o.get("data", {}))) for o in outputs]
+
+
+def shape(cell: dict) -> tuple:
+    """A cell but its outputs' data (their PNGs are made lighter)."""
+    outputs = outputs_shape(cell.get("outputs", []))
+    return cell["cell_type"], cell["source"], cell["metadata"], outputs
+
+
+def test_a_stored_figure_is_made_lighter_and_stays_a_png():
+    figure = io.BytesIO()
+    Image.new("RGBA", (64, 48), (255, 255, 255, 255)).save(figure, "PNG")
+    pixels = Image.open(figure).copy()
+    pixels.paste((30, 119, 180, 255), (8, 8, 56, 40))
+    original = io.BytesIO()
+    pixels.save(original, "PNG", compress_level=0)
+    data = base64.b64encode(original.getvalue()).decode()
+    lighter = lite_site.lighter_png(data)
+    assert len(lighter) < len(data)
+    shown = Image.open(io.BytesIO(base64.b64decode(lighter))).convert("RGBA")
+    assert shown.tobytes() == pixels.tobytes()
+    html = f'<img src="data:image/png;base64,{data}">'
+    notebook = {"cells": [{"outputs": [{"data": {"text/html": [html]}}]}]}
+    lite_site.lighter_images(notebook)
+    assert notebook["cells"][0]["outputs"][0]["data"]["text/html"] == (
+        f'<img src="data:image/png;base64,{lighter}">'
+    )
 
 
 def joined(outputs: list[dict]) -> list[dict]:
@@ -192,7 +226,7 @@ def test_russian_copy_is_translated_with_the_russian_outputs(
     for mine, source, run in zip(ours, theirs, ran, strict=True):
         # A folded solution's cell starts with one comment line.
         assert mine["source"].endswith("".join(source["source"]))
-        assert mine["outputs"] == joined(run["outputs"])
+        assert shape(mine)[3] == outputs_shape(joined(run["outputs"]))
         assert mine["execution_count"] == run["execution_count"]
     title = cells[0]["source"]
     assert title.startswith("# ") and title != "".join(
