@@ -78,6 +78,26 @@ NEEDED = [
     *("micropip", "ssl", "sqlite3", "jedi", "ipython"),
     *("numpy", "matplotlib"),
 ]
+# Dependencies of matplotlib in Pyodide's lock that drawing PNGs never
+# imports: fontTools embeds fonts in PDF, PS and SVG files (a reader who
+# saves a figure as PDF in the browser gets "No module named fontTools"),
+# and matplotlib 3.8 does not import pytz at all.  Left out, they save 1.6
+# MB; the shipped lock lists matplotlib without them.
+LEFT_OUT = {"fonttools", "pytz"}
+# jupyterlab-myst's chunks that draw Mermaid diagrams (Mermaid, ELK,
+# Cytoscape: 2.7 MB), loaded only for a diagram; no chapter has one, and
+# the build stops if one does (DIAGRAM).  The names are those of the pinned
+# release; another release stops the build until they are looked up again.
+MYST_VERSION = "2.4.2"
+MYST_DIAGRAM_CHUNKS = [
+    "1848.3eddef9915df9c8a9098.js",
+    "628.7614ffc7bfe1a2c7b611.js",
+    "2592.7ec4dd4d016bc5765bfe.js",
+]
+DIAGRAM = re.compile(r"^(`{3,}|:{3,})\{mermaid\}", re.M)
+# The language pack's parts for the extensions the site ships (it also
+# translates dozens that it does not).
+TRANSLATED = {"jupyterlab", "jupyterlab_widgets"}
 # The Pyodide core files a page loads (the rest of the npm package is for
 # Node.js and TypeScript).
 CORE = [
@@ -133,7 +153,7 @@ def with_dependencies(lock: dict, names: list[str]) -> list[str]:
     todo = [canonical(name) for name in names]
     while todo:
         name = todo.pop()
-        if name not in found:
+        if name not in found and name not in LEFT_OUT:
             found.add(name)
             todo.extend(map(canonical, lock["packages"][name]["depends"]))
     return sorted(found)
@@ -185,7 +205,18 @@ def write_pyodide(lock: dict) -> list:
         shutil.copy2(PYODIDE / name, target / name)
     names = with_dependencies(lock, NEEDED)
     shipped = extract_verified(lock, names, target)
-    trimmed = {**lock, "packages": {n: lock["packages"][n] for n in names}}
+    packages = {
+        name: {
+            **lock["packages"][name],
+            "depends": [
+                d
+                for d in lock["packages"][name]["depends"]
+                if canonical(d) not in LEFT_OUT
+            ],
+        }
+        for name in names
+    }
+    trimmed = {**lock, "packages": packages}
     (target / "pyodide-lock.json").write_text(
         json.dumps(trimmed, indent=1, sort_keys=True), encoding="utf-8"
     )
@@ -321,6 +352,8 @@ def in_browser_copy(
     site_modules).  With ``executed``, the Russian build's run of it: the
     copy is the Russian one, with that run's outputs."""
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
+    if any(DIAGRAM.search("".join(c["source"])) for c in notebook["cells"]):
+        fail(f"{chapter.name} draws a diagram: the site ships no Mermaid")
     try:
         packages = packages_to_install(notebook, modules)
     except MissingModuleError as error:
@@ -466,6 +499,31 @@ def add_page_script() -> None:
     index.write_text(html, encoding="utf-8")
 
 
+def prune_diagrams() -> None:
+    """Remove jupyterlab-myst's diagram chunks (MYST_DIAGRAM_CHUNKS)."""
+    myst = OUTPUT / "extensions" / "jupyterlab-myst"
+    meta = json.loads((myst / "package.json").read_text(encoding="utf-8"))
+    if meta["version"] != MYST_VERSION:
+        fail(
+            f"jupyterlab-myst is {meta['version']}, not {MYST_VERSION}: look"
+            " up its diagram chunks again (MYST_DIAGRAM_CHUNKS)"
+        )
+    for name in MYST_DIAGRAM_CHUNKS:
+        (myst / "static" / name).unlink()
+
+
+def prune_translations() -> None:
+    """Keep the language packs' parts for what the site ships."""
+    for pack in (OUTPUT / "api" / "translations").glob("*_*.json"):
+        data = json.loads(pack.read_text(encoding="utf-8"))
+        data["data"] = {
+            domain: messages
+            for domain, messages in data["data"].items()
+            if domain in TRANSLATED
+        }
+        pack.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 def prune_fonts() -> list[Path]:
     """Remove Font Awesome's faces in the formats no browser that runs this
     JupyterLab loads (SVG, EOT, TTF, WOFF): each has its WOFF2 beside it,
@@ -509,6 +567,8 @@ def main() -> None:
     )
     add_page_script()
     prune_fonts()
+    prune_diagrams()
+    prune_translations()
     for name, digest in shipped:
         print(f"  verified {name} sha256:{digest[:16]}...")
     print(

@@ -31,6 +31,10 @@ from .watch import Watch, fail_with
 
 pytestmark = pytest.mark.browser
 
+MYST_TOOLBAR_ERROR = (
+    "page error: Cannot read properties of undefined (reading 'node')"
+)
+
 
 @pytest.mark.parametrize(("notebook", "call", "slider"), LIVE_PANELS)
 def test_live_panel_in_jupyterlab(
@@ -116,5 +120,8 @@ def test_live_panel_in_jupyterlab(
     finally:
         with contextlib.suppress(PlaywrightError):
             page.screenshot(path=screenshots / shot_name(f"lab-{name}"))
-    problems += watch.problems
+    # JupyterLab's cell toolbar measures a rendered markdown cell through
+    # InputArea.renderedInput, which jupyterlab-myst's markdown cell lacks:
+    # the check throws (the toolbar still works).  An upstream mismatch.
+    problems += [p for p in watch.problems if p != MYST_TOOLBAR_ERROR]
     fail_with(f"JupyterLab {name}.ipynb", problems)
