@@ -90,7 +90,8 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(INSTALLED)
+# (The in-browser site's unit tests read Pyodide's official lock, from npm.)
+unit: $(INSTALLED) node_modules/.package-lock.json
 	$(BIN)/pytest -m "not browser"
 
 system-book:
