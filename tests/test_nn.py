@@ -145,10 +145,12 @@ def test_cross_entropy_is_finite_for_huge_scores():
 
 
 def test_cross_entropy_rejects_scores_and_targets_of_different_shapes():
-    with pytest.raises(
-        ValueError, match=r"scores have shape \(6, 3\) but targets \(3,\)"
-    ):
+    message = r"targets has shape \(3,\), but scores has shape \(6, 3\)"
+    with pytest.raises(ValueError, match=message):
         nn.cross_entropy(X[:, :3], np.array([1.0, 0.0, 0.0]))
+    message = r"scores must be a 2-D array \(examples x classes\)"
+    with pytest.raises(ValueError, match=message):
+        nn.cross_entropy(np.ones(3), np.ones(3))
 
 
 @pytest.mark.parametrize(

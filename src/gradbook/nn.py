@@ -21,14 +21,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from gradbook import checks
 from gradbook.backprop import backprop
 from gradbook.checks import MAX_ITERATIONS, make_rng
-from gradbook.functions import log_softmax, tanh
+from gradbook.functions import Operand, log_softmax, tanh
 from gradbook.search import perturb
 
 __all__ = [
@@ -48,11 +47,12 @@ __all__ = [
     "train_random_search",
 ]
 
-Params = list[Any]  # [W1, b1, W2, b2, ...]: arrays, or Vars while training
-Activation = Callable[[Any], Any]
+# [W1, b1, W2, b2, ...]: arrays, or Vars (Duals) while differentiating.
+Params = list[Operand]
+Activation = Callable[[Operand], Operand]
 
 
-def one_hot(labels: Any, classes: int) -> np.ndarray:
+def one_hot(labels: np.ndarray, classes: int) -> np.ndarray:
     """Row ``i`` is all zeros except a one in column ``labels[i]``."""
     classes = checks.whole(classes, "one_hot", "classes", minimum=1)
     return np.eye(classes)[_check_labels(labels, classes, "one_hot")]
@@ -85,7 +85,7 @@ def init_mlp(
     return params
 
 
-def mlp(params: Params, x: Any, activation: Activation = tanh) -> Any:
+def mlp(params: Params, x: Operand, activation: Activation = tanh) -> Operand:
     """Scores (logits), one row per example.
 
     Each layer computes ``activation(x @ W + b)`` from the layer before.
@@ -93,29 +93,27 @@ def mlp(params: Params, x: Any, activation: Activation = tanh) -> Any:
     The last layer has no activation: its outputs feed the softmax.
     """
     x = _check_inputs(params, x, activation, "mlp")
-    h = x
     for i in range(0, len(params) - 2, 2):
-        h = activation(h @ params[i] + params[i + 1])
-    return h @ params[-2] + params[-1]
+        x = activation(x @ params[i] + params[i + 1])  # the next layer's x
+    return x @ params[-2] + params[-1]
 
 
-def cross_entropy(scores: Any, targets: np.ndarray) -> Any:
+@checks.arguments(scores=checks.as_operand, targets=checks.as_number)
+def cross_entropy(scores: Operand, targets: np.ndarray) -> Operand:
     """Mean softmax cross-entropy: ``-log p(true class)``, over examples.
 
     ``targets`` is one-hot, so multiplying picks each row's true class.
     """
-    scores = checks.as_operand(scores, "cross_entropy", "scores")
-    targets = checks.as_number(targets, "cross_entropy", "targets")
-    # broadcasting would give a wrong number silently
-    if np.shape(scores) != np.shape(targets):
-        shapes = f"shape {np.shape(scores)} but targets {np.shape(targets)}"
-        raise ValueError(f"cross_entropy: scores have {shapes}")
+    _check_scores(scores, targets, "cross_entropy")
     return -(log_softmax(scores) * targets).sum(axis=1).mean()
 
 
 def loss(
-    params: Params, x: Any, targets: np.ndarray, activation: Activation = tanh
-) -> Any:
+    params: Params,
+    x: Operand,
+    targets: np.ndarray,
+    activation: Activation = tanh,
+) -> Operand:
     """The training objective: cross-entropy of the network's scores."""
     x = _check_inputs(params, x, activation, "loss")
     targets = checks.as_number(targets, "loss", "targets")
@@ -129,22 +127,32 @@ def loss(
 
 
 def predict(
-    params: Params, x: Any, activation: Activation = tanh
+    params: Params, x: np.ndarray, activation: Activation = tanh
 ) -> np.ndarray:
-    """The most likely class of each example."""
+    """The most likely class of each example.
+
+    Scores that are not finite (nan from nan parameters, or an overflow)
+    rank no class, so they are an error, not a guess.
+    """
     x = _check_examples(params, x, activation, "predict")
-    return np.argmax(mlp(params, x, activation), axis=1)
+    scores = checks.finite(mlp(params, x, activation), "predict", "scores")
+    return np.argmax(scores, axis=1)
 
 
 def accuracy(
-    params: Params, x: Any, labels: Any, activation: Activation = tanh
+    params: Params,
+    x: np.ndarray,
+    labels: np.ndarray,
+    activation: Activation = tanh,
 ) -> float:
     """The fraction of examples classified correctly."""
     x, labels = _check_data(params, x, labels, activation, "accuracy")
     return float(np.mean(predict(params, x, activation) == labels))
 
 
-def confusion(predicted: Any, labels: Any, classes: int) -> np.ndarray:
+def confusion(
+    predicted: np.ndarray, labels: np.ndarray, classes: int
+) -> np.ndarray:
     """``matrix[true, predicted]`` counts."""
     classes = checks.whole(classes, "confusion", "classes", minimum=1)
     predicted = _check_labels(predicted, classes, "confusion", "predicted")
@@ -201,10 +209,23 @@ class History:
         return list(range(1, len(self.losses) + 1))
 
 
+def _optional_count(value: object, who: str, name: str) -> int | None:
+    """``None``, or a whole number of at least 1."""
+    return None if value is None else checks.whole(value, who, name, 1)
+
+
+@checks.arguments(
+    learning_rate=checks.positive,
+    epochs=checks.iterations,
+    batch_size=_optional_count,
+    rng=checks.make_rng,
+    activation=checks.callable_,
+    snapshot_every=_optional_count,
+)
 def train(
     params: Params,
-    x: Any,
-    labels: Any,
+    x: np.ndarray,
+    labels: np.ndarray,
     *,
     learning_rate: float = 0.1,
     epochs: int = 10,
@@ -222,40 +243,38 @@ def train(
     steps 0, k, 2k, ... and after the last step.  ``params`` is not changed.
     """
     x, labels = _check_data(params, x, labels, activation, "train")
-    learning_rate = checks.positive(learning_rate, "train", "learning_rate")
-    epochs = checks.iterations(epochs, "train", "epochs")
-    if batch_size is None:
-        batch_size = len(x)
-    batch_size = checks.whole(batch_size, "train", "batch_size", minimum=1)
-    batches = -(-len(x) // batch_size)  # per epoch, rounded up
-    if epochs * batches > MAX_ITERATIONS:
-        steps = f"{epochs} epochs of {batches} batches are {epochs * batches}"
-        bound = f"the bound on iterations (MAX_ITERATIONS = {MAX_ITERATIONS})"
-        raise ValueError(f"train: {steps} steps, above {bound}")
-    if snapshot_every is not None:
-        checks.whole(snapshot_every, "train", "snapshot_every", minimum=1)
+    batch_size = len(x) if batch_size is None else batch_size
+    _check_steps(epochs, len(x), batch_size, "train")
     targets = one_hot(labels, _classes(params))
-    rng = make_rng(rng, "train")
     history = History(params=list(params))
     for _ in range(epochs):
         for batch in minibatches(len(x), batch_size, rng):
-            if snapshot_every and len(history.losses) % snapshot_every == 0:
-                _snapshot(history)
+            _snapshot(history, snapshot_every)
             value, grads = backprop(
                 lambda p, b=batch: loss(p, x[b], targets[b], activation),
                 history.params,
             )
             history.params = sgd_step(history.params, grads, learning_rate)
             history.losses.append(value)
-    if snapshot_every and history.snapshot_at[-1:] != [len(history.losses)]:
-        _snapshot(history)
+    _snapshot(history, snapshot_every, last=True)
     return history
 
 
+def _evaluations(value: object, who: str, name: str) -> int:
+    """A count of loss evaluations: at least 1 (the start's)."""
+    return checks.iterations(value, who, name, minimum=1)
+
+
+@checks.arguments(
+    tweak=checks.positive,
+    evaluations=_evaluations,
+    rng=checks.make_rng,
+    activation=checks.callable_,
+)
 def train_random_search(
     params: Params,
-    x: Any,
-    labels: Any,
+    x: np.ndarray,
+    labels: np.ndarray,
     *,
     tweak: float = 0.01,
     evaluations: int = 100,
@@ -272,15 +291,7 @@ def train_random_search(
     """
     who = "train_random_search"
     x, labels = _check_data(params, x, labels, activation, who)
-    tweak = checks.positive(tweak, "train_random_search", "tweak")
-    evaluations = checks.iterations(
-        evaluations,
-        "train_random_search",
-        "evaluations",
-        minimum=1,
-    )
     targets = one_hot(labels, _classes(params))
-    rng = make_rng(rng, "train_random_search")
     history = History(params=list(params))
     best = float(loss(history.params, x, targets, activation))
     history.losses.append(best)
@@ -293,10 +304,25 @@ def train_random_search(
     return history
 
 
-def _snapshot(history: History) -> None:
-    # sgd_step returns new arrays, so keeping a reference keeps these values.
-    history.snapshots.append(history.params)
-    history.snapshot_at.append(len(history.losses))
+def _snapshot(history: History, every: int | None, last: bool = False):
+    """Keep the parameters every ``every`` steps (before the step), and
+    after the last step."""
+    steps = len(history.losses)
+    due = steps % every == 0 if every else False
+    if last:
+        due = bool(every) and history.snapshot_at[-1:] != [steps]
+    if due:  # sgd_step returns new arrays: a reference keeps these values
+        history.snapshots.append(history.params)
+        history.snapshot_at.append(steps)
+
+
+def _check_steps(epochs: int, n: int, batch_size: int, who: str) -> None:
+    """Training takes at most MAX_ITERATIONS steps in all."""
+    batches = -(-n // batch_size)  # per epoch, rounded up
+    if epochs * batches > MAX_ITERATIONS:
+        steps = f"{epochs} epochs of {batches} batches are {epochs * batches}"
+        bound = f"the bound on iterations (MAX_ITERATIONS = {MAX_ITERATIONS})"
+        raise ValueError(f"{who}: {steps} steps, above {bound}")
 
 
 def _classes(params: Params) -> int:
@@ -304,7 +330,7 @@ def _classes(params: Params) -> int:
     return len(params[-1])
 
 
-def _check_params(params: Any, who: str) -> None:
+def _check_params(params: object, who: str) -> None:
     """``params`` must be ``[W1, b1, W2, b2, ...]`` with shapes that chain,
     as ``init_mlp`` makes."""
     pairs = isinstance(params, (list, tuple)) and len(params) % 2 == 0
@@ -327,8 +353,8 @@ def _check_params(params: Any, who: str) -> None:
 
 
 def _check_inputs(
-    params: Params, x: Any, activation: Activation, who: str
-) -> Any:
+    params: Params, x: object, activation: Activation, who: str
+) -> Operand:
     """``x`` checked against the network: examples in rows, one column per
     input of the first layer."""
     _check_params(params, who)
@@ -344,7 +370,17 @@ def _check_inputs(
     return x
 
 
-def _check_grads(params: Params, grads: Any, who: str) -> None:
+def _check_scores(scores: Operand, targets: np.ndarray, who: str) -> None:
+    """Scores are 2-D (examples x classes), and targets have their shape:
+    broadcasting would give a wrong number silently."""
+    if np.ndim(scores) != 2:
+        what = "a 2-D array (examples x classes)"
+        got = f"shape {np.shape(scores)}"
+        raise ValueError(f"{who}: scores must be {what}, got {got}")
+    checks.same_shape(targets, np.shape(scores), who, "targets", "scores")
+
+
+def _check_grads(params: Params, grads: object, who: str) -> None:
     """One gradient per parameter, each of its parameter's shape."""
     if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
         what = f"one gradient per parameter ({len(params)})"
@@ -357,8 +393,8 @@ def _check_grads(params: Params, grads: Any, who: str) -> None:
 
 def _check_data(
     params: Params,
-    x: Any,
-    labels: Any,
+    x: object,
+    labels: object,
     activation: Activation,
     who: str,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -373,7 +409,7 @@ def _check_data(
 
 
 def _check_examples(
-    params: Params, x: Any, activation: Activation, who: str
+    params: Params, x: object, activation: Activation, who: str
 ) -> np.ndarray:
     """``x`` as a 2-D float array the network can read."""
     _check_params(params, who)
@@ -391,10 +427,10 @@ def _check_examples(
         has = f"x has {x.shape[1]} features per example"
         takes = f"the network takes {features} (x has shape {x.shape})"
         raise ValueError(f"{who}: {has} but {takes}")
-    return x.astype(float)
+    return checks.finite(x.astype(float), who, "x")
 
 
-def _got(value: Any) -> str:
+def _got(value: object) -> str:
     """What an array argument was, for a message: its dtype if it was an
     array or a list, else its type and value (``NoneType None``)."""
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -403,7 +439,7 @@ def _got(value: Any) -> str:
 
 
 def _check_labels(
-    labels: Any,
+    labels: object,
     classes: int,
     who: str,
     name: str = "labels",
