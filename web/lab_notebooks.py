@@ -96,7 +96,7 @@ def write(notebook: dict, path: Path) -> str:
         there = json.loads(path.read_text(encoding="utf-8"))
         if there["metadata"].get(MADE) != digest(there):
             if there["metadata"].get(MADE) != digest(notebook):
-                return f"kept your changed {path.relative_to(ROOT)}"
+                return f"kept your changed {path}"
             return "unchanged"
     notebook["metadata"][MADE] = digest(notebook)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +104,7 @@ def write(notebook: dict, path: Path) -> str:
         json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
         encoding="utf-8",
     )
-    return f"made {path.relative_to(ROOT)}"
+    return f"made {path}"
 
 
 def main() -> None:
