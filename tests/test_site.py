@@ -26,14 +26,15 @@ def test_pages_and_chapters_follow_the_toc():
         "book/01_random_search",
         "book/02_dual_numbers",
         "book/03_backprop",
+        "book/04_engine_workshop",
         "book/04_training",
         "book/appendix_speed",
         "book/glossary",
     ]
     assert site.ROOT_PAGE == "book/intro"
-    assert site.PAGES[1:5] == site.CHAPTERS
+    assert site.PAGES[1:6] == site.CHAPTERS
     assert [path.name for path in site.CHAPTER_NOTEBOOKS] == [
-        f"{page[len('book/') :]}.ipynb" for page in site.PAGES[1:5]
+        f"{page[len('book/') :]}.ipynb" for page in site.PAGES[1:6]
     ]
 
 

@@ -57,6 +57,10 @@ KEY_OUTPUTS = {
     "01_random_search": ["-6"],
     "02_dual_numbers": [NEURON_VALUE, FIVE_GRADIENTS],
     "03_backprop": ["0.8807970779778823", GRADIENT_LIST],
+    "04_engine_workshop": [
+        "check_engine(gradbook.workshop.Value): every property passed.",
+        "one graph, backward() three times: a.grad = [1.0, 3.0, 6.0]",
+    ],
     "04_training": ["860 gradient steps"],
 }
 # The call that shows each chapter's live panel (a chapter may have none).
