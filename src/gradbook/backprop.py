@@ -695,12 +695,40 @@ def hvp(f: Callable, xs: object, v: object) -> object:
             f"{who}: v must hold one direction per argument: {len(xs)} "
             f"arguments, v {checks.describe(v)}"
         )
+    leaves, directions = (list(xs), list(v)) if many else ([xs], [v])
+    for i, (x, d) in enumerate(zip(leaves, directions, strict=True)):
+        at = f"[{i}]" if many else ""
+        x, d = _leaf(x, who, "xs" + at), _leaf(d, who, "v" + at)
+        if _shape(d) and _shape(d) != _shape(x):
+            raise ValueError(
+                f"{who}: v{at} has shape {_shape(d)}, but xs{at} has shape "
+                f"{_shape(x)}; v is a direction, shaped like xs"
+            )
+        leaves[i], directions[i] = x, d
 
     def gradient(x: object) -> object:
         return _backprop(f, x, who)[1]
 
-    tangents = dual._jvp(gradient, xs, v, who)[1]
-    return type(xs)(tangents) if many else tangents
+    if not many:
+        tangent = dual._jvp(gradient, leaves[0], directions[0], who)[1]
+        return _shaped_like(tangent, leaves[0])
+    tangents = dual._jvp(gradient, leaves, directions, who)[1]
+    return type(xs)(map(_shaped_like, tangents, leaves))
+
+
+def _leaf(x: object, who: str, name: str) -> Operand:
+    """One argument or direction: a number, or one of an outer derivative
+    (whose nesting ``jvp`` checks)."""
+    return x if isinstance(x, Tracer) else checks.as_number(x, who, name)
+
+
+def _shaped_like(t: Operand, x: object) -> Operand:
+    """A tangent handed out as ``grad_bp`` hands out a gradient: a float
+    for a number, a fresh array of the argument's shape for an array."""
+    if isinstance(t, Tracer):  # it carries a derivative outside hvp
+        return t
+    shape = np.shape(x) if not isinstance(x, Tracer) else x.shape
+    return np.array(np.broadcast_to(t, shape)) if shape else float(t)
 
 
 def sequence_var(v: object) -> list[Var]:

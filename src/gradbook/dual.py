@@ -374,8 +374,7 @@ def _output(out: object, tag: int, who: str) -> tuple:
     A result that is not a dual of this tag did not depend on the argument:
     its tangent is 0.
     """
-    many = isinstance(out, (list, tuple))
-    if many and any(isinstance(o, Tracer) for o in out):
+    if isinstance(out, (list, tuple)):  # several outputs, each its own
         pairs = [_output(o, tag, who) for o in out]
         return [p for p, _ in pairs], [t for _, t in pairs]
     if isinstance(out, Dual) and out.tag == tag:

@@ -416,6 +416,8 @@ def times(t: Operand, local: Operand) -> Operand:
         return inner.times(t, local)  # one step, not three
     with np.errstate(invalid="ignore"):  # 0 * inf is nan, replaced below
         product = t * local
+    if not _shape(t) and _shape(product):  # zeros, as an array: its shape
+        return np.zeros(_shape(product)) if t == 0 else product  # not 0.0's
     return where(t == 0, 0.0, product)
 
 

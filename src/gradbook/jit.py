@@ -34,7 +34,7 @@ from gradbook.jit_codegen import Code, body, compile_program, define
 from gradbook.jit_linear import grad_by_transpose, linearize, transpose
 from gradbook.jit_program import Kind, Literal, MismatchError, Program
 from gradbook.jit_simplify import common_subexpressions, dead_code, simplify
-from gradbook.jit_trace import trace, trace_grad
+from gradbook.jit_trace import _trace_grad, trace, trace_grad
 
 __all__ = [
     "MismatchError",
@@ -69,7 +69,7 @@ def compile_grad(
     Python source).
     """
     who = "compile_grad"
-    recorded = trace_grad(f, xs, names, who=who)
+    recorded = _trace_grad(f, xs, names, who)
     program = simplify(recorded) if optimize else recorded
     many = isinstance(xs, (list, tuple))
     code = Code()

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradbook import functions
+from gradbook import checks, functions
 from gradbook.jit_program import Kind, Literal, Program, Step, _times, mismatch
 
 __all__ = ["Code", "body", "compile_program"]
@@ -103,7 +103,7 @@ def _expression(
             return f"np.{op}({args[0]})", ()
         return f"{op}_({args[0]})", ()  # gradbook's, for other kinds
     if op == "where":
-        if _is_scalar(kinds[0]):
+        if all(map(_is_scalar, kinds)):
             return f"{args[1]} if {args[0]} else {args[2]}", (1, 2)
         return f"np.where({args[0]}, {args[1]}, {args[2]})", ()
     if op == "times":
@@ -245,6 +245,12 @@ def compile_program(
 ) -> Callable:
     """The program as a Python function of its inputs that returns the
     tuple of its outputs; its source is in ``__source__``."""
+    checks.instance(program, Program, "compile_program", "program")
+    if not isinstance(name, str) or not name.isidentifier():
+        got = checks.describe(name)
+        raise ValueError(
+            f"compile_program: name must be an identifier, got {got}"
+        )
     code = Code()
     outputs = body(program, code, fuse)
     head = f"def {name}({', '.join(program.inputs)}):"

@@ -55,7 +55,11 @@ def linearize(
     (named ``d`` + the argument's name) and returns the tangent of the
     value.
     """
-    who = "linearize"
+    return _linearize(f, xs, names, "linearize")
+
+
+def _linearize(f: Callable, xs: object, names: object, who: str) -> tuple:
+    """``linearize``, with errors naming ``who``, the function called."""
     checks.callable_(f, who)
     recording = Recording(who)
     open_level(recording.level)
@@ -97,12 +101,8 @@ def _split(program: Program, tangents: tuple[str, ...]) -> tuple:
             linear_steps.append(step)
         else:
             primal_steps.append(step)
-    used = [a for s in linear_steps for a in s.args]
-    residuals = [
-        a
-        for a in dict.fromkeys(used)
-        if isinstance(a, str) and a not in linear_names
-    ]
+    used = [a for s in linear_steps for a in s.args if isinstance(a, str)]
+    residuals = [a for a in dict.fromkeys(used) if a not in linear_names]
     value, tangent = program.outputs
     kinds = program.kinds
     primal = Program(
@@ -122,6 +122,7 @@ def transpose(linear: Program) -> Program:
     cotangent of the output, ``ct``, and returns the cotangent of each
     tangent input (for a scalar output and ``ct = 1``, the gradient)."""
     who = "transpose"
+    checks.instance(linear, Program, who, "linear")
     if not linear.linear:
         raise ValueError(f"{who}: give the linear program of linearize")
     recording = Recording(who, prefix="ct")
@@ -259,7 +260,7 @@ def grad_by_transpose(f: Callable, xs: object) -> tuple:
     """``(value, gradient)`` of ``f`` at ``xs`` by linearize, then transpose:
     the primal program, then the transposed linear program with a
     cotangent of 1."""
-    primal, linear = linearize(f, xs)
+    primal, linear = _linearize(f, xs, None, "grad_by_transpose")
     backward = transpose(linear)
     value, *residuals = primal.run(*_flat(xs))
     cotangents = backward.run(*residuals, 1.0)

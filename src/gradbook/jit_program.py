@@ -124,6 +124,9 @@ class Program:
         """The outputs for these arguments (plain numbers, one per input),
         step by step: a replay of the recording, with no Python tracing of
         the function that was recorded."""
+        if len(arguments) != len(self.inputs):
+            takes = f"the program takes {len(self.inputs)} arguments"
+            raise ValueError(f"Program.run: {takes}, got {len(arguments)}")
         values = dict(zip(self.inputs, arguments, strict=True))
         for number, step in enumerate(self.steps, 1):
             args = [_read(values, a) for a in step.args]
@@ -165,10 +168,21 @@ def mismatch(program: Program, number: int, holds: bool) -> MismatchError:
 
 def _times(t: object, local: object) -> object:
     """``functions.times`` for a local derivative that is not a constant:
-    0 times anything is 0."""
+    0 times anything is 0 (an array of zeros, for an array)."""
     with np.errstate(invalid="ignore"):
         product = t * local
+    if np.ndim(t) == 0 and np.ndim(product):
+        return np.zeros(np.shape(product)) if t == 0 else product
     return functions.where(t == 0, 0.0, product)
+
+
+def _where(condition: object, x: object, y: object) -> object:
+    """``functions.where``, always an array where a branch is one (a choice
+    by one bool would give the branch itself, whose shape the next call
+    may not have)."""
+    if np.ndim(condition) or np.ndim(x) or np.ndim(y):
+        return np.where(condition, x, y)
+    return x if condition else y
 
 
 PRIMITIVES: dict[str, Callable] = {
@@ -195,7 +209,7 @@ PRIMITIVES: dict[str, Callable] = {
     "cos": functions.cos,
     "tanh": functions.tanh,
     "sqrt": functions.sqrt,
-    "where": functions.where,
+    "where": _where,
     "times": _times,
     "sum": lambda a, axis=None, keepdims=False: np.sum(
         a, axis=axis, keepdims=keepdims

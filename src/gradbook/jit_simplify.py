@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradbook import checks
 from gradbook.jit_program import Literal, Program, Step
 
 __all__ = ["common_subexpressions", "dead_code", "simplify"]
@@ -22,11 +23,13 @@ __all__ = ["common_subexpressions", "dead_code", "simplify"]
 
 def simplify(program: Program) -> Program:
     """The program without repeated steps and without dead steps."""
+    checks.instance(program, Program, "simplify", "program")
     return dead_code(common_subexpressions(program))
 
 
 def dead_code(program: Program) -> Program:
     """The program without the steps whose values no output needs."""
+    checks.instance(program, Program, "dead_code", "program")
     needed = {a for a in program.outputs if not isinstance(a, Literal)}
     kept = []
     for step in reversed(program.steps):
@@ -39,6 +42,7 @@ def dead_code(program: Program) -> Program:
 def common_subexpressions(program: Program) -> Program:
     """The program where each operation on the same values is computed
     once."""
+    checks.instance(program, Program, "common_subexpressions", "program")
     first: dict[tuple, str] = {}  # what a step computes -> its value's name
     same: dict[str, str] = {}  # a dropped value -> the value it repeats
     kept = []

@@ -17,9 +17,12 @@ computes exactly what ``backprop`` computes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from gradbook import checks
+from gradbook.backprop import _backprop
 from gradbook.functions import (
     Operand,
     Tracer,
@@ -342,9 +345,10 @@ def _names(names: object, count: int, who: str) -> list[str]:
     return list(names)
 
 
-def trace(f, xs: object, names: object = None, who: str = "trace") -> Program:
+def trace(f: Callable, xs: object, names: object = None) -> Program:
     """The program of ``f`` at the arguments ``xs``, recorded by running
-    ``f`` once on Symbols."""
+    ``f`` once on Symbols; ``names`` names the arguments (``"a b c"``)."""
+    who = "trace"
     checks.callable_(f, who)
     recording = Recording(who)
     open_level(recording.level)
@@ -355,13 +359,14 @@ def trace(f, xs: object, names: object = None, who: str = "trace") -> Program:
     return recording.program([_output(out, recording)])
 
 
-def trace_grad(
-    f, xs: object, names: object = None, who: str = "trace_grad"
-) -> Program:
+def trace_grad(f: Callable, xs: object, names: object = None) -> Program:
     """The program of ``backprop(f, xs)``: its outputs are the value of
     ``f`` and then each argument's gradient."""
-    from gradbook.backprop import _backprop  # backprop imports dual: later
+    return _trace_grad(f, xs, names, "trace_grad")
 
+
+def _trace_grad(f: Callable, xs: object, names: object, who: str) -> Program:
+    """``trace_grad``, with errors naming ``who``, the function called."""
     checks.callable_(f, who)
     recording = Recording(who)
     open_level(recording.level)
