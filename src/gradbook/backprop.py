@@ -186,6 +186,24 @@ def _unbroadcast(g: Operand, shape: tuple[int, ...]) -> Operand:
 
 
 @dataclass(slots=True)
+class Node:
+    """One operation on a ``Tape``: what the graph figures draw.
+
+    ``inputs`` holds one ``(index, local)`` pair per operand that is a Var:
+    the operand's index on the tape, and the local derivative of this
+    node's value with respect to it.  Constants are not inputs, since
+    nothing flows back to them; ``constant`` keeps the plain number an
+    operation used, for drawing the graph.  On a tape, each node is the
+    ``Var`` of its result.
+    """
+
+    op: str
+    constant: Operand | None
+    value: Operand
+    inputs: tuple[tuple[int, Local], ...]
+
+
+@dataclass(slots=True)
 class Constant:
     """A plain number in an operation on Vars: nothing flows back to it.
     (A number of an outer derivative is a constant here too.)"""
@@ -209,22 +227,18 @@ OP_LABELS = {
 }
 
 
-class Var(Tracer):
-    """A value that records how it was computed (the article's ``BVar``);
-    it is also its node on the tape.
+class Var(Tracer, Node):
+    """A value that records how it was computed (the article's ``BVar``):
+    it is its own ``Node`` on its tape.
 
     ``Var(value)`` is an input on a new tape, ``Var(value, tape)`` one on
     ``tape``.  Arithmetic with other Vars of the same tape and with plain
     numbers (constants) works on either side, as do ``@``, indexing,
     ``.sum``, ``.mean``, ``.T`` and every function in
-    ``gradbook.functions``.  ``value`` holds the primal; ``op`` names the
-    operation, ``constant`` is the plain number it used if any (for
-    drawing the graph), and ``inputs`` holds one ``(index, local)`` pair
-    per operand that is a Var: the operand's index on the tape, and the
-    local derivative of this value with respect to it.
+    ``gradbook.functions``.  ``value`` holds the primal.
     """
 
-    __slots__ = ("constant", "index", "inputs", "op", "tape", "value")
+    __slots__ = ("index", "tape")
 
     def __init__(self, value: object, tape: Tape | None = None) -> None:
         tape = Tape() if tape is None else tape
@@ -467,10 +481,6 @@ class Var(Tracer):
             return _where(condition, 0.0, g, "where")
 
         return var.tape.record("where", value, (x, to_x), (y, to_y))
-
-
-# The tape's nodes are Vars: a node is the Var of its result.
-Node = Var
 
 
 def _tanh_rule(t: Operand) -> Callable:

@@ -129,11 +129,15 @@ class Program:
             raise ValueError(f"Program.run: {takes}, got {len(arguments)}")
         values = dict(zip(self.inputs, arguments, strict=True))
         for number, step in enumerate(self.steps, 1):
-            args = [_read(values, a) for a in step.args]
+            args = [
+                a.value if isinstance(a, Literal) else values[a]
+                for a in step.args
+            ]
             if step.op == "check":
                 _check(step, number, args[0], self)
-                continue
-            values[step.out] = PRIMITIVES[step.op](*args, **dict(step.params))
+            else:
+                params = dict(step.params) if step.params else {}
+                values[step.out] = PRIMITIVES[step.op](*args, **params)
         return tuple(_read(values, a) for a in self.outputs)
 
 
@@ -169,18 +173,20 @@ def mismatch(program: Program, number: int, holds: bool) -> MismatchError:
 def _times(t: object, local: object) -> object:
     """``functions.times`` for a local derivative that is not a constant:
     0 times anything is 0 (an array of zeros, for an array)."""
+    if not isinstance(t, np.ndarray) and not isinstance(local, np.ndarray):
+        return 0.0 if t == 0 else t * local
     with np.errstate(invalid="ignore"):
         product = t * local
-    if np.ndim(t) == 0 and np.ndim(product):
-        return np.zeros(np.shape(product)) if t == 0 else product
-    return functions.where(t == 0, 0.0, product)
+    if not isinstance(t, np.ndarray):
+        return np.zeros(product.shape) if t == 0 else product
+    return np.where(t == 0, 0.0, product)
 
 
 def _where(condition: object, x: object, y: object) -> object:
     """``functions.where``, always an array where a branch is one (a choice
     by one bool would give the branch itself, whose shape the next call
     may not have)."""
-    if np.ndim(condition) or np.ndim(x) or np.ndim(y):
+    if any(isinstance(a, np.ndarray) for a in (condition, x, y)):
         return np.where(condition, x, y)
     return x if condition else y
 
