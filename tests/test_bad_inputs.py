@@ -358,6 +358,13 @@ def _rows():
             "where(Dual, Var)",
         ),
         row(
+            fn.numpy_function,
+            lambda: fn.numpy_function(5),
+            e,
+            "function",
+            "numpy_function(5)",
+        ),
+        row(
             fn.log_softmax,
             lambda: fn.log_softmax(2.0),
             v,

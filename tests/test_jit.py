@@ -28,7 +28,7 @@ from programs import (
 from gradbook import functions as fn
 from gradbook import jit, nn
 from gradbook.article import GRADIENT, POINT, VALUE
-from gradbook.backprop import Var, backprop, grad_bp, sequence_var
+from gradbook.backprop import Var, backprop, grad_bp, hvp, sequence_var
 from gradbook.circuits import neuron
 from gradbook.dual import Dual, derivative
 from gradbook.jit import MismatchError
@@ -354,3 +354,36 @@ def test_the_engine_runs_unchanged_after_a_recording():
     assert grad_bp(neuron, POINT) == GRADIENT
     assert Var(2.0) * 3.0 == 6.0 and Dual(2.0, 1.0) * 3.0 == 6.0
     assert math.isclose(derivative(lambda x: x * x, 3.0), 6.0)
+
+
+@fn.numpy_function
+def _cube(u):
+    return np.power(u, 3)
+
+
+@fn.numpy_function
+def _cube_rule(g, u):
+    return g * 3.0 * np.square(u)
+
+
+def _cube_var(v):
+    """A new primitive of reverse mode, written with numpy functions."""
+    u = v.value
+    return v.tape.record("cube", _cube(u), (v, lambda g: _cube_rule(g, u)))
+
+
+def test_a_new_primitive_written_with_numpy_functions_compiles():
+    x = np.array([0.5, -1.0, 2.0])
+
+    def f(x):
+        return (_cube_var(x) * 2.0).sum()
+
+    expected = backprop(f, x)
+    np.testing.assert_array_equal(expected[1], 6.0 * x**2)
+    compiled = jit.compile_grad(f, x)
+    assert_same(compiled(x), expected)
+    assert_same(compiled(-x), backprop(f, -x))
+    assert "_cube x" in str(compiled.program)
+    message = "_cube: a numpy function of plain arrays was given a Dual"
+    with pytest.raises(TypeError, match=message):
+        hvp(f, x, x)

@@ -27,6 +27,7 @@ Below the public functions are the helpers the derivative rules of
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import sys
@@ -44,6 +45,7 @@ __all__ = [
     "exp",
     "log",
     "log_softmax",
+    "numpy_function",
     "plain",
     "primal",
     "relu",
@@ -363,6 +365,34 @@ def log_softmax(x: Operand, axis: int = -1) -> Operand:
     axis = _axis(axis, len(np.shape(x)), "log_softmax")
     shifted = x - _plain(x).max(axis=axis, keepdims=True)
     return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def numpy_function(f: Callable) -> Callable:
+    """Let a derivative rule call ``f``, a function written with numpy for
+    plain arrays (such as the im2col of a convolution), whatever the
+    numbers it is given.
+
+    On plain numbers, ``f`` runs.  On a number being recorded
+    (``gradbook.jit``), the call is one step of the program, which calls
+    ``f`` again when it runs.  On a number that carries derivatives it is
+    an error: ``f`` has no derivative rule of its own.
+    """
+    checks.callable_(f, "numpy_function")
+
+    @functools.wraps(f)
+    def call(*args: object, **params: object) -> object:
+        inner = newest(*args, who=f.__name__)
+        if inner is None:
+            return f(*args, **params)
+        if inner.staged:
+            return inner.call(f, args, params)
+        kind = type(inner).__name__
+        raise TypeError(
+            f"{f.__name__}: a numpy function of plain arrays was given a "
+            f"{kind}; it has no derivative rule (give the operation one)"
+        )
+
+    return call
 
 
 def _axis(axis: object, ndim: int, who: str) -> int:

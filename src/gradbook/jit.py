@@ -123,10 +123,11 @@ def _not_kind(name: str, kind: Kind) -> str:
 def _tail(program: Program, outputs: list[str], many: bool) -> list[str]:
     """The last lines: the value and the gradient, as ``backprop`` hands
     them out (floats, and fresh arrays shaped like the arguments)."""
+    floats = _surely_floats(program)
     value, *grads = outputs
-    value = _handed_out(value, program.outputs[0], program, ())
+    value = _handed_out(value, program.outputs[0], floats, ())
     shaped = [
-        _handed_out(g, atom, program, program.kinds[x].shape)
+        _handed_out(g, atom, floats, program.kinds[x].shape)
         for g, atom, x in zip(
             grads, program.outputs[1:], program.inputs, strict=True
         )
@@ -139,17 +140,52 @@ def _tail(program: Program, outputs: list[str], many: bool) -> list[str]:
     ]
 
 
-def _handed_out(
-    text: str, atom: object, program: Program, shape: tuple
-) -> str:
-    kind = (
-        Kind.of(atom.value)
-        if isinstance(atom, Literal)
-        else program.kinds[atom]
-    )
-    if not shape:
-        return text if kind.type is float else f"float({text})"
-    return f"np.array({text})"  # fresh and writable, as backprop's
+def _handed_out(text: str, atom: object, floats: set, shape: tuple) -> str:
+    if shape:
+        return f"np.array({text})"  # fresh and writable, as backprop's
+    if atom in floats or (
+        isinstance(atom, Literal) and type(atom.value) is float
+    ):
+        return text
+    return f"float({text})"
+
+
+# Steps that give a Python float when their arguments are Python floats.
+_FLOAT_STEPS = {
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "abs",
+    "pow",
+    "where",
+    "times",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tanh",
+    "sqrt",
+}
+
+
+def _surely_floats(program: Program) -> set[str]:
+    """The values that are Python floats on any arguments of the recorded
+    kinds (a float computed with numpy, or with a numpy scalar, is a numpy
+    float64, and the same step may give either with other arguments)."""
+    floats = {x for x in program.inputs if program.kinds[x].type is float}
+
+    def surely(atom: object) -> bool:
+        if isinstance(atom, Literal):
+            return type(atom.value) in (float, bool)
+        return atom in floats or program.kinds[atom].type is bool
+
+    for step in program.steps:
+        closed = step.op in _FLOAT_STEPS and all(map(surely, step.args))
+        if closed and program.kinds[step.out].type is float:
+            floats.add(step.out)
+    return floats
 
 
 def _arguments(program: Program, many: bool) -> Callable:

@@ -128,6 +128,10 @@ def _expression(
     if op == "scatter":
         key, shape = constant(params["key"]), params["shape"]
         return f"scatter({args[0]}, {shape!r}, {key})", ()
+    if op == "call":  # a numpy function, with its settings
+        function = constant(params.pop("function"))
+        settings = [f"{k}={constant(v)}" for k, v in params.items()]
+        return f"{function}({', '.join([*args, *settings])})", ()
     raise ValueError(f"compile_grad: no code for the primitive {op!r}")
 
 

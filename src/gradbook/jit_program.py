@@ -86,8 +86,10 @@ class Step:
         if self.op == "check":
             ((_, holds),) = self.params
             return f"check {'' if holds else 'not '}{self.args[0]}"
-        words = [self.op, *map(str, self.args)]
-        words += [f"{name}={_short(value)}" for name, value in self.params]
+        params = dict(self.params)
+        op = params.pop("function").__name__ if self.op == "call" else self.op
+        words = [op, *map(str, self.args)]
+        words += [f"{name}={_short(value)}" for name, value in params.items()]
         return f"{self.out} = {' '.join(words)}"
 
 
@@ -231,4 +233,5 @@ PRIMITIVES: dict[str, Callable] = {
     "scatter": lambda a, shape, key: functions._scatter(a, shape, key),
     "sign": np.sign,
     "isfinite": np.isfinite,
+    "call": lambda *args, function, **params: function(*args, **params),
 }

@@ -300,6 +300,11 @@ class Symbol(Tracer):
         self._index(self.value, key)  # the error for a bad index, at once
         return self._step("getitem", self, key=key)
 
+    def call(self, function: Callable, args: tuple, params: dict) -> Symbol:
+        """``function(*args, **params)``, a numpy function of plain arrays
+        (``functions.numpy_function``), as one step."""
+        return self._step("call", *args, function=function, **params)
+
     def scatter(self, shape: tuple[int, ...], key: object) -> Symbol:
         return self._step("scatter", self, shape=shape, key=key)
 
