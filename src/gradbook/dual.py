@@ -312,7 +312,7 @@ def _matmul(a: Dual, b: Dual) -> Dual:
     u, v, du, dv = a.primal, b.primal, a.tangent, b.tangent
     checks.matmul_shapes(_shape(u), _shape(v), "Dual")
     # A constant's tangent is the number 0: its term is 0, so skip it
-    # (hvp of the digits network: NN% less time).
+    # (hvp of the digits network: 14% and 33% less time in two runs).
     if _is_zero(du):
         return _dual(u @ v, u @ _full(dv, _shape(v)), a.tag)
     du = _full(du, _shape(u))

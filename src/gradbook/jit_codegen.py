@@ -66,7 +66,8 @@ class Code:
     def constant(self, value: object) -> str:
         """A name (or a literal) for a constant."""
         if type(value) is float and math.isfinite(value):
-            return repr(value) if value >= 0 else f"({value!r})"
+            text = repr(value)  # exact: repr gives back the same float
+            return f"({text})" if text.startswith("-") else text
         if type(value) is float:
             return {math.inf: "inf", -math.inf: "(-inf)"}.get(value, "nan")
         if value is None or type(value) in (bool, int):
@@ -142,7 +143,7 @@ def body(program: Program, code: Code, fuse: bool = True) -> list[str]:
     With ``fuse``, an array is also deleted after the line that reads it
     for the last time: its memory is reused at once (as the temporaries of
     a numpy expression are), instead of being taken fresh from the system
-    (the digits network's gradient: NN% less time).
+    (the digits network's gradient: 44% and 48% less time in two runs).
     """
     kinds = program.kinds
     uses = _uses(program)
