@@ -125,7 +125,12 @@ class Symbol(Tracer):
         if isinstance(x, Symbol) and x.recording is self.recording:
             return x
         if isinstance(x, Tracer):  # a Var or Dual of a derivative outside
-            raise checks.mixing(self.recording.who, self, x)
+            kind, who = type(x).__name__, self.recording.who
+            raise TypeError(
+                f"{who}: f uses a {kind} of a derivative taken outside the "
+                "recording, but a recorded program computes with plain "
+                "numbers; pass that number to f as an argument"
+            )
         if isinstance(x, (bool, np.bool_)) or np.asarray(x).dtype == np.bool_:
             return x  # a condition
         return checks.as_number(x, self.recording.who, "a constant")
