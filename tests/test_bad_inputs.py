@@ -70,6 +70,7 @@ CLASSES = {  # records and bases, never called with a reader's values
     "backprop.Tape",
     "backprop.Node",
     "nn.History",
+    "nn.Layer",
     "data.Dataset",
     "jit.MismatchError",
     "jit.Program",
@@ -144,6 +145,10 @@ X = np.linspace(-1.0, 1.0, 8).reshape(4, 2)
 LABELS = np.array([0, 1, 0, 1])
 TARGETS = nn.one_hot(LABELS, 2)
 START = (-2.0, 3.0)
+IMAGES = np.ones((2, 1, 4, 4))
+KERNELS = np.ones((2, 1, 3, 3))
+ONE = np.ones(2)
+NET = nn.Network([nn.Conv2d(1, 2, 3), nn.flatten, nn.Dense(8, 2)])
 RAGGED = [[1.0], [1.0, 2.0]]
 NAN = math.nan
 HUGE = 10**12  # above every documented maximum count
@@ -229,6 +234,21 @@ NUMBER_ARGUMENTS = [
     (nn.mlp, "mlp", lambda v: nn.mlp(PARAMS, v)),
     (nn.loss, "loss", lambda v: nn.loss(PARAMS, X, v)),
     (nn.cross_entropy, "cross_entropy", lambda v: nn.cross_entropy(v, 1.0)),
+    (nn.batch_norm, "batch_norm", lambda v: nn.batch_norm(v, 1.0, 0.0)),
+    (nn.batch_norm, "batch_norm", lambda v: nn.batch_norm(X, v, 0.0)),
+    (nn.BatchNorm, "BatchNorm", lambda v: nn.BatchNorm(2)(X, v, 0.0)),
+    (nn.Dense, "Dense", lambda v: nn.Dense(2, 2)(X, v, 0.0)),
+    (nn.conv2d, "conv2d", lambda v: nn.conv2d(v, KERNELS)),
+    (nn.conv2d, "conv2d", lambda v: nn.conv2d(IMAGES, v)),
+    (nn.conv2d_unfolded, "conv2d_unfolded", lambda v: _unfolded(v)),
+    (nn.max_pool, "max_pool", nn.max_pool),
+    (nn.avg_pool, "avg_pool", nn.avg_pool),
+    (nn.flatten, "flatten", nn.flatten),
+    (
+        nn.Network,
+        "Network.with_params",
+        lambda v: NET.with_params([v, *NET.params[1:]]),
+    ),
 ]
 
 
@@ -242,6 +262,10 @@ def _kept_dual():
 def _compiled(xs):
     """The compiled gradient of _squares, called on ``xs``."""
     return jit.compile_grad(_squares, [1.0, 2.0])(xs)
+
+
+def _unfolded(images):
+    return nn.conv2d_unfolded(images, KERNELS)
 
 
 def _searched(start):
@@ -692,6 +716,7 @@ def _rows():
         ),
     ]
     rows += _search_rows() + _numerical_rows() + _nn_rows() + _data_rows()
+    rows += _layer_rows()
     return rows
 
 
@@ -1015,6 +1040,197 @@ def _nn_rows():
             e,
             "None",
             "train_random_search(labels None)",
+        ),
+    ]
+
+
+def _layer_rows():
+    v, e = ValueError, TypeError
+    bn, BN, cv, cu = nn.batch_norm, nn.BatchNorm, nn.conv2d, nn.conv2d_unfolded
+    mp, ap, Net, fn = nn.max_pool, nn.avg_pool, nn.Network, functions
+    big = np.ones((2, 1, 4, 4, 1))
+    return [
+        row(bn, lambda: bn(np.ones(3), 1.0, 0.0), v, "shape", "bn(1-D x)"),
+        row(bn, lambda: bn(X, np.ones(3), 0.0), v, "gamma", "bn(gamma)"),
+        row(bn, lambda: bn(X, 1.0, np.ones(3)), v, "beta", "bn(beta)"),
+        row(bn, lambda: bn(X, 1.0, 0.0, eps=0), v, "eps", "bn(eps=0)"),
+        row(bn, lambda: bn(X, 1.0, 0.0, eps=True), e, "bool", "bn(eps=T)"),
+        row(BN, lambda: BN(0), v, "features", "BatchNorm(0)"),
+        row(BN, lambda: BN(2.0), e, "whole", "BatchNorm(2.0)"),
+        row(BN, lambda: BN(2, momentum=1.5), v, "momentum", "momentum"),
+        row(BN, lambda: BN(2, eps=NAN), v, "eps", "BatchNorm(eps nan)"),
+        row(
+            BN,
+            lambda: BN(3)(X, np.ones(3), np.zeros(3)),
+            v,
+            "shape",
+            "BatchNorm(3) on 2 features",
+        ),
+        row(
+            BN,
+            lambda: BN(2)(np.ones((0, 2)), 1.0, 0.0),
+            v,
+            "shape",
+            "BatchNorm(an empty batch)",
+        ),
+        row(nn.Dense, lambda: nn.Dense(0, 2), v, "fan_in", "Dense(0, 2)"),
+        row(nn.Dense, lambda: nn.Dense(2, "3"), e, "str", "Dense(2, '3')"),
+        row(
+            nn.Dense,
+            lambda: nn.Dense(3, 2)(X, np.ones((3, 2)), np.zeros(2)),
+            v,
+            "features",
+            "Dense(3, 2) on 2 features",
+        ),
+        row(cv, lambda: cv(X, KERNELS), v, "shape", "conv2d(2-D x)"),
+        row(cv, lambda: cv(IMAGES, X), v, "shape", "conv2d(2-D w)"),
+        row(
+            cv,
+            lambda: cv(IMAGES, np.ones((2, 3, 3, 3))),
+            v,
+            "channels",
+            "conv2d(channels)",
+        ),
+        row(
+            cv,
+            lambda: cv(IMAGES, np.ones((2, 1, 5, 5))),
+            v,
+            "fit",
+            "conv2d(kernel larger than the image)",
+        ),
+        row(cv, lambda: cv(IMAGES, KERNELS, np.ones(3)), v, "bias", "b"),
+        row(cv, lambda: cv(IMAGES, KERNELS, "b"), e, "str", "conv2d(b str)"),
+        row(cv, lambda: cv(IMAGES, KERNELS, stride=0), v, "stride", "0"),
+        row(cv, lambda: cv(IMAGES, KERNELS, padding=-1), v, "padding", "-1"),
+        row(cv, lambda: cv(IMAGES, KERNELS, stride=True), e, "bool", "T"),
+        row(cv, lambda: cv(big, KERNELS), v, "shape", "conv2d(5-D x)"),
+        row(
+            cv,
+            lambda: cv(Dual(IMAGES), Var(KERNELS)),
+            e,
+            "mixed",
+            "conv2d(Dual, Var)",
+        ),
+        row(cu, lambda: cu(IMAGES, X), v, "shape", "conv2d_unfolded(w)"),
+        row(
+            cu,
+            lambda: cu(IMAGES, KERNELS, padding=1.5),
+            e,
+            "whole",
+            "conv2d_unfolded(padding 1.5)",
+        ),
+        row(
+            nn.Conv2d,
+            lambda: nn.Conv2d(0, 2, 3),
+            v,
+            "in_channels",
+            "Conv2d(0, 2, 3)",
+        ),
+        row(
+            nn.Conv2d,
+            lambda: nn.Conv2d(1, 2, 3, stride=0),
+            v,
+            "stride",
+            "Conv2d(stride 0)",
+        ),
+        row(
+            nn.Conv2d,
+            lambda: nn.Conv2d(1, 2, 3)(np.ones((2, 3, 4, 4)), KERNELS, ONE),
+            v,
+            "channels",
+            "Conv2d(1, 2, 3) on 3-channel images",
+            "conv2d",
+        ),
+        row(
+            nn.Conv2d,
+            lambda: nn.Conv2d(1, 2, 3)(IMAGES, np.ones((2, 3, 3, 3)), ONE),
+            v,
+            "shape",
+            "Conv2d(1, 2, 3) with 3-channel kernels",
+        ),
+        row(mp, lambda: mp(X), v, "shape", "max_pool(2-D x)"),
+        row(mp, lambda: mp(IMAGES, 0), v, "size", "max_pool(size 0)"),
+        row(mp, lambda: mp(IMAGES, 5), v, "larger", "max_pool(size 5)"),
+        row(ap, lambda: ap(IMAGES, True), e, "bool", "avg_pool(size True)"),
+        row(ap, lambda: ap(big), v, "shape", "avg_pool(5-D x)"),
+        row(
+            nn.flatten,
+            lambda: nn.flatten(np.ones(3)),
+            v,
+            "shape",
+            "flatten(1-D x)",
+        ),
+        row(Net, lambda: Net(5), e, "list", "Network(5)"),
+        row(Net, lambda: Net([5]), e, "function", "Network([5])"),
+        row(Net, lambda: Net([nn.Dense]), e, "class", "Network([Dense])"),
+        row(Net, lambda: Net([], rng="x"), e, "str", "Network(rng str)"),
+        row(Net, lambda: NET(X), v, "layer", "Network(2-D x)"),
+        row(Net, lambda: NET(None), e, "layer", "Network(None)"),
+        row(
+            Net,
+            lambda: NET.with_params(NET.params[:1]),
+            v,
+            "parameters",
+            "Network.with_params(one)",
+            "Network.with_params",
+        ),
+        row(
+            Net,
+            lambda: NET.with_params(5),
+            e,
+            "list",
+            "Network.with_params(5)",
+            "Network.with_params",
+        ),
+        row(
+            Net,
+            lambda: NET.with_params([np.ones(3), *NET.params[1:]]),
+            v,
+            "shape",
+            "Network.with_params(shapes)",
+            "Network.with_params",
+        ),
+        row(
+            nn.predict,
+            lambda: nn.predict(NET, np.ones(3)),
+            v,
+            "examples",
+            "predict(Network, 1-D x)",
+        ),
+        row(
+            nn.minibatches,
+            lambda: list(nn.minibatches(10, 3, 0, drop_last=1)),
+            e,
+            "True",
+            "minibatches(drop_last 1)",
+        ),
+        row(
+            nn.train,
+            lambda: nn.train(PARAMS, X, LABELS, batch_size=5, drop_last=True),
+            v,
+            "batch",
+            "train(no full batch)",
+        ),
+        row(
+            nn.train,
+            lambda: nn.train(NET, IMAGES, LABELS[:2], activation=fn.relu),
+            v,
+            "activation",
+            "train(Network, activation)",
+        ),
+        row(
+            nn.accuracy,
+            lambda: nn.accuracy(Net([fn.tanh]), IMAGES, LABELS[:2]),
+            v,
+            "parameters",
+            "accuracy(Network without parameters)",
+        ),
+        row(
+            nn.loss,
+            lambda: nn.loss("model", X, TARGETS),
+            e,
+            "Network",
+            "loss(str)",
         ),
     ]
 

@@ -211,6 +211,34 @@ def test_minibatches_cover_every_example_once_in_a_seeded_order():
         list(nn.minibatches(10, 0, 0))
 
 
+def test_drop_last_leaves_out_the_smaller_last_batch():
+    batches = list(nn.minibatches(10, 4, 0, drop_last=True))
+    assert [len(b) for b in batches] == [4, 4]
+    np.testing.assert_array_equal(
+        np.concatenate(batches), np.random.default_rng(0).permutation(10)[:8]
+    )
+    assert len(list(nn.minibatches(8, 4, 0, drop_last=True))) == 2
+    x, labels = data.spirals(10, classes=2, rng=0)
+    history = nn.train(
+        nn.init_mlp([2, 3, 2], rng=0),
+        x,
+        labels,
+        epochs=3,
+        batch_size=8,
+        drop_last=True,
+    )
+    assert len(history.losses) == 3 * 2  # 20 examples: 2 batches of 8
+    message = "4 examples make no full batch of 8"
+    with pytest.raises(ValueError, match=message):
+        nn.train(
+            nn.init_mlp([2, 3, 2], rng=0),
+            x[:4],
+            labels[:4],
+            batch_size=8,
+            drop_last=True,
+        )
+
+
 def test_sgd_step_moves_against_the_gradient():
     (w,) = nn.sgd_step([np.array([1.0, 2.0])], [np.array([0.5, -1.0])], 0.1)
     np.testing.assert_allclose(w, [0.95, 2.1])
@@ -397,9 +425,9 @@ def test_bad_data_gets_a_clear_error(trainer, x, labels, error, message):
         (
             np.zeros((2, 3)),
             TypeError,
-            r"params must be a list \[W1, b1, W2, b2, ...\]",
+            r"model must be a Network, or a list \[W1, b1, W2, b2, ...\]",
         ),
-        ([np.zeros((2, 3))], TypeError, "params must be a list"),
+        ([np.zeros((2, 3))], TypeError, "model must be a list"),
         (
             [np.zeros((2, 3)), np.zeros(4)],
             ValueError,
