@@ -307,8 +307,12 @@ class Symbol(Tracer):
 
     def call(self, function: Callable, args: tuple, params: dict) -> Symbol:
         """``function(*args, **params)``, a numpy function of plain arrays
-        (``functions.numpy_function``), as one step."""
-        return self._step("call", *args, function=function, **params)
+        (``functions.numpy_function``), as one step.  Its other arguments
+        (sizes, settings) are constants as they are."""
+        for a in args:
+            if isinstance(a, Tracer):
+                self._atom(a)  # a Symbol of this recording, or an error
+        return self.recording.step("call", *args, function=function, **params)
 
     def scatter(self, shape: tuple[int, ...], key: object) -> Symbol:
         return self._step("scatter", self, shape=shape, key=key)
