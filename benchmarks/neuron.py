@@ -5,7 +5,9 @@ Each engine computes the whole gradient from scratch on every call, as a
 user would: gradbook's reverse mode (``grad_bp``, one forward and one
 backward pass), gradbook's forward mode (``dual.gradient``, five forward
 passes), micrograd (``Value`` graph and ``.backward()``) and autograd
-(``grad`` of a numpy function of a 5-vector).
+(``grad`` of a numpy function of a 5-vector).  ``jit.compile_grad``
+records ``backprop`` once, before the timing, and runs the straight-line
+Python it generated (as ``jax.jit`` compiles once, then runs).
 
 Two floors, both without a gradient: the neuron written inline on floats
 (the least Python can do), and ``circuits.neuron`` on floats (the book's
@@ -30,6 +32,7 @@ from gradbook import article, dual
 from gradbook.article import GRADIENT, VALUE
 from gradbook.backprop import eval_bp, grad_bp
 from gradbook.circuits import neuron
+from gradbook.jit import compile_grad
 
 IMPORTS = ("gradbook", "numpy", "micrograd", "autograd")
 
@@ -40,6 +43,7 @@ PLAIN = "plain float evaluation, inline"
 FLOAT = "circuits.neuron on floats"
 HAND = "gradient by hand (5 partials, floats)"
 OURS = "gradbook Var (reverse, grad_bp)"
+COMPILED = "gradbook compile_grad (recorded once)"
 DUAL = "gradbook Dual (5 forward passes)"
 MICROGRAD = "micrograd"
 AUTOGRAD = "autograd"
@@ -61,11 +65,13 @@ def cases() -> dict[str, Callable[[], object]]:
     """The timed callables, each checked against the article first."""
     autograd_gradient = autograd.grad(_autograd_neuron)
     point = np.array(POINT)
+    compiled = compile_grad(neuron, POINT)
     timed: dict[str, Callable[[], object]] = {
         PLAIN: lambda: plain_neuron(*POINT),
         FLOAT: lambda: neuron(POINT),
         HAND: lambda: hand_gradient(*POINT),
         OURS: lambda: grad_bp(neuron, POINT),
+        COMPILED: lambda: compiled(POINT),
         DUAL: lambda: dual.gradient(neuron, POINT),
         MICROGRAD: micrograd_gradient,
         AUTOGRAD: lambda: autograd_gradient(point),
@@ -76,6 +82,11 @@ def cases() -> dict[str, Callable[[], object]]:
     checks.exactly(eval_bp(neuron, POINT), VALUE, "eval_bp of the neuron")
     checks.exactly(
         timed[OURS](), GRADIENT, "grad_bp of the neuron (the article's digits)"
+    )
+    value, grads = timed[COMPILED]()
+    checks.exactly(value, VALUE, "compile_grad's value of the neuron")
+    checks.exactly(
+        grads, GRADIENT, "compile_grad of the neuron (the article's digits)"
     )
     checks.exactly(
         timed[DUAL](),
@@ -96,8 +107,8 @@ def measure(rounds: int) -> dict:
     plain, floor = times[PLAIN].median, times[FLOAT].median
     return {
         "checked": (
-            "gradbook's Var and Dual give the article's five partials "
-            "to the last digit; "
+            "gradbook's Var, Dual and compiled gradient give the article's "
+            "five partials to the last digit; "
             "micrograd, autograd and the gradient by hand agree with them "
             "to 1e-14"
         ),
@@ -112,6 +123,8 @@ def measure(rounds: int) -> dict:
         },
         "gradbook Var / micrograd": times[OURS].median
         / times[MICROGRAD].median,
+        "compile_grad / plain float evaluation": times[COMPILED].median
+        / plain,
         "note": (
             "micrograd 0.1.0 has no exp: the benchmark adds one to its Value, "
             "in micrograd's own style (benchmarks/peers.py)"
