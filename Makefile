@@ -16,14 +16,19 @@ LITE_BIN := .venv-lite/bin
 LITE_INSTALLED := .venv-lite/.installed
 LITE_SITE := _build/html/lite/jupyter-lite.json
 NOTEBOOKS := $(wildcard book/*.ipynb)
+# The figures' words (see `figure-words` and `catalogs` below).
+BABEL := $(BIN)/python -m babel.messages.frontend -q
+FIGURE_POT := _build/gettext/gradbook.pot
+FIGURE_PO := locales/ru/LC_MESSAGES/gradbook.po
+FIGURE_MO := src/gradbook/locale/ru/LC_MESSAGES/gradbook.mo
 
-.PHONY: book book-ru pdf gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
+.PHONY: book book-ru pdf gettext translations catalogs figure-words lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
 # Then the in-browser notebooks (the Russian ones take the outputs of the
 # Russian build's run) and the PDFs, each when what it is made from changed.
-book: system-book $(INSTALLED) $(VENDORED)
+book: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
 	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	$(BUILD_RU)
@@ -32,7 +37,7 @@ book: system-book $(INSTALLED) $(VENDORED)
 
 # The Russian edition (web/language.py): the same sources with the catalogs
 # of locales/ru, executed with the figures' words in Russian
-# (GRADBOOK_LANG, see src/gradbook/labels.py) into their own cache, then
+# (GRADBOOK_LANG, see src/gradbook/i18n.py) into their own cache, then
 # put under the English edition, at _build/html/ru/.
 RU_CONFIG := _build/ru/_config.yml
 define BUILD_RU
@@ -42,7 +47,7 @@ GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output
 mkdir -p _build/html && rm -rf _build/html/ru
 cp -rp _build/ru/_build/html _build/html/ru
 endef
-book-ru: system-book $(INSTALLED) $(VENDORED)
+book-ru: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
 	$(BUILD_RU)
 	$(COPY_PDFS)
 
@@ -80,8 +85,30 @@ gettext: $(INSTALLED)
 
 # After an English edit: bring locales/ru's catalogs up to date (new
 # messages empty, changed ones fuzzy), then translate them (README.md).
-translations: gettext
+translations: gettext figure-words
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ru
+
+# The words the figures draw (gettext domain "gradbook", see
+# src/gradbook/i18n.py): extracted with Babel (babel.cfg: src/gradbook, the
+# benchmarks' names, the notebooks' code cells) and merged into the
+# catalog locales/ru/LC_MESSAGES/gradbook.po (new messages empty, changed
+# ones fuzzy, gone ones dropped).  tests/test_translations.py extracts
+# them the same way.
+EXTRACT_FIGURE_WORDS := $(BABEL) extract -F babel.cfg --no-default-keywords \
+  -k tr -k N_ --add-location=file --sort-by-file --project=gradbook \
+  --ignore-dirs=".* _* node_modules"
+figure-words: $(INSTALLED)
+	mkdir -p $(dir $(FIGURE_POT))
+	$(EXTRACT_FIGURE_WORDS) -o $(FIGURE_POT) .
+	$(BABEL) update -D gradbook -i $(FIGURE_POT) -d locales -l ru --ignore-obsolete
+
+# The catalog compiled where gradbook reads it at run time (and into the
+# in-browser site's wheel): build output, never committed.
+catalogs: $(FIGURE_MO)
+
+$(FIGURE_MO): $(FIGURE_PO) | $(INSTALLED)
+	mkdir -p $(@D)
+	$(BABEL) compile -D gradbook -i $< -o $@
 
 test: system-test $(INSTALLED)
 	$(MAKE) lint
@@ -95,7 +122,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(INSTALLED)
+unit: $(INSTALLED) $(FIGURE_MO)
 	$(BIN)/pytest -m "not browser"
 
 system-book:
@@ -132,7 +159,7 @@ execute: $(INSTALLED)
 browser: $(INSTALLED)
 	$(BIN)/pytest -m browser
 
-lab: $(INSTALLED)
+lab: $(INSTALLED) $(FIGURE_MO)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/01_random_search.ipynb
 
 # Builds the book (the page-load case measures it), writes
@@ -179,7 +206,8 @@ $(LITE_SITE): $(INSTALLED) $(LITE_INSTALLED) node_modules/.package-lock.json \
   pyproject.toml README.md \
   $(wildcard locales/ru/LC_MESSAGES/book/0*.po) \
   $(wildcard _build/ru/_build/jupyter_execute/book/0*.ipynb) \
-  $(wildcard src/gradbook/*.py) src/gradbook/digits.npz $(wildcard book/0*.ipynb)
+  $(wildcard src/gradbook/*.py src/gradbook/*/*.py) src/gradbook/digits.npz \
+  $(FIGURE_MO) $(wildcard book/0*.ipynb)
 	$(BIN)/python web/lite_site.py
 
 $(LITE_INSTALLED): lite/requirements.txt

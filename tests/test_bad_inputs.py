@@ -41,11 +41,8 @@ from gradbook import (
     functions,
     nn,
     numerical,
-    plots,
     search,
     source,
-    views,
-    widgets,
 )
 from gradbook.backprop import Tape, Var, grad_bp
 from gradbook.dual import Dual, derivative
@@ -63,9 +60,6 @@ MODULES = [
     backprop,
     nn,
     data,
-    plots,
-    views,
-    widgets,
     source,
 ]
 
@@ -77,10 +71,8 @@ CLASSES = {  # records and bases, not called with user input
     "nn.History",
     "data.Dataset",
     "backprop.Node",
-    "plots.LiveFigure",
 }
 CONSTANTS = {
-    "plots.COLUMN_PIXELS",
     "article.GRADIENT",
     "article.ITERATIONS",
     "article.NEURON_INPUTS",
@@ -91,25 +83,9 @@ CONSTANTS = {
     "circuits.NEURON_INPUTS",
     "search.MAX_ITERATIONS",
     "nn.MAX_ITERATIONS",
-    "backprop.OP_LABELS",
-    "views.TRAINING_STEPS",
 }
 NO_ARGUMENTS = {
     "data.load_digits",
-    "plots.computation_graph_live",
-    "views.neuron_graph_live",
-    "views.neuron_live",
-    "views.random_search_live",
-    "views.training_live",
-    "views.spirals",
-    "widgets.neuron_graph_panel",
-    "widgets.neuron_graph_scrubber",
-    "widgets.neuron_panel",
-    "widgets.neuron_scrubber",
-    "widgets.random_search_panel",
-    "widgets.random_search_scrubber",
-    "widgets.training_panel",
-    "widgets.training_scrubber",
 }
 
 
@@ -640,140 +616,6 @@ def _rows() -> list[Row]:
         Row(data.digits, (NAN,), error=ValueError, word="test_fraction"),
         Row(data.digits, (True,), word="bool"),
         Row(data.digits, (0.25, "a"), word="str"),
-    ]
-    # plots: pure figure builders
-    partials = [1.0, 2.0]
-    box = (-1, 1, -1, 1)
-    rows += [
-        Row(plots.computation_graph, (None, [], {}), word="None"),
-        Row(plots.confusion_matrix, (None,), word="None"),
-        Row(plots.confusion_matrix, ("abc",), word="str"),
-        Row(
-            plots.cost_scaling,
-            ([1, True], {"a": [1.0, 2.0]}, "t"),
-            word="bool",
-        ),
-        Row(plots.decision_boundary, (5, X, LABELS), word="function"),
-        Row(
-            plots.derivative_panel,
-            (XS, YS, 0.0, 0.5, ("a", "b"), partials, "z"),
-            error=ValueError,
-            word="wrt",
-        ),
-        Row(plots.digit_grid, ("abc", [1], [1]), word="str"),
-        Row(plots.gradient_per_call, (None,), word="None"),
-        Row(plots.gradient_per_call, ({"a": ["x"]},), word="str"),
-        Row(plots.jacobian_passes, ("abc", 0, 0, [], []), word="str"),
-        Row(
-            plots.jacobian_passes,
-            (np.ones((2, 3)), 3, 0, ["a", "b", "c"], ["f", "g"]),
-            error=ValueError,
-            word="column",
-        ),
-        Row(
-            plots.jacobian_passes,
-            (np.ones(3), 0, 0, ["a"], ["f"]),
-            error=ValueError,
-            word="2-D",
-        ),
-        Row(plots.cost_fit, ([1, True], {"a": [1.0, 2.0]}, "t"), word="bool"),
-        Row(
-            plots.cost_fit,
-            ([1, 2], {"a": [1.0]}, "t"),
-            error=ValueError,
-            word="shape",
-        ),
-        Row(plots.gradient_map, (5, (0, 0), (1, 1), box), word="function"),
-        Row(
-            plots.gradient_map,
-            (circuits.multiply_gate, (0, 0), (1, 1, 1), box),
-            error=ValueError,
-            word="gradient",
-        ),
-        Row(plots.learning_curves, (None, "x"), word="None"),
-        Row(plots.op_label, (None, 1.0), word="None"),
-        Row(plots.ratio_bars, ({"a": True}, "x", "t"), word="bool"),
-        Row(plots.search_overview, ({"s": HISTORY}, 5), word="function"),
-        Row(plots.search_overview_live, (5,), word="function"),
-        Row(plots.derivative_panel_live, ("ab",), word="tuple"),
-        Row(plots.training_overview_live, ("abc", LABELS), word="str"),
-        Row(plots.steady_limits, (None, "a", 1.0), word="str"),
-        Row(plots.search_path, ({"s": HISTORY}, 5), word="function"),
-        Row(plots.search_progress, ("abc",), word="str"),
-        Row(plots.search_progress, (None,), word="None"),
-        Row(plots.tangent_line, (XS, YS, True, 0.5, 1.0, "x"), word="bool"),
-        Row(
-            plots.training_overview,
-            (5, X, LABELS, [1.0], "t"),
-            word="function",
-        ),
-    ]
-    # widgets
-    rows += [
-        Row(widgets.figure_png, ("abc",), word="str"),
-        Row(widgets.figure_png, (Figure(),), {"dpi": 0}, ValueError, "dpi"),
-        Row(widgets.live_panel, (5, {}), word="LiveFigure"),
-        Row(views.neuron_graph_view, (), {"a": True}, word="bool"),
-        Row(views.neuron_names, (None, [0, 1, 2, 3, 4]), word="None"),
-        Row(views.neuron_names, ([], [0, 1]), error=ValueError, word="5"),
-        Row(views.neuron_view, (), {"a": "1"}, word="str"),
-        Row(views.neuron_view, (), {"wrt": "z"}, ValueError, "wrt"),
-        Row(
-            views.random_search_view,
-            (-1.0,),
-            error=ValueError,
-            word="tweak",
-        ),
-        Row(
-            views.random_search_view,
-            (),
-            {"iterations": HUGE},
-            ValueError,
-            "iterations",
-        ),
-        Row(widgets.scrubber, (5, [1], "d", str), word="function"),
-        Row(
-            views.training_view,
-            (),
-            {"learning_rate": 0},
-            ValueError,
-            "learning_rate",
-        ),
-        Row(views.training_view, (), {"hidden": True}, word="bool"),
-        Row(
-            views.search_gate, (0.0, 10, -2.0, 3.0, 1), {}, ValueError, "tweak"
-        ),
-        Row(views.search_gate, (0.01, 10, None, 3.0, 1), word="None"),
-        Row(views.search_gate, (0.01, 10, -2.0, 3.0, True), word="bool"),
-        Row(
-            views.search_gate,
-            (0.01, HUGE, -2.0, 3.0, 1),
-            error=ValueError,
-            word="iterations",
-        ),
-        Row(views.random_search_frame, ("abc", 1, "s"), word="str"),
-        Row(views.random_search_frame, (HISTORY, True, "s"), word="bool"),
-        Row(
-            views.random_search_frame,
-            (HISTORY, 4, "s"),
-            error=ValueError,
-            word="upto",
-        ),
-        Row(views.random_search_frame, (HISTORY, 1, None), word="None"),
-        Row(views.random_search_alt, ("abc", 1), word="str"),
-        Row(views.random_search_alt, (HISTORY, 4), {}, ValueError, "upto"),
-        Row(views.neuron_alt, ("1",), word="str"),
-        Row(views.neuron_graph_alt, (None,), word="None"),
-        Row(views.training_alt, (None, 0), word="None"),
-        Row(views.train_spirals, (0.0, 4, 0), {}, ValueError, "learning_rate"),
-        Row(views.train_spirals, (0.1, "4", 0), word="str"),
-        Row(views.training_frame, (None, 0), word="None"),
-        Row(
-            views.training_frame,
-            (nn.History(params=PARAMS), 0),
-            error=ValueError,
-            word="snapshots",
-        ),
     ]
     # source
     rows += [

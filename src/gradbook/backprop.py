@@ -39,7 +39,6 @@ from gradbook.functions import (
 )
 
 __all__ = [
-    "OP_LABELS",
     "Node",
     "Tape",
     "Var",
@@ -143,22 +142,6 @@ class Constant(NamedTuple):
     """A plain number in an operation on Vars: nothing flows back to it."""
 
     value: Any
-
-
-# How a reader writes each operation that uses a constant ({c}), for
-# drawing the graph (plots.computation_graph).  "c-", "c/" and "c**" are
-# the reflected operations, with the constant on the left: 1 / v.
-OP_LABELS = {
-    "+": "+",
-    "-": "−",
-    "c-": "{c} −",
-    "*": "×",
-    "/": "÷",
-    "c/": "{c} ÷ ·",
-    "neg": "neg",
-    "**": "**",
-    "c**": "{c} **",
-}
 
 
 class Var(Tracer):

@@ -1,0 +1,141 @@
+"""Chapter 3: the neuron's recorded graph, with each node's value and
+cotangent after one backward pass.  The scrubber moves ``x`` from -4 to 4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gradbook import checks
+from gradbook.backprop import Node, Tape
+from gradbook.circuits import NEURON_INPUTS, neuron
+from gradbook.explorables.base import Explorable, LiveFigure, Scrubber
+from gradbook.explorables.neuron import (
+    NEURON_CONTROLS,
+    X_VALUES,
+    neuron_arguments,
+)
+from gradbook.i18n import tr
+from gradbook.plots.graph import (
+    GRAPH_TEXT,
+    draw_graph,
+    graph_shape,
+    graph_words,
+)
+
+RESULT = tr("output {value:.4f}; gradient [a, b, c, x, y] = [{grads}]")
+ALT = tr(
+    "The neuron's computational graph at x = {x:g}: the inputs on the "
+    "left, the output sigma on the right, each node with its value and "
+    "its cotangent (grad). The output is {value:.4f}."
+)
+
+
+def neuron_names(nodes: list[Node], inputs: list[int]) -> dict[int, str]:
+    """Names for the nodes of a recorded neuron, as chapter 3's text reads
+    them: the inputs, ``z = a·x + b·y + c``, ``e⁻ᶻ``, ``1 + e⁻ᶻ`` and sigma.
+
+    ``sigmoid`` computes ``exp(-z)`` for ``z >= 0`` and ``exp(z)`` for
+    ``z < 0``; the names say which.  ``inputs`` holds the indices of the
+    input nodes ``a, b, c, x, y``.
+    """
+    if not isinstance(nodes, list) or not all(
+        isinstance(node, Node) for node in nodes
+    ):
+        got = checks.describe(nodes)
+        raise TypeError(
+            f"neuron_names: nodes must be a Tape's nodes, got {got}"
+        )
+    if len(inputs) != len(NEURON_INPUTS):
+        got = len(inputs)
+        raise ValueError(
+            f"neuron_names: inputs must hold 5 indices, got {got}"
+        )
+    names = dict(zip(inputs, NEURON_INPUTS, strict=True))
+    for i, node in enumerate(nodes):
+        if node.op == "neg":
+            ((z, _),) = node.inputs
+            names[z], names[i] = "z", "−z"
+        if node.op == "exp":
+            ((j, _),) = node.inputs
+            power = "⁻ᶻ" if nodes[j].op == "neg" else "ᶻ"
+            names[i] = f"e{power}"
+        if node.op == "+" and node.constant == 1 and i - 1 in names:
+            names[i] = f"1 + {names[i - 1]}"
+    names[len(nodes) - 1] = "\u03c3"  # sigma
+    return names
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The neuron recorded at one point, after one backward pass."""
+
+    a: float
+    b: float
+    c: float
+    x: float
+    y: float
+    nodes: list[Node]
+    cotangents: list[object]
+    names: dict[int, str]
+
+    @property
+    def value(self) -> float:
+        return self.nodes[-1].value
+
+    @property
+    def grads(self) -> str:
+        """The gradient: the inputs' cotangents, in the order a, b, c, x,
+        y."""
+        inputs = [i for i, node in enumerate(self.nodes) if node.op == "input"]
+        return ", ".join(f"{self.cotangents[i]:.4f}" for i in inputs)
+
+
+def compute(a: float, b: float, c: float, x: float, y: float) -> Recorded:
+    """Record the neuron at ``(a, b, c, x, y)`` and run the backward pass."""
+    point = neuron_arguments((a, b, c, x, y), "neuron_graph.compute")
+    tape = Tape()
+    inputs = [tape.var(p) for p in point]
+    cotangents = tape.backward(neuron(inputs))
+    names = neuron_names(tape.nodes, [v.index for v in inputs])
+    return Recorded(*point, tape.nodes, cotangents, names)
+
+
+class GraphFigure(LiveFigure):
+    """The graph of :func:`gradbook.plots.computation_graph`.  While the
+    graph keeps its shape (the same nodes in the same places) only its
+    numbers change; a number becomes moving the first time it changes.  A
+    new shape (the sigmoid's other branch) draws a new figure."""
+
+    def __init__(self) -> None:
+        super().__init__(1.0, 1.0)  # replaced by the first graph drawn
+        self.shape: tuple = ()
+        self.texts: list = []
+
+    def update(self, data: Recorded) -> None:
+        shape = graph_shape(data.nodes, data.cotangents)
+        if shape != self.shape:
+            self.shape = shape
+            self.figure, self.texts = draw_graph(
+                data.nodes, data.cotangents, data.names
+            )
+            (ax,) = self.figure.axes
+            self.title = self.moving(ax.set_title(" ", fontsize=GRAPH_TEXT))
+            self.redraw = True
+        words = graph_words(data.nodes, data.cotangents, data.names)
+        for text, word in zip(self.texts, words, strict=True):
+            if text.get_text() != word:
+                text.set_text(word)
+                self.redraw = self.redraw or not text.get_animated()
+                self.moving(text)
+        self.show_title(NEURON_CONTROLS, data, RESULT)
+
+
+EXPLORABLE = Explorable(
+    name="neuron_graph",
+    compute=compute,
+    figure=GraphFigure,
+    controls=NEURON_CONTROLS,
+    scrubber=Scrubber("x", X_VALUES),
+    alt=ALT,
+)
