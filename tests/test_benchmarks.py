@@ -101,15 +101,13 @@ def test_vector_mlp_gradients_agree_with_the_hand_written_one():
     vector_mlp.cases()
 
 
-def test_every_chapter_view_is_found():
+def test_each_panel_is_timed_moving_the_slider_that_costs_the_most():
     from benchmarks import book
 
-    assert set(book.update_functions()) == {
-        "random_search_view",
-        "neuron_view",
-        "neuron_graph_view",
-        "training_view",
-    }
+    assert book.moved("random_search") == ("seed", 2)
+    assert book.moved("neuron") == ("x", -0.9)
+    assert book.moved("neuron_graph") == ("x", -0.9)
+    assert book.moved("training") == ("seed", 1)
 
 
 def test_goals_and_table_from_results():

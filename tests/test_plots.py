@@ -80,6 +80,16 @@ def test_computation_graph_greys_out_nodes_that_do_not_reach_the_output():
     assert [t.get_text().split("\n")[0] for t in greys] == ["neg"]
 
 
+def test_every_operation_with_a_constant_has_a_label():
+    tape = Tape()
+    v = tape.var(2.0)
+    for y in (v + 1, 1 - v, v - 1, v * 2, v / 2, 2 / v, v**2, 2**v, -v):
+        assert y.value is not None
+    ops = {node.op for node in tape.nodes if node.constant is not None}
+    assert ops <= set(OP_LABELS)
+    assert {"c-", "c/", "c**"} <= ops  # the reflected ones, constant first
+
+
 def test_op_labels_read_like_math():
     assert plots.op_label("+", 1.0) == "+ 1"
     assert plots.op_label("c/", 1.0) == "1 ÷ ·"

@@ -316,6 +316,9 @@ class Renderer:
             self.canvas, self.live.redraw = FigureCanvasAgg(figure), True
         if self.live.redraw:
             self.canvas.draw()  # everything but the moving artists
+            # Laid out once: nothing moves when a title changes, and every
+            # picture of this figure is laid out as its first one was.
+            figure.set_layout_engine("none")
             self.background = self.canvas.copy_from_bbox(figure.bbox)
             self.live.redraw = False
         else:

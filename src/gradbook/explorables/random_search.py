@@ -31,6 +31,7 @@ CONTROLS = (
     Control("y0", tr("start y"), START[1], -3.0, 3.0, 0.1),
     Control("seed", tr("seed"), 1, 0, 20),
 )
+_ROUND = [m * 10**p for p in range(1, 4) for m in (1, 2, 5)]
 RESULT = tr("output {start:.3f} → {best:.3f}")
 ALT = tr(
     "Random search on x times y after {iterations} iterations: the best "
@@ -109,7 +110,9 @@ class SearchFigure(LiveFigure):
         self.end.set_data(points[-1:, 0], points[-1:, 1])
         self.start.set_data(points[:1, 0], points[:1, 1])
         self.show_title(CONTROLS, data, RESULT)
-        self.steady(left, "x", 0, max(data.iterations, 1), pad=0)
+        # 0 to 10, 20, 50, 100, ... iterations: few moves redraw the axes
+        top = next(n for n in _ROUND if n >= data.iterations)
+        self.steady(left, "x", 0, top, pad=0)
         self.steady(left, "y", min(outputs), max(outputs))
         middle = (points.min(axis=0) + points.max(axis=0)) / 2
         half = np.ptp(points, axis=0).max() / 2  # both axes alike

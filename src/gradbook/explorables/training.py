@@ -167,6 +167,7 @@ class TrainingFigure(LiveFigure):
         right.set_title(tr("cross-entropy loss"))
         right.grid(alpha=0.3)
         right.legend(loc="upper right")
+        right.set_xlim(0, TRAINING_STEPS)
         for artist in (self.regions, *points, legend, self.curve):
             self.moving(artist)
 
@@ -177,7 +178,6 @@ class TrainingFigure(LiveFigure):
         self.regions.set_data(regions)
         self.curve.set_data(np.arange(len(data.losses)), data.losses)
         self.show_title(CONTROLS, data, RESULT)
-        self.steady(right, "x", 0, max(data.steps, 1), pad=0)
         self.steady(right, "y", 0, max(data.losses), pad=0.05)
 
 

@@ -182,7 +182,9 @@ def draw_graph(
         for d in range(int(width))
     )
     fig, (ax,) = new_figure(1.3 * width + 0.6, 1.05 * height + 1.8)
-    texts = []
+    # The words with numbers go over every arrow: a live figure draws those
+    # that change after everything else, and the picture is the same.
+    texts, numbers = [], {"zorder": 4, "in_layout": False}
     low, high = -height / 2 - 0.75, height / 2 + 0.55
     for j, i, _, bend in _edges(nodes, position):
         color = "0.45" if used[i] else "0.8"
@@ -215,6 +217,7 @@ def draw_graph(
                     ha="center",
                     va="center",
                     bbox=box,
+                    **numbers,
                 )
             )
     for i, node in enumerate(nodes):
@@ -234,6 +237,7 @@ def draw_graph(
                 fontsize=GRAPH_TEXT,
                 color="black" if used[i] else "0.6",
                 bbox=box,
+                **numbers,
             )
         )
         if used[i]:
@@ -246,6 +250,7 @@ def draw_graph(
                     va="top",
                     fontsize=GRAPH_SMALL,
                     color="C3",
+                    **numbers,
                 )
             )
     ax.set_xlim(-0.6, width - 0.4)
