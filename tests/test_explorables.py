@@ -16,9 +16,9 @@ import gradbook
 from gradbook import explorables
 from gradbook.article import GRADIENT, ITERATIONS, POINT, START, TWEAK
 from gradbook.circuits import NEURON_INPUTS, neuron
-from gradbook.explorables import Control, Explorable, Scrubber
+from gradbook.explorables import Control, Data, Explorable, Scrubber
 from gradbook.explorables import training as training_module
-from gradbook.explorables.base import LiveFigure, Renderer, settings
+from gradbook.explorables.base import LiveFigure
 
 REGISTRY = explorables.registry()
 NAMES = sorted(REGISTRY)
@@ -109,13 +109,12 @@ def test_a_kept_picture_equals_the_same_figure_drawn_whole(name):
     pixels that drawing the whole figure gives."""
     explorable = REGISTRY[name]
     live = explorable.figure()
-    renderer = Renderer(live, 72)
     moved = explorable.scrubber.control
     for value in explorable.scrubber.values[-3:]:
         live.update(explorable.data(**{moved: value}))
-        kept = renderer.image()
+        kept = live.picture(72)
     live.redraw = True  # drawn whole, laid out as the kept picture was
-    whole = Renderer(live, 72).image()
+    whole = live.picture(72)
     assert np.array_equal(np.asarray(kept), np.asarray(whole))
 
 
@@ -280,15 +279,14 @@ def test_a_linear_control_gives_round_numbers():
     assert whole.values[:3] == (0, 10, 20) and type(whole.values[1]) is int
 
 
-def test_the_settings_line_writes_each_control_as_it_shows():
-    class Data:
-        x, wrt = -0.5, "y"
-
+def test_the_title_writes_each_control_as_it_shows():
     controls = [
         Control("x", "x", -1.0, -5.0, 5.0, 0.1),
         Control("wrt", "along", "x", choices=("x", "y")),
     ]
-    assert settings(controls, Data()) == "x = -0.5, along y"
+    live = LiveFigure(1.0, 1.0)
+    live.show_title(controls, Data(x=-0.5, wrt="y", n=3), "{n} left")
+    assert live.title.get_text() == "x = -0.5, along y\n3 left"
 
 
 BAD_CONTROLS = [

@@ -1,29 +1,19 @@
 """The words gradbook draws, in the reader's language (gettext).
 
-Every word a figure draws (titles, axis labels, legends, slider labels,
-alt texts, and the titles a chapter passes in) is written in English and
-marked with :func:`tr`; `make translations` extracts the marked messages
-(Babel, over src/gradbook and the notebooks' code cells) into the catalog
-``locales/ru/LC_MESSAGES/gradbook.po``, and `make` compiles it into
-``src/gradbook/locale/`` (build output, never committed), where
-:func:`tr` reads it.
-
-The language is read once, when gradbook is imported, from the environment
-variable ``GRADBOOK_LANG``: ``ru`` for the Russian edition; anything else,
-or nothing, is English, which is the source and needs no catalog.  Numbers
-keep their decimal point in both languages, so a figure agrees with the
-printed output beside it.
+Every word a figure draws (titles, labels, legends, slider labels, alt
+texts, titles a chapter passes in) is English in the code, marked with
+:func:`tr`.  `make translations` extracts the marked words (babel.cfg)
+into locales/ru/LC_MESSAGES/gradbook.po; `make` compiles it into
+src/gradbook/locale/ (build output), where :func:`tr` reads it.  The
+language is read once, at import, from ``GRADBOOK_LANG``: ``ru`` for the
+Russian edition, else English (the source, which needs no catalog).
 """
-
-from __future__ import annotations
 
 import gettext
 import os
 from pathlib import Path
 
 from gradbook import checks
-
-__all__ = ["LANGUAGE", "N_", "tr"]
 
 LANGUAGE = "ru" if os.environ.get("GRADBOOK_LANG") == "ru" else "en"
 CATALOGS = Path(__file__).with_name("locale")
@@ -35,10 +25,9 @@ def _translations() -> gettext.NullTranslations:
     try:
         return gettext.translation("gradbook", CATALOGS, [LANGUAGE])
     except FileNotFoundError:
-        where = CATALOGS / LANGUAGE / "LC_MESSAGES" / "gradbook.mo"
         raise RuntimeError(
             f"gradbook: GRADBOOK_LANG={LANGUAGE}, but its compiled catalog "
-            f"{where} is missing: run `make catalogs` in the repository"
+            f"is not in {CATALOGS}: run `make catalogs` in the repository"
         ) from None
 
 
@@ -46,12 +35,9 @@ _TRANSLATIONS = _translations()
 
 
 def tr(message: str, /, **fields: object) -> str:
-    """``message`` in the reader's language, its ``{fields}`` filled in.
-
-    A message the catalog lacks is returned in English.
-    """
-    checks.text(message, "tr", "message")
-    text = _TRANSLATIONS.gettext(message)
+    """``message`` in the reader's language (English if the catalog lacks
+    it), its ``{fields}`` filled in."""
+    text = _TRANSLATIONS.gettext(checks.text(message, "tr", "message"))
     return text.format(**fields) if fields else text
 
 

@@ -1,13 +1,9 @@
 """Chapter 2: the neuron ``sigmoid(a*x + b*y + c)`` and its derivatives.
 
-Left, the output against one input with its tangent line (forward mode
+Left, the output against one argument with its tangent line (forward mode
 gives the slope); right, all five partial derivatives.  The scrubber
 moves ``x`` from -4 to 4.
 """
-
-from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,6 +13,7 @@ from gradbook.circuits import NEURON_INPUTS, neuron
 from gradbook.dual import gradient
 from gradbook.explorables.base import (
     Control,
+    Data,
     Explorable,
     LiveFigure,
     Scrubber,
@@ -33,8 +30,7 @@ CONTROLS = (
     *NEURON_CONTROLS,
     Control("wrt", tr("tangent along"), "x", choices=NEURON_INPUTS),
 )
-# x from -4 to 4, every 0.5
-X_VALUES = tuple(k / 2 for k in range(-8, 9))
+X_VALUES = tuple(k / 2 for k in range(-8, 9))  # -4 to 4, every 0.5
 RESULT = tr("output {value:.4f}")
 ALT = tr(
     "Left: the neuron's output against {wrt}, an S-shaped curve, with its "
@@ -43,80 +39,50 @@ ALT = tr(
 )
 
 
-def neuron_arguments(values: tuple[object, ...], who: str) -> list[float]:
-    """The neuron's five arguments ``a, b, c, x, y``, each a finite
-    number."""
-    pairs = zip(values, NEURON_INPUTS, strict=True)
-    return [checks.real(value, who, name) for value, name in pairs]
+def neuron_point(values: tuple, who: str) -> dict[str, float]:
+    """The neuron's five arguments by name, each a finite number."""
+    pairs = zip(NEURON_INPUTS, values, strict=True)
+    return {name: checks.real(value, who, name) for name, value in pairs}
 
 
-@dataclass(frozen=True)
-class Slope:
-    """The neuron at one point, along one of its arguments."""
-
-    a: float
-    b: float
-    c: float
-    x: float
-    y: float
-    wrt: str
-    xs: np.ndarray  # values of the argument wrt, around its value
-    ys: np.ndarray  # the neuron's output at each
-    value: float
-    partials: tuple[float, ...]
-
-    @property
-    def along(self) -> float:
-        return getattr(self, self.wrt)
-
-    @property
-    def slope(self) -> float:
-        return self.partials[NEURON_INPUTS.index(self.wrt)]
-
-
-def compute(
-    a: float, b: float, c: float, x: float, y: float, wrt: str
-) -> Slope:
-    """The output along ``wrt`` (one forward pass over 201 values, as numpy
+def compute(a: float, b: float, c: float, x: float, y: float, wrt: str):
+    """The output along ``wrt`` (one forward pass over 201 values, numpy
     arrays) and the five partials (five forward passes of dual numbers)."""
-    point = neuron_arguments((a, b, c, x, y), "neuron.compute")
+    point = neuron_point((a, b, c, x, y), "neuron.compute")
     checks.one_of(wrt, NEURON_INPUTS, "neuron.compute", "wrt")
-    i = NEURON_INPUTS.index(wrt)
+    along = point[wrt]
     # -6 to 6, or wider to reach the point: the axes keep still
-    along = list(point)
-    along[i] = np.linspace(
-        min(-6.0, point[i] - 1), max(6.0, point[i] + 1), 201
+    xs = np.linspace(min(-6.0, along - 1), max(6.0, along + 1), 201)
+    partials = gradient(neuron, list(point.values()))
+    curve = neuron([xs if name == wrt else v for name, v in point.items()])
+    slope = partials[NEURON_INPUTS.index(wrt)]
+    return Data(
+        **point,
+        wrt=wrt,
+        along=along,
+        xs=xs,
+        ys=curve,
+        slope=slope,
+        value=neuron(list(point.values())),
+        partials=partials,
     )
-    partials = tuple(gradient(neuron, point))
-    return Slope(*point, wrt, along[i], neuron(along), neuron(point), partials)
 
 
 class SlopeFigure(LiveFigure):
     def __init__(self) -> None:
         super().__init__(9.0, 3.9, ncols=2)
         left, right = self.axes
-        self.tangent = Tangent(left)
-        self.left_title = left.set_title(" ")
-        self.bars = right.bar(
-            [f"∂/∂{n}" for n in NEURON_INPUTS], np.zeros(len(NEURON_INPUTS))
-        )
+        self.tangent, self.left_title = Tangent(left), left.set_title(" ")
+        names = [f"∂/∂{n}" for n in NEURON_INPUTS]
+        self.bars = right.bar(names, np.zeros(len(names)))
         right.axhline(0, color="0.3", linewidth=0.8)
         right.set_ylabel(tr("partial derivative"))
         right.set_title(tr("all five partial derivatives"))
-        tangent = self.tangent
-        for artist in (
-            tangent.curve,
-            tangent.line,
-            tangent.point,
-            tangent.legend,
-            self.left_title,
-            *self.bars,
-        ):
+        for artist in (*self.tangent.artists, self.left_title, *self.bars):
             self.moving(artist)
-        self.labels: list = []
-        self.wrt = ""
+        self.labels, self.wrt = [], ""
 
-    def update(self, data: Slope) -> None:
+    def update(self, data: Data) -> None:
         left, right = self.axes
         self.tangent.show(
             data.xs, data.ys, data.along, data.value, data.slope, data.wrt
@@ -136,12 +102,9 @@ class SlopeFigure(LiveFigure):
             bar.set_color("C3" if name == data.wrt else "C0")
         for label in self.labels:
             label.remove()
-        self.labels = [
-            self.moving(label)
-            for label in right.bar_label(
-                self.bars, [f"{p:.4f}" for p in data.partials], fontsize=8
-            )
-        ]
+        texts = [f"{p:.4f}" for p in data.partials]
+        labels = right.bar_label(self.bars, texts, fontsize=8)
+        self.labels = [self.moving(label) for label in labels]
         if data.wrt != self.wrt:  # the x label changed
             self.wrt, self.redraw = data.wrt, True
         self.steady(left, "x", data.xs[0], data.xs[-1], pad=0)

@@ -2,19 +2,11 @@
 cotangent after one backward pass.  The scrubber moves ``x`` from -4 to 4.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-
 from gradbook import checks
 from gradbook.backprop import Node, Tape
 from gradbook.circuits import NEURON_INPUTS, neuron
-from gradbook.explorables.base import Explorable, LiveFigure, Scrubber
-from gradbook.explorables.neuron import (
-    NEURON_CONTROLS,
-    X_VALUES,
-    neuron_arguments,
-)
+from gradbook.explorables.base import Data, Explorable, LiveFigure, Scrubber
+from gradbook.explorables.neuron import NEURON_CONTROLS, X_VALUES, neuron_point
 from gradbook.i18n import tr
 from gradbook.plots.graph import (
     GRAPH_TEXT,
@@ -39,17 +31,15 @@ def neuron_names(nodes: list[Node], inputs: list[int]) -> dict[int, str]:
     ``z < 0``; the names say which.  ``inputs`` holds the indices of the
     input nodes ``a, b, c, x, y``.
     """
+    who = "neuron_names"
     if not isinstance(nodes, list) or not all(
         isinstance(node, Node) for node in nodes
     ):
         got = checks.describe(nodes)
-        raise TypeError(
-            f"neuron_names: nodes must be a Tape's nodes, got {got}"
-        )
+        raise TypeError(f"{who}: nodes must be a Tape's nodes, got {got}")
     if len(inputs) != len(NEURON_INPUTS):
-        got = len(inputs)
         raise ValueError(
-            f"neuron_names: inputs must hold 5 indices, got {got}"
+            f"{who}: inputs must hold 5 indices, got {len(inputs)}"
         )
     names = dict(zip(inputs, NEURON_INPUTS, strict=True))
     for i, node in enumerate(nodes):
@@ -58,47 +48,30 @@ def neuron_names(nodes: list[Node], inputs: list[int]) -> dict[int, str]:
             names[z], names[i] = "z", "−z"
         if node.op == "exp":
             ((j, _),) = node.inputs
-            power = "⁻ᶻ" if nodes[j].op == "neg" else "ᶻ"
-            names[i] = f"e{power}"
+            names[i] = "e⁻ᶻ" if nodes[j].op == "neg" else "eᶻ"
         if node.op == "+" and node.constant == 1 and i - 1 in names:
             names[i] = f"1 + {names[i - 1]}"
     names[len(nodes) - 1] = "\u03c3"  # sigma
     return names
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """The neuron recorded at one point, after one backward pass."""
-
-    a: float
-    b: float
-    c: float
-    x: float
-    y: float
-    nodes: list[Node]
-    cotangents: list[object]
-    names: dict[int, str]
-
-    @property
-    def value(self) -> float:
-        return self.nodes[-1].value
-
-    @property
-    def grads(self) -> str:
-        """The gradient: the inputs' cotangents, in the order a, b, c, x,
-        y."""
-        inputs = [i for i, node in enumerate(self.nodes) if node.op == "input"]
-        return ", ".join(f"{self.cotangents[i]:.4f}" for i in inputs)
-
-
-def compute(a: float, b: float, c: float, x: float, y: float) -> Recorded:
+def compute(a: float, b: float, c: float, x: float, y: float) -> Data:
     """Record the neuron at ``(a, b, c, x, y)`` and run the backward pass."""
-    point = neuron_arguments((a, b, c, x, y), "neuron_graph.compute")
+    point = neuron_point((a, b, c, x, y), "neuron_graph.compute")
     tape = Tape()
-    inputs = [tape.var(p) for p in point]
+    inputs = [tape.var(p) for p in point.values()]
     cotangents = tape.backward(neuron(inputs))
     names = neuron_names(tape.nodes, [v.index for v in inputs])
-    return Recorded(*point, tape.nodes, cotangents, names)
+    grads = ", ".join(f"{cotangents[v.index]:.4f}" for v in inputs)
+    value = tape.nodes[-1].value
+    return Data(
+        **point,
+        nodes=tape.nodes,
+        cotangents=cotangents,
+        names=names,
+        value=value,
+        grads=grads,
+    )
 
 
 class GraphFigure(LiveFigure):
@@ -109,21 +82,16 @@ class GraphFigure(LiveFigure):
 
     def __init__(self) -> None:
         super().__init__(1.0, 1.0)  # replaced by the first graph drawn
-        self.shape: tuple = ()
-        self.texts: list = []
+        self.shape, self.texts = (), []
 
-    def update(self, data: Recorded) -> None:
-        shape = graph_shape(data.nodes, data.cotangents)
-        if shape != self.shape:
-            self.shape = shape
-            self.figure, self.texts = draw_graph(
-                data.nodes, data.cotangents, data.names
-            )
-            (ax,) = self.figure.axes
-            self.title = self.moving(ax.set_title(" ", fontsize=GRAPH_TEXT))
-            self.redraw = True
-        words = graph_words(data.nodes, data.cotangents, data.names)
-        for text, word in zip(self.texts, words, strict=True):
+    def update(self, data: Data) -> None:
+        parts = (data.nodes, data.cotangents, data.names)
+        if graph_shape(data.nodes, data.cotangents) != self.shape:
+            self.shape = graph_shape(data.nodes, data.cotangents)
+            self.figure, self.texts = draw_graph(*parts)
+            title = self.figure.axes[0].set_title(" ", fontsize=GRAPH_TEXT)
+            self.title, self.redraw = self.moving(title), True
+        for text, word in zip(self.texts, graph_words(*parts), strict=True):
             if text.get_text() != word:
                 text.set_text(word)
                 self.redraw = self.redraw or not text.get_animated()

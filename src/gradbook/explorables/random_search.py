@@ -5,10 +5,6 @@ point over the contour lines of ``x * y``.  The scrubber shows the
 article's search after 0, 10, ..., 100 iterations.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-
 import numpy as np
 
 from gradbook import checks
@@ -16,13 +12,14 @@ from gradbook.article import ITERATIONS, START, TWEAK
 from gradbook.circuits import multiply_gate
 from gradbook.explorables.base import (
     Control,
+    Data,
     Explorable,
     LiveFigure,
     Scrubber,
 )
 from gradbook.i18n import tr
 from gradbook.plots.search import contour_lines
-from gradbook.search import SearchHistory, random_search
+from gradbook.search import random_search
 
 CONTROLS = (
     Control("tweak", tr("tweak"), TWEAK, 0.001, 1.0, log=True),
@@ -31,7 +28,6 @@ CONTROLS = (
     Control("y0", tr("start y"), START[1], -3.0, 3.0, 0.1),
     Control("seed", tr("seed"), 1, 0, 20),
 )
-_ROUND = [m * 10**p for p in range(1, 4) for m in (1, 2, 5)]
 RESULT = tr("output {start:.3f} → {best:.3f}")
 ALT = tr(
     "Random search on x times y after {iterations} iterations: the best "
@@ -39,31 +35,13 @@ ALT = tr(
     "output against the iteration. Right: the path of the best point over "
     "the contour lines of x times y."
 )
-
-
-@dataclass(frozen=True)
-class Search:
-    """A search's settings and what it did."""
-
-    tweak: float
-    iterations: int
-    x0: float
-    y0: float
-    seed: int
-    history: SearchHistory
-
-    @property
-    def start(self) -> float:
-        return self.history.start_output
-
-    @property
-    def best(self) -> float:
-        return self.history.best_output
+# the progress axis ends at 10, 20, 50, 100, ...: few moves redraw it
+ENDS = [m * 10**p for p in range(1, 4) for m in (1, 2, 5)]
 
 
 def compute(
     tweak: float, iterations: int, x0: float, y0: float, seed: int
-) -> Search:
+) -> Data:
     """Random local search on ``x * y`` from ``(x0, y0)``."""
     who = "random_search.compute"
     tweak = checks.positive(tweak, who, "tweak")
@@ -71,7 +49,12 @@ def compute(
     x0, y0 = checks.real(x0, who, "x0"), checks.real(y0, who, "y0")
     seed = checks.whole(seed, who, "seed")
     history = random_search(multiply_gate, (x0, y0), tweak, iterations, seed)
-    return Search(tweak, iterations, x0, y0, seed, history)
+    return Data(
+        **dict(tweak=tweak, iterations=iterations, x0=x0, y0=y0, seed=seed),
+        history=history,
+        start=history.start_output,
+        best=history.best_output,
+    )
 
 
 class SearchFigure(LiveFigure):
@@ -86,32 +69,29 @@ class SearchFigure(LiveFigure):
         (self.path,) = right.plot([], [], linewidth=1.5)
         (self.end,) = right.plot([], [], "o", color="C0", markersize=5)
         (self.start,) = right.plot([], [], "ks", markersize=6)
-        self.start.set_label(tr("start"))
         (reached,) = right.plot([], [], "o", color="0.3", markersize=5)
+        self.start.set_label(tr("start"))
         reached.set_label(tr("best point reached"))
-        right.legend(
-            handles=[self.start, reached], fontsize=8, loc="upper right"
-        )
+        handles = [self.start, reached]
+        right.legend(handles=handles, loc="upper right", fontsize=8)
         right.set_xlabel("x")
         right.set_ylabel("y")
         right.set_title(tr("path of the best point over contours of f"))
         for artist in (self.progress, self.path, self.end, self.start):
             self.moving(artist)
-        self.box: tuple[float, ...] = ()
-        self.contours = None
+        self.box, self.contours = (), None
 
-    def update(self, data: Search) -> None:
+    def update(self, data: Data) -> None:
         left, right = self.axes
         history = data.history
         outputs = [history.start_output, *history.best_outputs]
         self.progress.set_data(np.arange(len(outputs)), outputs)
         points = np.vstack([history.start, history.best_points])
-        self.path.set_data(points[:, 0], points[:, 1])
-        self.end.set_data(points[-1:, 0], points[-1:, 1])
-        self.start.set_data(points[:1, 0], points[:1, 1])
+        self.path.set_data(*points.T)
+        self.end.set_data(*points[-1:].T)
+        self.start.set_data(*points[:1].T)
         self.show_title(CONTROLS, data, RESULT)
-        # 0 to 10, 20, 50, 100, ... iterations: few moves redraw the axes
-        top = next(n for n in _ROUND if n >= data.iterations)
+        top = next(n for n in ENDS if n >= data.iterations)
         self.steady(left, "x", 0, top, pad=0)
         self.steady(left, "y", min(outputs), max(outputs))
         middle = (points.min(axis=0) + points.max(axis=0)) / 2
@@ -119,17 +99,12 @@ class SearchFigure(LiveFigure):
         for axis, mid in zip("xy", middle, strict=True):
             self.steady(right, axis, mid - half, mid + half, pad=0.5)
         box = (*right.get_xlim(), *right.get_ylim())
-        if box != self.box:
+        if box != self.box:  # contour lines for the new box
             if self.contours is not None:
                 self.contours.remove()
+            style = {"levels": 12, "colors": "0.6", "linewidths": 0.8}
             self.contours = contour_lines(
-                right,
-                multiply_gate,
-                box,
-                120,
-                levels=12,
-                colors="0.6",
-                linewidths=0.8,
+                right, multiply_gate, box, 120, **style
             )
             right.clabel(self.contours, fontsize=7, fmt="%.2f")
             self.box = box

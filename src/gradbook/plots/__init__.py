@@ -1,14 +1,11 @@
-"""Static figures: data in, a ``matplotlib.figure.Figure`` out.
+"""Static figures: data in, a ``matplotlib.figure.Figure`` out, one module
+per topic (search, derivatives, graph, training, costs).
 
-One module per topic: :mod:`~gradbook.plots.search`,
-:mod:`~gradbook.plots.derivatives`, :mod:`~gradbook.plots.graph`,
-:mod:`~gradbook.plots.training` and :mod:`~gradbook.plots.costs`.  No
-function here touches pyplot's global state or computes anything the
-engine should: the chapters compute, these only draw.  Every word a
-figure draws is in the reader's language (:mod:`gradbook.i18n`); a title
-or a label a chapter passes in is translated by the chapter, with ``tr``.
-Every static figure is in :data:`FIGURES`, by name.  The figures that move
-(the explorables) are in :mod:`gradbook.explorables`.
+Nothing here touches pyplot's global state or computes what the engine
+should.  Every word drawn is in the reader's language (gradbook.i18n): a
+chapter translates what it passes in, with ``tr``.  :data:`FIGURES` holds
+every static figure by name; the figures a reader moves are in
+:mod:`gradbook.explorables`.
 """
 
 from gradbook.plots.base import COLUMN_PIXELS, FIGURES

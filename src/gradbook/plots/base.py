@@ -1,14 +1,10 @@
 """What every figure shares: its size, a blank figure, numbers as text, and
 the registry of static figures."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-
-__all__ = ["COLUMN_PIXELS", "FIGURES", "blank", "new_figure", "number_text"]
 
 # Every book figure is drawn this many pixels wide: twice the book's text
 # column (684 to 790 px, by the screen), so that it is sharp on
@@ -27,11 +23,8 @@ def static(draw: Callable[..., Figure]) -> Callable[..., Figure]:
 
 def blank(width: float, height: float) -> Figure:
     """An empty figure ``width`` by ``height`` inches, COLUMN_PIXELS wide."""
-    return Figure(
-        figsize=(width, height),
-        dpi=COLUMN_PIXELS / width,
-        layout="constrained",
-    )
+    dpi = COLUMN_PIXELS / width
+    return Figure(figsize=(width, height), dpi=dpi, layout="constrained")
 
 
 def new_figure(
@@ -39,13 +32,11 @@ def new_figure(
 ) -> tuple[Figure, list[Axes]]:
     """A figure with ``ncols`` axes side by side."""
     fig = blank(width, height)
-    axes = fig.subplots(1, ncols, squeeze=False)[0]
-    return fig, list(axes)
+    return fig, list(fig.subplots(1, ncols, squeeze=False)[0])
 
 
 def number_text(value: object, spec: str = ".4g") -> str:
     """A number as a figure prints it: a true minus sign, never ``-0``."""
     text = format(float(value), spec)
-    if float(text) == 0:  # -0.0, or a tiny negative number rounded to 0
-        return "0"
-    return text.replace("-", "−")
+    # -0.0, or a tiny negative number rounded to 0
+    return "0" if float(text) == 0 else text.replace("-", "−")

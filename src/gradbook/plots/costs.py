@@ -1,8 +1,6 @@
 """Figures of costs and answers compared: time against size, ratios as
 bars, and the gradient each call of an engine reports."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 
 import numpy as np
@@ -11,8 +9,6 @@ from matplotlib.figure import Figure
 from gradbook import checks
 from gradbook.i18n import tr
 from gradbook.plots.base import new_figure, static
-
-__all__ = ["cost_scaling", "gradient_per_call", "ratio_bars"]
 
 
 @static
@@ -23,18 +19,16 @@ def cost_scaling(
     fit: bool = False,
 ) -> Figure:
     """Cost against the number of inputs ``ns``, on log-log axes, one line
-    per method.
-
-    With ``fit``, each method's points get the least-squares line through
-    them, and the legend gives its slope (the power of ``n`` the cost grows
-    like).
-    """
-    ns = checks.as_number(ns, "cost_scaling", "ns")
-    checks.mapping(timings, "cost_scaling", "timings", "label: seconds")
+    per method.  With ``fit``, each method's points get the least-squares
+    line through them, and the legend gives its slope (the power of ``n``
+    the cost grows like)."""
+    who = "cost_scaling"
+    ns = checks.as_number(ns, who, "ns")
+    checks.mapping(timings, who, "timings", "label: seconds")
     for label, seconds in timings.items():
         name = f"timings[{label!r}]"
-        seconds = checks.as_number(seconds, "cost_scaling", name)
-        checks.same_shape(seconds, np.shape(ns), "cost_scaling", name, "ns")
+        seconds = checks.as_number(seconds, who, name)
+        checks.same_shape(seconds, np.shape(ns), who, name, "ns")
     fig, (ax,) = new_figure(6.0, 4.0)
     log_n = np.log(np.asarray(ns, dtype=float))
     for k, (label, seconds) in enumerate(timings.items()):
@@ -43,14 +37,9 @@ def cost_scaling(
             continue
         slope, intercept = np.polyfit(log_n, np.log(seconds), 1)
         ax.loglog(ns, seconds, "o", color=f"C{k}", label=label)
-        ax.loglog(
-            ns,
-            np.exp(intercept + slope * log_n),
-            "-",
-            color=f"C{k}",
-            alpha=0.6,
-            label=tr("fitted line, slope {slope:.1f}", slope=slope),
-        )
+        line = tr("fitted line, slope {slope:.1f}", slope=slope)
+        fitted = np.exp(intercept + slope * log_n)
+        ax.loglog(ns, fitted, "-", color=f"C{k}", alpha=0.6, label=line)
     ax.set_xlabel(tr("number of inputs n"))
     ax.set_ylabel(tr("seconds per gradient"))
     ax.set_title(title)
@@ -69,12 +58,9 @@ def ratio_bars(
     log: bool = True,
 ) -> Figure:
     """Horizontal bars, one per labelled ratio, each with its value written
-    beside it.
-
-    ``highlight`` names a bar to draw in red; ``reference`` draws a dashed
-    line there; ``log`` puts the ratios on a log axis (for spreads of many
-    orders of magnitude).
-    """
+    beside it.  ``highlight`` names a bar to draw in red; ``reference``
+    draws a dashed line there; ``log`` puts the ratios on a log axis (for
+    spreads of many orders of magnitude)."""
     checks.mapping(ratios, "ratio_bars", "ratios", "label: ratio")
     for label, ratio in ratios.items():
         checks.real(ratio, "ratio_bars", f"ratios[{label!r}]")
@@ -82,13 +68,8 @@ def ratio_bars(
     labels = list(ratios)
     colors = ["C3" if label == highlight else "C0" for label in labels]
     bars = ax.barh(labels, [ratios[label] for label in labels], color=colors)
-    ax.bar_label(
-        bars,
-        fmt="%.3g",
-        padding=3,
-        fontsize=9,
-        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
-    )
+    box = {"facecolor": "white", "edgecolor": "none", "pad": 0.5}
+    ax.bar_label(bars, fmt="%.3g", padding=3, fontsize=9, bbox=box)
     if reference is not None:
         ax.axvline(reference, color="0.3", linestyle="--", linewidth=1)
     if log:
@@ -107,22 +88,21 @@ def gradient_per_call(
     reported: Mapping[str, list[float]], title: str | None = None
 ) -> Figure:
     """Grouped bars: what each engine reports as the gradient after call
-    1, 2, 3, ... of the same computation, with each value written on its
-    bar."""
+    1, 2, 3, ... of the same computation, each value written on its bar."""
     who = "gradient_per_call"
     checks.mapping(reported, who, "reported", "label: gradients")
-    reported = {
-        label: np.atleast_1d(checks.as_number(v, who, f"reported[{label!r}]"))
-        for label, v in reported.items()
-    }
     fig, (ax,) = new_figure(6.4, 3.8)
-    calls = max(len(values) for values in reported.values())
     width = 0.8 / len(reported)
     for k, (label, values) in enumerate(reported.items()):
-        shift = (k - (len(reported) - 1) / 2) * width
-        spots = np.arange(1, len(values) + 1) + shift
+        values = checks.as_number(values, who, f"reported[{label!r}]")
+        values = np.atleast_1d(values)
+        spots = (
+            np.arange(1, len(values) + 1)
+            + (k - (len(reported) - 1) / 2) * width
+        )
         bars = ax.bar(spots, values, width=width, label=label)
         ax.bar_label(bars, fmt="%g", fontsize=9)
+    calls = max(len(np.atleast_1d(values)) for values in reported.values())
     ax.set_xticks(np.arange(1, calls + 1))
     ax.set_xlabel(tr("call number"))
     ax.set_ylabel(tr("gradient reported"))

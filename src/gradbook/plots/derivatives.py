@@ -1,8 +1,6 @@
 """Figures of derivatives: the tangent line, and the Jacobian that one
 forward or one reverse pass fills."""
 
-from __future__ import annotations
-
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -11,8 +9,6 @@ from matplotlib.patches import Rectangle
 from gradbook import checks
 from gradbook.i18n import tr
 from gradbook.plots.base import new_figure, number_text, static
-
-__all__ = ["Tangent", "jacobian_passes", "tangent_line"]
 
 
 class Tangent:
@@ -29,22 +25,11 @@ class Tangent:
         ax.set_ylim(-0.05, 1.05)
         ax.grid(alpha=0.3)
         # below the axes, so that it never covers the curve or the point
-        self.legend = ax.legend(
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.22),
-            ncols=2,
-            frameon=False,
-        )
+        below = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.22)}
+        self.legend = ax.legend(**below, ncols=2, frameon=False)
+        self.artists = (self.curve, self.line, self.point, self.legend)
 
-    def show(
-        self,
-        xs: np.ndarray,
-        ys: np.ndarray,
-        x0: float,
-        y0: float,
-        slope: float,
-        name: str,
-    ) -> None:
+    def show(self, xs, ys, x0: float, y0: float, slope: float, name: str):
         """The curve ``ys`` along ``xs`` against input ``name``, and its
         tangent of slope ``slope`` at ``(x0, y0)``."""
         self.curve.set_data(xs, ys)
@@ -68,22 +53,16 @@ def tangent_line(
     name: str,
     title: str | None = None,
 ) -> Figure:
-    """The neuron's output against one input, with the tangent line at
-    ``x0``.
-
-    ``ys`` are the outputs along ``xs``; ``slope`` is the derivative at
-    ``x0``.
-    """
+    """The neuron's output ``ys`` against one input ``xs``, with the
+    tangent line of slope ``slope`` (the derivative) at ``x0``."""
     who = "tangent_line"
     xs = np.atleast_1d(checks.as_number(xs, who, "xs"))
     ys = np.atleast_1d(checks.as_number(ys, who, "ys"))
     checks.same_shape(ys, xs.shape, who, "ys", "xs")
-    x0 = checks.real(x0, who, "x0")
-    y0 = checks.real(y0, who, "y0")
+    x0, y0 = checks.real(x0, who, "x0"), checks.real(y0, who, "y0")
     slope = checks.real(slope, who, "slope")
-    checks.text(name, who, "name")
     fig, (ax,) = new_figure(6.0, 3.8)
-    Tangent(ax).show(xs, ys, x0, y0, slope, name)
+    Tangent(ax).show(xs, ys, x0, y0, slope, checks.text(name, who, "name"))
     ax.relim()
     ax.autoscale_view()
     default = tr(
@@ -119,38 +98,17 @@ def jacobian_passes(
         raise ValueError(f"{who}: jacobian of shape {(m, n)} needs {names}")
     fig, (ax,) = new_figure(1.4 * n + 3.0, 0.7 * m + 2.2)
     ax.imshow(np.zeros((m, n)), cmap="Greys", vmin=0, vmax=1)
-    for i in range(m):
-        for j in range(n):
-            ax.text(
-                j,
-                i,
-                number_text(jacobian[i, j], "g"),
-                fontsize=11,
-                ha="center",
-                va="center",
-            )
+    for (i, j), value in np.ndenumerate(jacobian):
+        text = number_text(value, "g")
+        ax.text(j, i, text, fontsize=11, ha="center", va="center")
     outline = {"fill": False, "linewidth": 2.5}
-    ax.add_patch(
-        Rectangle(
-            (column - 0.45, -0.45),
-            0.9,
-            m - 0.1,
-            edgecolor="C0",
-            label=tr("one forward pass (a JVP): a column"),
-            **outline,
-        )
-    )
-    ax.add_patch(
-        Rectangle(
-            (-0.42, row - 0.42),
-            n - 0.16,
-            0.84,
-            edgecolor="C3",
-            linestyle="--",
-            label=tr("one reverse pass (a VJP): a row"),
-            **outline,
-        )
-    )
+    forward = {"ec": "C0", "label": tr("one forward pass (a JVP): a column")}
+    reverse = {"ec": "C3", "ls": "--"}
+    reverse["label"] = tr("one reverse pass (a VJP): a row")
+    corner = (column - 0.45, -0.45)
+    ax.add_patch(Rectangle(corner, 0.9, m - 0.1, **forward, **outline))
+    corner = (-0.42, row - 0.42)
+    ax.add_patch(Rectangle(corner, n - 0.16, 0.84, **reverse, **outline))
     ax.set_xticks(range(n), [f"d/d{name}" for name in inputs], fontsize=10)
     ax.set_yticks(range(m), outputs, fontsize=10)
     ax.set_xlabel(tr("input (one column each)"))

@@ -1,8 +1,5 @@
 """The computational graph a :class:`gradbook.backprop.Tape` recorded: each
-node with its value and its cotangent, each edge with its local
-derivative."""
-
-from __future__ import annotations
+node with its value and cotangent, each edge with its local derivative."""
 
 from collections.abc import Mapping
 
@@ -18,42 +15,21 @@ from gradbook.backprop import Node
 from gradbook.i18n import tr
 from gradbook.plots.base import new_figure, number_text, static
 
-__all__ = [
-    "OP_LABELS",
-    "computation_graph",
-    "draw_graph",
-    "graph_shape",
-    "graph_words",
-    "op_label",
-]
-
 # How a reader writes each operation that uses a constant ({c}).  "c-",
-# "c/" and "c**" are the reflected operations, with the constant on the
-# left: 1 / v.
-OP_LABELS = {
-    "+": "+",
-    "-": "−",
-    "c-": "{c} −",
-    "*": "×",
-    "/": "÷",
-    "c/": "{c} ÷ ·",
-    "neg": "neg",
-    "**": "**",
-    "c**": "{c} **",
-}
+# "c/" and "c**" are the reflected operations, the constant on the left.
+OP_LABELS = {"+": "+", "-": "−", "c-": "{c} −", "*": "×", "/": "÷"}
+OP_LABELS |= {"c/": "{c} ÷ ·", "neg": "neg", "**": "**", "c**": "{c} **"}
 
 # A graph is about 12 inches wide, shown in a column about 7 inches wide:
 # its text is set larger than other figures' so that it reads at the
 # same size.
-GRAPH_TEXT = 11
-GRAPH_SMALL = 10
+GRAPH_TEXT, GRAPH_SMALL = 11, 10
 
 
 def op_label(op: str, constant: object) -> str:
     """A tape operation as a reader would write it: ``"+ 1"``, ``"1 ÷ ·"``,
     ``"exp"``."""
-    checks.text(op, "op_label", "op")
-    label = OP_LABELS.get(op, op)
+    label = OP_LABELS.get(checks.text(op, "op_label", "op"), op)
     if constant is None or not isinstance(constant, (int, float)):
         return label
     c = number_text(constant, "g")
@@ -73,10 +49,9 @@ def _layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
     """Columns by depth from the inputs; rows in order, inputs beside their
     first use."""
     depth: dict[int, int] = {}
+    first_use: dict[int, int] = {}
     for i, node in enumerate(nodes):
         depth[i] = 1 + max((depth[j] for j, _ in node.inputs), default=-1)
-    first_use = {}
-    for i, node in enumerate(nodes):
         for j, _ in node.inputs:
             first_use.setdefault(j, i)
     columns: dict[int, list[int]] = {}
@@ -85,11 +60,11 @@ def _layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
         key=lambda i: (first_use.get(i, i), i) if depth[i] == 0 else (0, i),
     ):
         columns.setdefault(depth[i], []).append(i)
-    position = {}
-    for d, members in columns.items():
-        for row, i in enumerate(members):
-            position[i] = (float(d), (len(members) - 1) / 2 - row)
-    return position
+    return {
+        i: (float(d), (len(members) - 1) / 2 - row)
+        for d, members in columns.items()
+        for row, i in enumerate(members)
+    }
 
 
 def _edges(
@@ -117,10 +92,7 @@ def _edges(
     return edges
 
 
-def _check(
-    nodes: object, cotangents: object, names: object, who: str
-) -> list[bool]:
-    """The arguments of a graph checked; which nodes reach the output."""
+def _check(nodes: object, cotangents: object, names: object, who: str):
     if not isinstance(nodes, list) or not nodes:
         got = checks.describe(nodes)
         raise TypeError(f"{who}: nodes must be a Tape's nodes, got {got}")
@@ -133,7 +105,6 @@ def _check(
     if not isinstance(names, Mapping):
         got = checks.describe(names)
         raise TypeError(f"{who}: names must be a dict of labels, got {got}")
-    return [g is not None for g in cotangents]
 
 
 def graph_shape(nodes: list[Node], cotangents: list[object]) -> tuple:
@@ -149,11 +120,11 @@ def graph_words(
     """The words of a graph that hold numbers, in the order
     :func:`draw_graph` returns their texts: each edge's local derivative,
     then each node's value and its cotangent."""
-    used = _check(nodes, cotangents, names, "graph_words")
+    _check(nodes, cotangents, names, "graph_words")
+    position = _layout(nodes)
+    edges = _edges(nodes, position)
     words = [
-        _edge_text(local)
-        for _, i, local, _ in _edges(nodes, _layout(nodes))
-        if used[i]
+        _edge_text(d) for _, i, d, _ in edges if cotangents[i] is not None
     ]
     for i, node in enumerate(nodes):
         label = names.get(i, op_label(node.op, node.constant))
@@ -167,14 +138,14 @@ def draw_graph(
     nodes: list[Node], cotangents: list[object], names: Mapping[int, str]
 ) -> tuple[Figure, list[Text]]:
     """A recorded graph drawn on a new figure, and the texts of
-    :func:`graph_words` (the words that hold numbers), in its order.
+    :func:`graph_words`, in its order.
 
     Every edge into a node that reaches the output carries the local
     derivative that the backward pass multiplies by; nodes that do not
     reach the output are grey.
     """
-    used = _check(nodes, cotangents, names, "draw_graph")
     words = iter(graph_words(nodes, cotangents, names))
+    used = [g is not None for g in cotangents]
     position = _layout(nodes)
     width = max(x for x, _ in position.values()) + 1
     height = max(
@@ -182,25 +153,19 @@ def draw_graph(
         for d in range(int(width))
     )
     fig, (ax,) = new_figure(1.3 * width + 0.6, 1.05 * height + 1.8)
-    # The words with numbers go over every arrow: a live figure draws those
-    # that change after everything else, and the picture is the same.
-    texts, numbers = [], {"zorder": 4, "in_layout": False}
+    # The words with numbers go over every arrow, and out of the layout: a
+    # live figure draws those that change after everything else.
+    texts, numbers = [], {"zorder": 4, "in_layout": False, "ha": "center"}
+    small = {"fontsize": GRAPH_SMALL, **numbers}
+    red = {"va": "top", "color": "C3", **small}
     low, high = -height / 2 - 0.75, height / 2 + 0.55
     for j, i, _, bend in _edges(nodes, position):
         color = "0.45" if used[i] else "0.8"
         (x0, y0), (x1, y1) = position[j], position[i]
         if bend == 0:
-            ax.annotate(
-                "",
-                xy=(x1, y1),
-                xytext=(x0, y0),
-                arrowprops={
-                    "arrowstyle": "->",
-                    "color": color,
-                    "shrinkA": 24,
-                    "shrinkB": 24,
-                },
-            )
+            arrow = {"arrowstyle": "->", "color": color}
+            arrow |= {"shrinkA": 24, "shrinkB": 24}
+            ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=arrow)
             # above the boxes, so that a long label never covers one
             mid = ((x0 + x1) / 2, (y0 + y1) / 2 + 0.27)
         else:
@@ -208,66 +173,29 @@ def draw_graph(
             low, high = min(low, mid[1] - 0.5), max(high, mid[1] + 0.25)
         if used[i]:
             box = {"boxstyle": "square,pad=0.05", "fc": "white", "lw": 0}
-            texts.append(
-                ax.text(
-                    *mid,
-                    next(words),
-                    fontsize=GRAPH_SMALL,
-                    color="0.3",
-                    ha="center",
-                    va="center",
-                    bbox=box,
-                    **numbers,
-                )
-            )
+            label = next(words)
+            style = {"va": "center", "color": "0.3", "bbox": box, **small}
+            texts.append(ax.text(*mid, label, **style))
     for i, node in enumerate(nodes):
         x, y = position[i]
-        box = {
-            "boxstyle": "round,pad=0.35",
-            "facecolor": "#eef3fa" if node.op == "input" else "white",
-            "edgecolor": "0.5",
-        }
+        face = "#eef3fa" if node.op == "input" else "white"
+        box = {"boxstyle": "round,pad=0.35", "facecolor": face, "ec": "0.5"}
+        color = "black" if used[i] else "0.6"
+        style = {"va": "center", "fontsize": GRAPH_TEXT, "bbox": box}
         texts.append(
-            ax.text(
-                x,
-                y,
-                next(words),
-                ha="center",
-                va="center",
-                fontsize=GRAPH_TEXT,
-                color="black" if used[i] else "0.6",
-                bbox=box,
-                **numbers,
-            )
+            ax.text(x, y, next(words), color=color, **style, **numbers)
         )
         if used[i]:
-            texts.append(
-                ax.text(
-                    x,
-                    y - 0.34,
-                    next(words),
-                    ha="center",
-                    va="top",
-                    fontsize=GRAPH_SMALL,
-                    color="C3",
-                    **numbers,
-                )
-            )
+            texts.append(ax.text(x, y - 0.34, next(words), **red))
     ax.set_xlim(-0.6, width - 0.4)
     ax.set_ylim(low, high)
     ax.axis("off")
-    ax.text(
-        0.0,
-        -0.02,
-        tr(
-            "black: the node's value    red: d(output)/d(node)\n"
-            "×k on an arrow: the local derivative"
-        ),
-        transform=ax.transAxes,
-        fontsize=GRAPH_SMALL,
-        color="0.3",
-        va="top",
+    legend = tr(
+        "black: the node's value    red: d(output)/d(node)\n"
+        "×k on an arrow: the local derivative"
     )
+    style = {"fontsize": GRAPH_SMALL, "color": "0.3", "va": "top"}
+    ax.text(0.0, -0.02, legend, transform=ax.transAxes, **style)
     return fig, texts
 
 
@@ -287,9 +215,8 @@ def computation_graph(
     """
     _check(nodes, cotangents, names, "computation_graph")
     fig, _ = draw_graph(nodes, cotangents, names)
-    (ax,) = fig.axes
     title = title or tr("The neuron's computational graph")
-    ax.set_title(title, fontsize=GRAPH_TEXT)
+    fig.axes[0].set_title(title, fontsize=GRAPH_TEXT)
     return fig
 
 
@@ -310,10 +237,6 @@ def _curved_edge(
     a = p0 + 0.32 * (control - p0) / np.linalg.norm(control - p0)
     b = p2 + 0.32 * (control - p2) / np.linalg.norm(control - p2)
     path = Path([a, control, b], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
-    ax.add_patch(
-        FancyArrowPatch(
-            path=path, arrowstyle="->", mutation_scale=10, color=color
-        )
-    )
-    middle = (a + 2 * control + b) / 4
-    return float(middle[0]), float(middle[1])
+    arrow = {"arrowstyle": "->", "mutation_scale": 10, "color": color}
+    ax.add_patch(FancyArrowPatch(path=path, **arrow))
+    return tuple((a + 2 * control + b) / 4)

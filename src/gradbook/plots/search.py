@@ -1,8 +1,6 @@
 """Figures of searches: how the best output improves, and the gradient on
 the contour lines of ``f(x, y)``."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -14,8 +12,6 @@ from gradbook import checks
 from gradbook.i18n import tr
 from gradbook.plots.base import new_figure, static
 from gradbook.search import SearchHistory
-
-__all__ = ["contour_lines", "gradient_map", "search_progress"]
 
 
 def _histories(histories: object, who: str) -> Mapping[str, SearchHistory]:
@@ -90,16 +86,8 @@ def gradient_map(
     if histories is not None:
         _histories(histories, who)
     fig, (ax,) = new_figure(5.6, 5.0)
-    contours = contour_lines(
-        ax,
-        f,
-        box,
-        200,
-        levels=levels,
-        colors="0.55",
-        linewidths=0.9,
-        linestyles="solid",
-    )
+    style = {"colors": "0.55", "linewidths": 0.9, "linestyles": "solid"}
+    contours = contour_lines(ax, f, box, 200, levels=levels, **style)
     ax.clabel(contours, fontsize=9, fmt="%g")
     for label, history in (histories or {}).items():
         path = np.vstack([history.start, history.best_points])
@@ -109,17 +97,10 @@ def gradient_map(
     if arrow_length is not None:
         arrow = gradient * (arrow_length / np.linalg.norm(gradient))
         name = tr("direction of the gradient ({gx:g}, {gy:g})", gx=gx, gy=gy)
-    ax.annotate(
-        "",
-        xy=tuple(point + arrow),
-        xytext=tuple(point),
-        arrowprops={
-            "arrowstyle": "-|>",
-            "color": "C3",
-            "linewidth": 2,
-            "mutation_scale": 18,
-        },
-    )
+    head = {"arrowstyle": "-|>", "color": "C3", "linewidth": 2}
+    head["mutation_scale"] = 18
+    tip, tail = tuple(point + arrow), tuple(point)
+    ax.annotate("", xy=tip, xytext=tail, arrowprops=head)
     ax.plot([], [], color="C3", linewidth=2, label=name)
     ax.plot(*point, "ks", markersize=6, label=tr("start"))
     ax.set_aspect("equal")

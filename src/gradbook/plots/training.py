@@ -1,8 +1,6 @@
 """Figures of training: learning curves, digits and their predictions, and
 the confusion matrix."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 
 import numpy as np
@@ -11,8 +9,6 @@ from matplotlib.figure import Figure
 from gradbook import checks
 from gradbook.i18n import tr
 from gradbook.plots.base import blank, new_figure, static
-
-__all__ = ["confusion_matrix", "digit_grid", "learning_curves"]
 
 
 @static
@@ -66,13 +62,9 @@ def digit_grid(
     ):
         ax.imshow(image.reshape(8, 8), cmap="gray_r", interpolation="nearest")
         wrong = truth != guess
-        ax.set_title(
-            tr("{guess} (is {truth})", guess=guess, truth=truth)
-            if wrong
-            else f"{guess}",
-            fontsize=9,
-            color="C3" if wrong else "black",
-        )
+        text = tr("{guess} (is {truth})", guess=guess, truth=truth)
+        color = "C3" if wrong else "black"
+        ax.set_title(text if wrong else f"{guess}", fontsize=9, color=color)
     if title:
         fig.suptitle(title)
     return fig
@@ -91,19 +83,11 @@ def confusion_matrix(matrix: np.ndarray, title: str | None = None) -> Figure:
     fig, (ax,) = new_figure(5.0, 4.4)
     image = ax.imshow(matrix, cmap="Blues")
     classes = len(matrix)
-    for i in range(classes):
-        for j in range(classes):
-            if matrix[i, j]:
-                dark = matrix[i, j] > matrix.max() / 2
-                ax.text(
-                    j,
-                    i,
-                    str(matrix[i, j]),
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    color="white" if dark else "black",
-                )
+    for (i, j), count in np.ndenumerate(matrix):
+        if count:
+            color = "white" if count > matrix.max() / 2 else "black"
+            style = {"ha": "center", "va": "center", "fontsize": 9}
+            ax.text(j, i, str(count), color=color, **style)
     ax.set_xticks(range(classes))
     ax.set_yticks(range(classes))
     ax.set_xlabel(tr("predicted digit"))
