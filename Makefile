@@ -41,7 +41,7 @@ book: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
 # put under the English edition, at _build/html/ru/.
 RU_CONFIG := _build/ru/_config.yml
 define BUILD_RU
-$(BIN)/python web/language.py ru $(RU_CONFIG)
+$(BIN)/python -m web.language ru $(RU_CONFIG)
 if [ benchmarks/results.json -nt _build/ru/_build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
 GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru --warningiserror --nitpick --keep-going
 mkdir -p _build/html && rm -rf _build/html/ru
@@ -53,7 +53,8 @@ book-ru: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
 
 # Each edition as one PDF, for printing and reading offline (web/pdf.py:
 # Debian's Chromium prints the built pages, pypdf joins them), into
-# _build/pdf/, then copied into the site.  It takes about a minute: `make
+# _build/pdf/, then copied into the site (web/site.py names them).  It
+# takes about a minute: `make
 # book` makes them again only when a built page (Sphinx rewrites only the
 # pages that changed; the Russian ones are copied with their times) or the
 # script changed; `make pdf` makes them in any case.
@@ -62,25 +63,19 @@ pdf:
 	rm -f $(PDFS_MADE)
 	$(MAKE) --no-print-directory book
 
-$(PDFS_MADE): web/pdf.py web/reader.css web/code-column.css \
+$(PDFS_MADE): web/pdf.py web/site.py web/browser.py web/reader.css \
+  web/code-column.css \
   $(wildcard _build/html/book/*.html _build/html/ru/book/*.html)
 	$(BIN)/python -m web.pdf
 	touch $@
 
 # The PDFs in the site, beside each edition's pages, where its intro links
 # them (../pdf/): _build/html/pdf/ and _build/html/ru/pdf/.
-define COPY_PDFS
-for copy in pdf/gradient-book.pdf ru/pdf/gradient-book-ru.pdf; do \
-  if [ -f _build/pdf/$${copy##*/} ]; then \
-    mkdir -p _build/html/$${copy%/*}; \
-    cp _build/pdf/$${copy##*/} _build/html/$$copy; \
-  fi; \
-done
-endef
+COPY_PDFS = $(BIN)/python -m web.site copy-pdfs
 
 # The English messages (.pot) of every page, into _build/gettext/.
 gettext: $(INSTALLED)
-	$(BIN)/python web/language.py gettext _build/gettext/_config.yml
+	$(BIN)/python -m web.language gettext _build/gettext/_config.yml
 	$(BIN)/jupyter-book build . --config _build/gettext/_config.yml --path-output _build/gettext --builder custom --custom-builder gettext --warningiserror
 
 # After an English edit: bring locales/ru's catalogs up to date (new
@@ -199,16 +194,18 @@ lock: $(INSTALLED)
 # The in-browser notebooks: _build/html/lite/, a JupyterLite site with the
 # chapters, Pyodide and the verified wheels (see web/lite_site.py); after
 # the Russian build (make book), whose run it takes the Russian outputs from.
+# Made again when any page's notebook or catalog changed (the chapters
+# among them are web/site.py's, from _toc.yml).
 lite: $(LITE_SITE)
 
 $(LITE_SITE): $(INSTALLED) $(LITE_INSTALLED) node_modules/.package-lock.json \
-  lite/wheels.txt web/lite_site.py web/translated_notebook.py \
-  pyproject.toml README.md \
-  $(wildcard locales/ru/LC_MESSAGES/book/0*.po) \
-  $(wildcard _build/ru/_build/jupyter_execute/book/0*.ipynb) \
+  lite/wheels.txt web/lite_site.py web/translated_notebook.py web/site.py \
+  _toc.yml pyproject.toml README.md \
+  $(wildcard locales/ru/LC_MESSAGES/book/*.po) \
+  $(wildcard _build/ru/_build/jupyter_execute/book/*.ipynb) \
   $(wildcard src/gradbook/*.py src/gradbook/*/*.py) src/gradbook/digits.npz \
-  $(FIGURE_MO) $(wildcard book/0*.ipynb)
-	$(BIN)/python web/lite_site.py
+  $(FIGURE_MO) $(wildcard book/*.ipynb)
+	$(BIN)/python -m web.lite_site
 
 $(LITE_INSTALLED): lite/requirements.txt
 	test -x $(LITE_BIN)/pip || $(PYTHON) -m venv --clear .venv-lite
@@ -225,7 +222,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
 $(VENDORED): node_modules/.package-lock.json web/vendor.py $(wildcard web/*.js web/*.css)
-	$(PYTHON) web/vendor.py
+	$(PYTHON) -m web.vendor
 	touch $@
 
 clean:

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sphinx_external_toc.parsing import parse_toc_yaml
+from web.site import PAGES, source
 
 from benchmarks import checks
 from benchmarks.timing import interleaved
@@ -146,17 +146,6 @@ def _warnings(log: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def toc_notebooks() -> list[str]:
-    """The notebooks the table of contents builds (``only_build_toc_files``
-    is on), read with sphinx-external-toc's own parser."""
-    site_map = parse_toc_yaml(ROOT / "_toc.yml")
-    return [
-        docname
-        for docname in site_map
-        if (ROOT / docname).with_suffix(".ipynb").exists()
-    ]
-
-
 def measure_build() -> dict:
     missing = [name for name in SOURCES if not (ROOT / name).exists()]
     if missing:
@@ -164,7 +153,8 @@ def measure_build() -> dict:
             f"{', '.join(missing)} missing: "
             "run `make book` once first (it makes _vendor/)"
         )
-    notebooks = toc_notebooks()
+    # The notebooks the table of contents builds (only_build_toc_files).
+    notebooks = [page for page in PAGES if source(page).suffix == ".ipynb"]
     with tempfile.TemporaryDirectory(prefix="gradbook-bench-") as tmp:
         copy = Path(tmp) / "book-copy"
         copy.mkdir()

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
-from tests.browser.book import CHROMIUM, CHROMIUM_ARGS, HTML_DIR, serve
 from tests.browser.lite import OffHost, start_chapter
+from web.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from web.site import HTML_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"

@@ -12,8 +12,9 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from tests.browser.book import CHAPTERS, HTML_DIR, page_url, serve
-from tests.browser.metrics import CONDITIONS, chromium, measure_page_load
+from tests.browser.metrics import CONDITIONS, measure_page_load
+from web.browser import chromium, page_url, serve
+from web.site import CHAPTERS, HTML_DIR
 
 IMPORTS = ("playwright",)
 

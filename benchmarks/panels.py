@@ -1,7 +1,7 @@
 """6. How quickly each live panel answers its slider, in JupyterLab.
 
 A real JupyterLab (``tests/browser/lab.py``: 127.0.0.1, a token, no user
-state, shut down after) serves a notebook that shows the four chapters' live
+state, shut down after) serves a notebook that shows the chapters' live
 panels; Debian's Chromium, driven by Playwright, runs it and moves one slider
 of each panel with the keyboard, ``MOVES`` times.  Clocks in the page time
 each move, from the key press to the ``load`` event of the first new image
@@ -14,32 +14,48 @@ before it.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
-from tests.browser.book import CHROMIUM_ARGS
 from tests.browser.lab import (
     click_run_all_cells,
     running_jupyterlab,
     wait_for_connected_kernel,
 )
+from web.browser import CHROMIUM_ARGS
+from web.site import CHAPTER_NOTEBOOKS
 
-from benchmarks import checks
+from benchmarks import book, checks
 
 IMPORTS = ("gradbook", "jupyterlab", "ipywidgets", "matplotlib", "playwright")
 
 MOVES = 20
-# chapter: (the call that shows its live panel, the slider moved)
-PANELS = {
-    "1": ('widgets.panel("random_search")', "seed"),
-    "2": ('widgets.panel("neuron")', "x"),
-    "3": ('widgets.panel("neuron_graph")', "x"),
-    "4": ('widgets.panel("training")', "seed"),
-}
 NOTEBOOK = "panels.ipynb"
+
+
+def panels() -> dict[str, tuple[str, str]]:
+    """chapter number: (the call that shows its live panel, the label of
+    the slider moved, as benchmarks.book.moved chooses it), for every live
+    panel a chapter shows (``widgets.panel("name")`` in a code cell)."""
+    from gradbook import explorables
+
+    found = {}
+    for number, path in enumerate(CHAPTER_NOTEBOOKS, start=1):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "".join(
+            "".join(cell["source"])
+            for cell in cells
+            if cell["cell_type"] == "code"
+        )
+        for name in re.findall(r'widgets\.panel\("(\w+)"\)', code):
+            label = explorables.get(name).control(book.moved(name)[0]).label
+            found[str(number)] = (f'widgets.panel("{name}")', label)
+    return found
+
 
 # In the page: the time of each key press on the slider and of each load of
 # the panel's image.
@@ -61,7 +77,7 @@ _ALL_DONE = """() =>
 def _notebook() -> str:
     """A notebook with one cell per live panel."""
     cells = [["from gradbook import widgets"]] + [
-        [call] for call, _ in PANELS.values()
+        [call] for call, _ in panels().values()
     ]
     return json.dumps(
         {
@@ -168,7 +184,7 @@ def measure() -> dict:
             page.wait_for_selector(_IDLE, timeout=90_000)
             click_run_all_cells(page)
             page.wait_for_function(_ALL_DONE, timeout=300_000, polling=250)
-            for chapter, (call, slider) in PANELS.items():
+            for chapter, (call, slider) in panels().items():
                 latencies[chapter] = _moves(page, call, slider)
         finally:
             browser.close()
@@ -177,7 +193,7 @@ def measure() -> dict:
     return {
         "checked": f"each panel drew a new image for each of {MOVES} moves",
         "how": __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
-        "slider moved": {c: slider for c, (_, slider) in PANELS.items()},
+        "slider moved": {c: slider for c, (_, slider) in panels().items()},
         "median (ms)": {c: statistics.median(ms) for c, ms in first.items()},
         "p90 (ms)": {c: _p90(ms) for c, ms in first.items()},
         "settled median (ms)": {

@@ -5,21 +5,10 @@ The peers (micrograd, autograd) are pinned in requirements.in like every
 other package, so every case runs in `make test`.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from gradbook.article import GRADIENT, POINT, VALUE
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _repository_root_on_path(monkeypatch):
-    monkeypatch.syspath_prepend(
-        str(ROOT)
-    )  # benchmarks/ is a package at the root, not installed
 
 
 def test_exact_and_close_checks():
@@ -177,5 +166,12 @@ def test_the_panels_notebook_shows_every_live_panel():
 
     cells = json.loads(panels._notebook())["cells"]
     sources = ["".join(c["source"]) for c in cells]
-    assert sources[1:] == [call for call, _ in panels.PANELS.values()]
+    assert sources[1:] == [call for call, _ in panels.panels().values()]
+    # every chapter's live panel, found in its notebook
+    assert panels.panels() == {
+        "1": ('widgets.panel("random_search")', "seed"),
+        "2": ('widgets.panel("neuron")', "x"),
+        "3": ('widgets.panel("neuron_graph")', "x"),
+        "4": ('widgets.panel("training")', "seed"),
+    }
     assert panels._p90([float(i) for i in range(1, 21)]) == pytest.approx(18.1)

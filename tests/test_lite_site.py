@@ -5,23 +5,15 @@ the set-up cell and the kernel, and its pins agree with the book's lock."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "web"))  # lite_site imports its neighbour
-_spec = importlib.util.spec_from_file_location(
-    "lite_site", REPO / "web" / "lite_site.py"
-)
-assert _spec is not None and _spec.loader is not None
-lite_site = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lite_site)
+from web import lite_site
+from web.site import CHAPTER_NOTEBOOKS
+from web.site import ROOT as REPO
 
 
 def pins(path: Path) -> dict[str, str]:
@@ -91,7 +83,7 @@ def test_a_wheel_with_another_hash_stops_the_build(tmp_path, monkeypatch):
     assert not (target / "x-1.0-py3-none-any.whl").exists()
 
 
-@pytest.mark.parametrize("chapter", lite_site.CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("chapter", CHAPTER_NOTEBOOKS, ids=lambda p: p.name)
 def test_in_browser_copy_adds_only_the_set_up_cell(chapter):
     original = json.loads(chapter.read_text(encoding="utf-8"))
     copy = lite_site.in_browser_copy(chapter)
@@ -105,11 +97,9 @@ def test_in_browser_copy_adds_only_the_set_up_cell(chapter):
     }
 
 
-def test_the_start_up_benchmark_imports(monkeypatch):
+def test_the_start_up_benchmark_imports():
     """benchmarks/lite.py (make bench) uses the browser tests' helpers; a
     helper that moved breaks it here, not in the middle of `make bench`."""
-    # benchmarks/ and tests/ are packages at the root, not installed.
-    monkeypatch.syspath_prepend(str(REPO))
     from benchmarks import lite
 
     assert callable(lite.measure) and lite.GOAL_SECONDS == 15.0
@@ -133,7 +123,7 @@ def russian_run(chapter: Path, tmp_path: Path) -> tuple[Path, dict]:
     return path, executed
 
 
-@pytest.mark.parametrize("chapter", lite_site.CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("chapter", CHAPTER_NOTEBOOKS, ids=lambda p: p.name)
 def test_russian_copy_is_translated_with_the_russian_outputs(
     chapter, tmp_path
 ):
@@ -163,7 +153,7 @@ def test_russian_copy_is_translated_with_the_russian_outputs(
 
 
 def test_a_run_of_other_code_is_refused(tmp_path):
-    chapter = lite_site.CHAPTERS[0]
+    chapter = CHAPTER_NOTEBOOKS[0]
     path, executed = russian_run(chapter, tmp_path)
     code = next(c for c in executed["cells"] if c["cell_type"] == "code")
     code["source"] = ["print('an older version of the cell')"]

@@ -4,17 +4,12 @@ the Russian edition's catalogs, for the in-browser notebooks."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from web import translated_notebook as tn
+from web.site import CHAPTER_NOTEBOOKS
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "web"))  # web/ holds scripts, not a package
-
-import translated_notebook as tn  # noqa: E402
-
-CHAPTERS = sorted((REPO / "book").glob("0*.ipynb"))
 MESSAGES = {
     "Title": "Заголовок",
     "One paragraph on two lines, with `code` and $x$.": (
@@ -92,7 +87,7 @@ def test_a_block_the_catalog_lacks_stops_the_build(
         tn.translate_markdown(text, MESSAGES)
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", CHAPTER_NOTEBOOKS, ids=lambda p: p.stem)
 def test_chapters_are_translated_whole(chapter: Path) -> None:
     """Every message whose Russian differs from its English (prose, not
     math or code) is in the translated notebook; code cells are kept."""

@@ -101,8 +101,9 @@ def test_catalogs_match_the_english_pages(tmp_path: Path) -> None:
     config = tmp_path / "_config.yml"
     bin_dir = Path(sys.executable).parent
     subprocess.run(
-        [sys.executable, ROOT / "web" / "language.py", "gettext", config],
+        [sys.executable, "-m", "web.language", "gettext", config],
         check=True,
+        cwd=ROOT,
     )
     build = subprocess.run(
         [

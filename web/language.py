@@ -1,11 +1,16 @@
-"""The book's two editions: English (the source, at _build/html/) and
-Russian (gettext catalogs in locales/ru/, at _build/html/ru/).
+"""The book's editions (web/site.py's EDITIONS): English (the source, at
+_build/html/) and Russian (gettext catalogs in locales/ru/, at
+_build/html/ru/).
 
 As a Sphinx extension (`sphinx: local_extensions` in _config.yml):
 
 - every page's header gets a link to the same page in the other edition
   (web/_templates/language-switch.html), a plain relative link that works
   over file:// too: from `book/x.html` to `ru/book/x.html` and back;
+- every page carries the words its scripts show (skip-links.js,
+  lite-button.js, search-page.js), from the catalogs, as JSON
+  (web/_templates/layout.html), and the URL it is served at by
+  `python3 -m http.server -d _build/html` (`gradbook_served_url`);
 - in the Russian edition, a few of sphinx-book-theme's Russian UI strings
   that read badly are replaced by locales/ru/LC_MESSAGES/booktheme.po;
 - an exercise's title ("1.1: the best try in the square", sphinx-exercise's
@@ -14,10 +19,10 @@ As a Sphinx extension (`sphinx: local_extensions` in _config.yml):
 - so does a figure's alt text (a code cell's `mystnb: image: alt`
   metadata): myst-nb makes the image after Sphinx's own translation step.
 
-As a script, `python web/language.py ru|gettext OUT.yml` writes the
+As a script, `python -m web.language ru|gettext OUT.yml` writes the
 configuration of the Russian build (or of the gettext build that extracts
-the English messages) from _config.yml, so the editions share one
-configuration; Jupyter Book 1 has no `-D` override.
+the English messages) from _config.yml and the edition's row, so the
+editions share one configuration; Jupyter Book 1 has no `-D` override.
 """
 
 from __future__ import annotations
@@ -27,30 +32,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from web.site import EDITIONS, ROOT
+
 LOCALES = ROOT / "locales"
 THEME_CATALOG = "booktheme"  # sphinx-book-theme's message catalog
-
-# language -> (the other edition's language, its name in its own words, the
-# path from this edition's root to the other's)
-EDITIONS = {
-    "en": ("ru", "Русский", "ru/"),
-    "ru": ("en", "English", "../"),
-}
+# Where `python3 -m http.server -d _build/html` serves the book.
+SERVED = "http://127.0.0.1:8000/"
 
 
 def language_switch(
     app: Any, pagename: str, templatename: str, context: Any, doctree: Any
 ) -> None:
-    language = app.config.language or "en"
-    if language not in EDITIONS:
-        return
-    other, name, edition = EDITIONS[language]
-    # Relative to this page: up to the edition's root, then over.
-    up = "../" * pagename.count("/")
-    context["gradbook_other_language"] = other
-    context["gradbook_other_name"] = name
-    context["gradbook_other_url"] = f"{up}{edition}{pagename}.html"
+    edition = EDITIONS[app.config.language or "en"]
+    context["gradbook_served_url"] = SERVED + edition.folder
+    # The book has two editions: each page links the same page in the other.
+    (other,) = (e for e in EDITIONS.values() if e is not edition)
+    # Relative to this page: up to the book's root, then into the other.
+    up = "../" * (pagename.count("/") + edition.folder.count("/"))
+    context["gradbook_other_language"] = other.language
+    context["gradbook_other_name"] = other.name
+    context["gradbook_other_url"] = f"{up}{other.page_file(pagename)}.html"
 
 
 def header_items(app: Any, config: Any) -> None:
@@ -225,6 +226,7 @@ def edition_config(kind: str) -> dict[str, Any]:
     # a page does not rewrite every entry.
     sphinx["gettext_location"] = False
     execute = config.setdefault("execute", {})
+    edition = EDITIONS.get(kind)
     if kind == "gettext":
         # Only markdown text is extracted: nothing needs executing.
         execute["execute_notebooks"] = "off"
@@ -233,15 +235,17 @@ def edition_config(kind: str) -> dict[str, Any]:
         overrides = sphinx.setdefault("nb_mime_priority_overrides", [])
         overrides.append(["gettext", "image/png", 10])
         sphinx.pop("html_static_path", None)  # no pages, no _vendor
-    elif kind == "ru":
-        config["title"] = "Книга о градиентах"
-        config["author"] = "Авторы книги о градиентах"
-        sphinx["language"] = "ru"
-        # Its own execution cache: its figures are drawn in Russian.
-        execute["cache"] = str(ROOT / "_build" / ".jupyter_cache_ru")
-        sphinx["html_theme_options"]["search_bar_text"] = "Поиск по книге..."
+    elif edition is not None and edition.folder:
+        config["title"] = edition.title
+        config["author"] = edition.author
+        sphinx["language"] = edition.language
+        # Its own execution cache: its figures are drawn in its language.
+        cache = f".jupyter_cache_{edition.language}"
+        execute["cache"] = str(ROOT / "_build" / cache)
+        options = sphinx["html_theme_options"]
+        options["search_bar_text"] = edition.search_text
     else:
-        raise SystemExit(f"web/language.py: unknown edition {kind!r}")
+        raise SystemExit(f"web/language.py: no edition to build {kind!r}")
     return config
 
 
@@ -249,7 +253,7 @@ def main(argv: list[str]) -> None:
     import yaml
 
     if len(argv) != 3:
-        raise SystemExit("usage: python web/language.py ru|gettext OUT.yml")
+        raise SystemExit("usage: python -m web.language ru|gettext OUT.yml")
     out = Path(argv[2])
     out.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(edition_config(argv[1]), allow_unicode=True)

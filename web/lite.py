@@ -3,69 +3,46 @@ extensions` in _config.yml): it opens the chapter as a live notebook in the
 in-browser JupyterLab that web/lite_site.py builds into lite/ beside the
 pages.
 
-Chapters are the notebooks book/0*.ipynb, as in web/lite_site.py.  The
-button goes under the page's title.  The one JupyterLite site sits beside
-the English pages (lite/); a Russian page (under ru/) opens the Russian
-copy of its chapter there, with the button's words in Russian.  Over
-file:// the notebooks cannot start (Pyodide loads its modules over http),
-so lite-button.js turns the button into a note that says how to serve the
+Chapter notebooks are web/site.py's, as in web/lite_site.py.  The button
+(web/_templates/lite-button.html, its words from the catalogs) goes under
+the page's title.  The one JupyterLite site sits beside the source
+edition's pages (lite/); a page of another edition (under ru/) opens that
+edition's copy of its chapter there (lite/files/ru/).  Over file:// the
+notebooks cannot start (Pyodide loads its modules over http), so
+lite-button.js turns the button into a note that says how to serve the
 book.
 """
 
 from __future__ import annotations
 
-import re
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
-WEB = Path(__file__).resolve().parent
-CHAPTER = re.compile(r"(^|/)0[^/]*$")
-TITLE_END = "</h1>"
+from web.site import CHAPTERS, EDITIONS
 
-BUTTON = """\
-<p class="lite-launch">
-<a class="lite-button" href="{href}">{label}</a>
-<span class="lite-note">{note}</span>
-</p>
-"""
-# language -> (the site's path from the edition's root, its folder of
-# chapters, the button's label, the note beside it)
-EDITIONS = {
-    "en": (
-        "lite/lab/index.html",
-        "",
-        "Run in your browser",
-        "Opens this chapter as a live notebook, with Python running in your "
-        "browser. Nothing is installed. The first start takes some seconds.",
-    ),
-    "ru": (
-        "../lite/lab/index.html",
-        "ru/",
-        "Запустить в браузере",
-        "Открывает эту главу как живой блокнот: Python работает прямо в "
-        "вашем браузере. Ничего не устанавливается. Первый запуск занимает "
-        "несколько секунд.",
-    ),
-}
+WEB = Path(__file__).resolve().parent
+TITLE_END = "</h1>"
+SITE = "lite/lab/index.html"  # the JupyterLite site, from the book's root
 
 
 def add_button(
     app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any
 ) -> None:
     body = context.get("body")
-    if not body or not CHAPTER.search(pagename):
+    if not body or pagename not in CHAPTERS:
         return
     if not app.env.doc2path(pagename).endswith(".ipynb"):
         return
-    site, folder, label, note = EDITIONS[app.config.language or "en"]
+    folder = EDITIONS[app.config.language or "en"].folder
     notebook = folder + pagename.rsplit("/", 1)[-1] + ".ipynb"
-    # Relative to this page: up to the edition's root, then to the site.
-    up = "../" * pagename.count("/")
-    href = f"{up}{site}?path={notebook}"
-    button = BUTTON.format(href=escape(href), label=label, note=note)
+    # Relative to this page: up to the book's root (past the edition's
+    # folder), then to the site.
+    up = "../" * (pagename.count("/") + folder.count("/"))
+    button = app.builder.templates.render(
+        "lite-button.html", {"lite_href": f"{up}{SITE}?path={notebook}"}
+    )
     if TITLE_END in body:
         body = body.replace(TITLE_END, TITLE_END + "\n" + button, 1)
     else:

@@ -15,7 +15,8 @@ checked:
 - ipywidgets and its pure-Python helpers are PyPI's wheels (lite/wheels.txt,
   hash-checked by pip);
 - gradbook is a wheel built from src/ here;
-- the chapters are copies of book/*.ipynb with one set-up cell added first
+- the chapters (web/site.py's chapter notebooks, each with a "Run in your
+  browser" button, web/lite.py) are copies with one set-up cell added first
   and the in-browser kernel named; nothing else differs;
 - the Russian edition's chapters (ru/*.ipynb, opened from its pages) have
   their markdown translated from the same catalogs as its pages
@@ -25,7 +26,7 @@ checked:
 
 So `make book` runs this after both editions are built.
 
-Run `python web/lite_site.py`; it prints the site's size.
+Run `python -m web.lite_site`; it prints the site's size.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from translated_notebook import translated_notebook
+from web.site import CHAPTER_NOTEBOOKS
+from web.translated_notebook import translated_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -69,8 +71,6 @@ CORE = [
     "pyodide.asm.wasm",
     "python_stdlib.zip",
 ]
-# Chapters (book/0*.ipynb) get a "Run in your browser" button (web/lite.py).
-CHAPTERS = sorted((ROOT / "book").glob("0*.ipynb"))
 # The in-browser kernel's name (jupyterlite-pyodide-kernel).
 KERNELSPEC = {
     "name": "python",
@@ -270,7 +270,7 @@ def write_contents() -> Path:
     target = SOURCE / "files"
     for russian, folder in ((False, target), (True, target / "ru")):
         folder.mkdir(parents=True)
-        for chapter in CHAPTERS:
+        for chapter in CHAPTER_NOTEBOOKS:
             executed = EXECUTED_RU / chapter.name if russian else None
             if executed is not None and not executed.exists():
                 fail(f"{executed} is missing: run make book")

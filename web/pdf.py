@@ -14,8 +14,8 @@ section, and turns links between pages into links inside the PDF.
 Nothing is fetched from the network.
 
 The result is `_build/pdf/gradient-book.pdf` and `gradient-book-ru.pdf`
-(A4; tests/browser/book.py names them).  The Makefile copies each into
-the site beside its edition's pages (`site_pdf`), where the intro links
+(A4; web/site.py names them).  The Makefile copies each into the site
+beside its edition's pages (`Edition.site_pdf`), where the intro links
 it.
 """
 
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import BrowserContext
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -43,33 +43,17 @@ from pypdf.generic import (
     NullObject,
     TextStringObject,
 )
-from tests.browser.book import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    EDITIONS,
-    HTML_DIR,
-    PAGES,
-    PDF_DIR,
-    PDF_FILES,
-    ROOT_PAGE,
+
+from web.browser import (
+    MATHJAX_DONE,
+    SCRUBBERS_READY,
+    WAIT,
+    WIDE_PRE,
+    chromium,
     page_url,
     serve,
 )
-from tests.browser.inpage import MATHJAX_DONE, WAIT, WIDE_PRE
-from tests.browser.metrics import SCRUBBERS_READY
-
-# The words of the PDF's own pages, per edition.
-WORDS = {
-    "en": {
-        "edition": "English edition",
-        "contents": "Contents",
-    },
-    "ru": {
-        "edition": "Русское издание",
-        "contents": "Содержание",
-    },
-}
-
+from web.site import EDITIONS, HTML_DIR, PAGES, PDF_DIR, ROOT_PAGE
 
 # A4, with room at the top for the running head and at the bottom for the
 # page number.  The browser window is as wide as the printed column, so
@@ -261,7 +245,7 @@ def front_matter_html(
     each row with its printed page number (0 before they are known).  A
     row links the page's own URL under `edition_url`, which Joined turns
     into a link inside the PDF."""
-    words = WORDS[lang]
+    edition = EDITIONS[lang]
     rows = "\n".join(
         f'<li class="level-{row[0]}">'
         f'<a href="{escape(f"{edition_url}{row[2]}.html#{row[3]}")}">'
@@ -269,7 +253,7 @@ def front_matter_html(
         f'</span><span class="number">{numbers.get(row, 0)}</span></a></li>'
         for row in contents
     )
-    style = page_style(1, words["contents"], numbers="lower-roman")
+    style = page_style(1, edition.pdf_contents, numbers="lower-roman")
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <style>
@@ -297,9 +281,9 @@ li.level-2 {{ padding-left: 7mm; margin-top: 1mm; }}
 <section class="title-page">
 <h1>{escape(title)}</h1>
 <p class="blurb">{escape(blurb)}</p>
-<p class="edition">{escape(words["edition"])}</p>
+<p class="edition">{escape(edition.pdf_edition)}</p>
 </section>
-<nav><h2>{escape(words["contents"])}</h2><ol>
+<nav><h2>{escape(edition.pdf_contents)}</h2><ol>
 {rows}
 </ol></nav>
 </body></html>"""
@@ -342,7 +326,7 @@ class Joined:
         self.writer = PdfWriter()
         self.base_url = base_url
         self.lang = lang
-        self.prefix = EDITIONS[lang]  # the edition's folder ("ru/")
+        self.prefix = EDITIONS[lang].folder  # "ru/"
         self.start: dict[str, int] = {}
         self.dests: dict[str, dict[str, Destination]] = {}
         self.dropped: list[str] = []
@@ -390,7 +374,7 @@ class Joined:
         edition (with its #fragment), or None when it is not one."""
         parts = urlsplit(url)
         path = unquote(parts.path).lstrip("/")
-        if path == f"{self.prefix}pdf/{PDF_FILES[self.lang]}":
+        if path == f"{self.prefix}pdf/{EDITIONS[self.lang].pdf}":
             return (0, None, None)  # the intro's link to this very PDF
         if not path.startswith(self.prefix) or not path.endswith(".html"):
             return None
@@ -486,7 +470,7 @@ class Joined:
             front_pages, len(writer.pages) - 1, style="/D", start=1
         )
         writer.add_metadata(
-            {"/Title": title, "/Subject": WORDS[self.lang]["edition"]}
+            {"/Title": title, "/Subject": EDITIONS[self.lang].pdf_edition}
         )
         root = writer.root_object
         root[NameObject("/Lang")] = TextStringObject(self.lang)
@@ -505,7 +489,7 @@ def build_edition(
     context: BrowserContext, base_url: str, lang: str
 ) -> tuple[bytes, int]:
     """One edition's PDF and its page count."""
-    prefix = EDITIONS[lang]
+    prefix = EDITIONS[lang].folder
     parts: list[Printed] = []
     number = 1
     blurb = ""
@@ -546,7 +530,7 @@ def build_edition(
     if len(front.pdf.pages) != front_pages:
         raise SystemExit(f"{lang}: the contents changed length")
     joined = Joined([front, *parts], base_url, lang)
-    joined.add_bookmarks(parts, WORDS[lang]["contents"])
+    joined.add_bookmarks(parts, EDITIONS[lang].pdf_contents)
     for dropped in joined.dropped:
         print(
             f"  {lang}: dropped a link to the server: {dropped}",
@@ -562,38 +546,34 @@ def main(argv: list[str] | None = None) -> None:
         "editions",
         nargs="*",
         metavar="edition",
-        help=f"the editions to print: {', '.join(WORDS)} (default: all)",
+        help=f"the editions to print: {', '.join(EDITIONS)} (default: all)",
     )
     parser.add_argument("--html", type=Path, default=HTML_DIR)
     parser.add_argument("--out", type=Path, default=PDF_DIR)
     args = parser.parse_args(argv)
     # (not argparse's choices: with nargs="*" it refuses an empty list)
-    unknown = set(args.editions) - set(WORDS)
+    unknown = set(args.editions) - set(EDITIONS)
     if unknown:
         parser.error(f"no edition {', '.join(sorted(unknown))}")
     if not (args.html / "index.html").is_file():
         raise SystemExit(f"no built book in {args.html}: run `make book`")
     args.out.mkdir(parents=True, exist_ok=True)
-    with serve(args.html) as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
+    with serve(args.html) as base_url, chromium() as browser:
         context = browser.new_context(
             viewport={"width": COLUMN_PX, "height": 1000},
             color_scheme="light",
         )
         context.set_default_timeout(WAIT)
-        for lang in args.editions or sorted(WORDS):
+        for lang in args.editions or sorted(EDITIONS):
             began = time.monotonic()
             data, pages = build_edition(context, base_url, lang)
-            path = args.out / PDF_FILES[lang]
+            path = args.out / EDITIONS[lang].pdf
             path.write_bytes(data)
             print(
                 f"{path}: {pages} pages, {len(data) / 1e6:.1f} MB, "
                 f"{time.monotonic() - began:.0f} s",
                 file=sys.stderr,
             )
-        browser.close()
 
 
 if __name__ == "__main__":

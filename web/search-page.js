@@ -4,7 +4,8 @@
 // 1. Over file:// a page cannot read the book's other pages (the browser
 //    blocks it as a cross-origin request, with an error in the console), so
 //    searchtools.js cannot fetch the text that snippets come from.  There,
-//    snippets are switched off and the page says how to get them.
+//    snippets are switched off and the page says how to get them, in its
+//    words (#gradbook-words, web/_templates/layout.html).
 // 2. Sphinx takes a snippet from all the text of the page's [role=main]
 //    element.  With this theme that starts with the header buttons and the
 //    in-page contents list, and a chapter's text is mostly code cells and
@@ -19,15 +20,10 @@
     var note = document.createElement("p");
     note.id = "search-file-note";
     note.className = "admonition note";
-    note.innerHTML = document.documentElement.lang === "ru"
-      ? "Эта копия книги открыта как файлы, поэтому результаты показаны " +
-        "без отрывков текста.  Чтобы их увидеть, запустите сервер: " +
-        "<code>python3 -m http.server -d _build/html</code> в папке книги, " +
-        "и откройте <code>http://localhost:8000/ru/search.html</code>."
-      : "This copy of the book is opened as files, so results show no " +
-        "snippets of text.  To see them, serve the book: run " +
-        "<code>python3 -m http.server -d _build/html</code> in the book's " +
-        "folder and open <code>http://localhost:8000/search.html</code>.";
+    // The book's own words, with <code> around the command and the address.
+    note.innerHTML = JSON.parse(
+      document.getElementById("gradbook-words").textContent
+    ).search_needs_server;
     var container = document.querySelector(".bd-search-container");
     var results = document.getElementById("search-results");
     if (container && results) {

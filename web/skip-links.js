@@ -2,7 +2,8 @@
 // with interactive figures, "Skip to the first slider" leads the keyboard
 // straight to the first scrubber's slider.  Without it, the slider of
 // chapter 1 is about 45 Tab presses away (header buttons, the code cells'
-// copy buttons, links).
+// copy buttons, links).  Its words are the page's (#gradbook-words,
+// web/_templates/layout.html).
 (function () {
   "use strict";
   function setup() {
@@ -15,9 +16,9 @@
     output.setAttribute("tabindex", "-1");
     var link = document.createElement("a");
     link.href = "#" + output.id;
-    link.textContent = document.documentElement.lang === "ru"
-      ? "Перейти к первому ползунку"
-      : "Skip to the first slider";
+    link.textContent = JSON.parse(
+      document.getElementById("gradbook-words").textContent
+    ).skip_to_slider;
     skip.appendChild(link);
   }
   if (document.readyState === "loading") {

@@ -2,11 +2,12 @@
 
 Run after `make book`: `pytest -m browser`.  The tests serve the built HTML
 (`_build/html`, or the folder in $GRADBOOK_HTML) from 127.0.0.1 and drive
-Debian's Chromium through Playwright.
+Debian's Chromium through Playwright.  What the book is (its pages,
+chapters, editions, PDFs) comes from the build's web/site.py, the server,
+Chromium's flags and the in-page readiness scripts from web/browser.py.
 
-- `book.py`: the pages (every file of `_toc.yml`, read with
-  sphinx-external-toc's own parser), where things are, Chromium's flags
-  and a server for the built HTML;
+- `book.py`: every page of both editions, where the tests put their
+  screenshots, how many scrubbers a page must show;
 - `watch.py`: what went wrong on a page, collected as readable lines;
 - `inpage.py`: JavaScript run in the page, and opening a page until its
   scrubbers and math are ready;

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
+from web.browser import CHROMIUM, WAIT, chromium, serve
+from web.site import HTML_DIR
 
-from .book import CHROMIUM, CHROMIUM_ARGS, HTML_DIR, SCREENSHOT_DIR, serve
-from .inpage import WAIT
+from .book import SCREENSHOT_DIR
 from .lab import Lab, running_jupyterlab
 
 VIEWPORT = {
@@ -59,21 +60,15 @@ def book_url(html_dir: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
+@pytest.fixture(scope="session", name="chromium")
+def session_chromium() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.fail(
             "chromium is not on the PATH: "
             "install Debian's chromium (apt-get install chromium)"
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

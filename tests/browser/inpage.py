@@ -1,5 +1,5 @@
 """In-page helpers: JavaScript run in the browser, and opening a book page
-until its scrubbers and math are ready."""
+until its scrubbers and math are ready (web/browser.py's scripts)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from web.browser import MATHJAX_DONE, SCRUBBERS_READY, WAIT, page_url
 
-from .book import page_url, require_built
-from .metrics import SCRUBBERS_READY
+from .book import require_built
 from .watch import Watch
-
-# Generous waits (milliseconds).
-WAIT = 30_000
 
 SCRUBBERS_STATE = """() => {
   const figures = [...document.querySelectorAll('.gradbook-scrubber')];
@@ -26,15 +23,6 @@ SCRUBBERS_STATE = """() => {
     }).length,
   };
 }"""
-
-# Code blocks (listings, cells, printed output) in the article that are wider
-# than the column, so the reader would have to scroll sideways.
-WIDE_PRE = """() => [...document.querySelectorAll('.bd-article pre')]
-  .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
-  .map(pre => ({
-    scroll: pre.scrollWidth, client: pre.clientWidth,
-    text: pre.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]
-  }))"""
 
 # Everything in the article that scrolls sideways at this viewport: the
 # article itself (its scrollWidth beyond its clientWidth, with the elements
@@ -128,23 +116,6 @@ SLIDERS = r"""() => {
       readout: readout ? squash(readout.textContent || readout.value) : null,
     };
   });
-}"""
-
-# MathJax 3: wait for its first typeset (startup.promise), then typeset the
-# formulas its ui/lazy extension leaves until they are scrolled into view
-# (as printing does), at most `ms` in all.
-MATHJAX_DONE = """async (ms) => {
-  const mj = window.MathJax;
-  if (!mj || !mj.startup || !mj.startup.promise)
-    return 'MathJax 3 is not on this page';
-  const timeout = new Promise(
-    resolve => setTimeout(() => resolve('timed out'), ms));
-  const all = mj.startup.promise.then(() => {
-    const doc = mj.startup.document;
-    return doc.lazyTypesetAll ? doc.lazyTypesetAll() : null;
-  });
-  return await Promise.race([
-    all.then(() => 'ok', e => 'failed: ' + e), timeout]);
 }"""
 
 # Math in the article: every .math element typeset, no MathJax error, and no

@@ -23,8 +23,7 @@ from typing import Any
 import psutil
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-
-from .book import REPO
+from web.site import ROOT
 
 # Run All in JupyterLab (or JupyterLite): a cell is running while its
 # prompt shows "[*]"; all are done when none does and the kernel is idle.
@@ -110,7 +109,7 @@ def running_jupyterlab(tmp_path: Path) -> Iterator[Lab]:
     root.mkdir()
     for notebook, _, _ in LIVE_PANELS:
         # A copy: Lab's autosave must never touch the repo's notebook.
-        shutil.copy2(REPO / f"{notebook}.ipynb", root)
+        shutil.copy2(ROOT / f"{notebook}.ipynb", root)
     settings = tmp_path / "settings"
     notification = (
         settings

@@ -9,8 +9,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from playwright.sync_api import BrowserContext, Page, Route
+from web.browser import page_url
 
-from .book import page_url
 from .lab import ALL_DONE, click_run_all_cells
 
 # Generous: the first start loads Pyodide, numpy and matplotlib (about 30 MB)

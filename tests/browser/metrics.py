@@ -35,14 +35,12 @@ import json
 import sys
 import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-from .book import CHAPTERS, CHROMIUM, CHROMIUM_ARGS, HTML_DIR, page_url, serve
+from web.browser import SCRUBBERS_READY, chromium, page_url, serve
+from web.site import CHAPTERS, HTML_DIR
 
 # The simulated phone (the issue's numbers): 10 Mbit/s, 40 ms RTT, CPU x4.
 MBIT = 1_000_000 / 8  # bytes per second in one Mbit/s
@@ -70,16 +68,6 @@ CONDITIONS = {
 # page's own transfer.
 SHARED = "/_static/"
 TIMEOUT_MS = 120_000
-
-# Every scrubber usable (gradbook.widgets.scrubber's HTML): its slider
-# enabled by the book's scrubber.js and its shown frame loaded.
-SCRUBBERS_READY = """() => [...document.querySelectorAll('.gradbook-scrubber')]
-  .every(figure => {
-    const input = figure.querySelector('input[type=range]');
-    const shown = figure.querySelector('img:not([hidden])');
-    return input && !input.disabled
-      && shown && shown.complete && shown.naturalWidth > 0;
-  })"""
 
 # An in-page clock for SCRUBBERS_READY, installed before the page's own
 # scripts: the first time (performance.now()) at which the page has a
@@ -123,23 +111,6 @@ def measure_page_load(
         return _measure(browser, page_url)
     with chromium(executable) as own:
         return _measure(own, page_url)
-
-
-@contextmanager
-def chromium(executable: str | None = None) -> Iterator[Browser]:
-    """Debian's Chromium (or `executable`), headless, with the tests'
-    flags."""
-    executable = executable or CHROMIUM
-    if executable is None:
-        raise RuntimeError("chromium is not on the PATH")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _measure(browser: Browser, page_url: str) -> dict[str, Any]:

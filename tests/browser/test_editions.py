@@ -6,21 +6,27 @@ both editions.  Here:
 
 1. Every Russian page says lang="ru", and its prose is Russian: most words
    of its paragraphs and list items are Cyrillic (code and math left out);
-   a chapter's scrubber frames have Russian alt texts (the figures were
+   its scrubber frames have Russian alt texts (the figures were
    drawn with GRADBOOK_LANG=ru), and so do its other figures (their alt
    texts come from the page's catalog).
 2. Every page's language switch lands on the same page in the other
    edition, both ways, over http and over file://.
+3. The words the page scripts show (#gradbook-words) are in the
+   edition's language, with the address its pages are served at.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext
+from web.browser import page_url
+from web.site import CHAPTERS, EDITIONS, PAGES
 
-from .book import CHAPTER, EDITIONS, PAGES, page_url, require_built
+from .book import require_built, stored_scrubbers
 from .watch import fail_with
 
 pytestmark = pytest.mark.browser
@@ -62,7 +68,7 @@ CYRILLIC = r"""(words) => words.filter(w => /\p{Script=Cyrillic}/u.test(w))
 def test_russian_page_is_in_russian(
     page_file: str, context: BrowserContext, book_url: str, html_dir: Path
 ) -> None:
-    ru = EDITIONS["ru"] + page_file
+    ru = EDITIONS["ru"].page_file(page_file)
     require_built(html_dir, ru)
     page = context.new_page()
     page.goto(page_url(book_url, ru), wait_until="load")
@@ -81,8 +87,8 @@ def test_russian_page_is_in_russian(
             f"(at least {CYRILLIC_SHARE:.0%} expected); Latin ones: {latin}"
         )
     alts = page.evaluate(FRAME_ALTS)
-    if CHAPTER.search(page_file) and not alts:
-        problems.append("a chapter without scrubber frames")
+    if stored_scrubbers(page_file) and not alts:
+        problems.append("no scrubber frames, but its notebook has some")
     figures = page.evaluate(FIGURE_ALTS)
     english = [a for a in figures if not page.evaluate(CYRILLIC, [a])]
     if english:
@@ -123,7 +129,7 @@ def test_language_switch_lands_on_the_same_page(
     page_file: str, context: BrowserContext, book_url: str, html_dir: Path
 ) -> None:
     """English -> Russian -> English, served and as files."""
-    en, ru = EDITIONS["en"] + page_file, EDITIONS["ru"] + page_file
+    en, ru = (EDITIONS[lang].page_file(page_file) for lang in ("en", "ru"))
     problems: list[str] = []
     for base in (book_url, html_dir.as_uri()):
         switch_and_expect(
@@ -133,3 +139,31 @@ def test_language_switch_lands_on_the_same_page(
             context, page_url(base, ru), page_url(base, en), problems
         )
     fail_with(page_file, problems)
+
+
+PAGE_WORDS = re.compile(
+    r'<script type="application/json" id="gradbook-words">(.*?)</script>',
+    re.S,
+)
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_page_scripts_words_are_the_editions(lang: str, html_dir: Path):
+    edition = EDITIONS[lang]
+    page_file = edition.page_file(CHAPTERS[0])
+    require_built(html_dir, page_file)
+    found = PAGE_WORDS.search(
+        (html_dir / f"{page_file}.html").read_text("utf-8")
+    )
+    assert found, f"{page_file}: no #gradbook-words"
+    words = json.loads(found[1])
+    assert set(words) == {
+        "skip_to_slider",
+        "lite_needs_server",
+        "search_needs_server",
+    }
+    served = f"http://127.0.0.1:8000/{edition.folder}"
+    assert words["lite_needs_server"].endswith(f" {served}.")
+    assert f"<code>{served}search.html</code>" in words["search_needs_server"]
+    cyrillic = [bool(re.search("[\u0400-\u04ff]", w)) for w in words.values()]
+    assert cyrillic == [lang == "ru"] * len(words), words

@@ -12,9 +12,10 @@ import pytest
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from web.browser import WAIT
 
 from .book import shot_name
-from .inpage import PIXELS, WAIT, slider_state
+from .inpage import PIXELS, slider_state
 from .lab import (
     ALL_DONE,
     ANY_RUNNING,

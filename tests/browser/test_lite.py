@@ -15,9 +15,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from web.browser import WAIT
+from web.site import ROOT
 
-from .book import REPO, shot_name
-from .inpage import PIXELS, WAIT, slider_state
+from .book import shot_name
+from .inpage import PIXELS, slider_state
 from .lab import live_panel, open_dialogs
 from .lite import (
     KERNEL_IDLE,
@@ -223,7 +225,7 @@ def test_the_digits_and_versions_in_the_browser(
     from gradbook import data
 
     lock = json.loads(
-        (REPO / "node_modules/pyodide/pyodide-lock.json").read_text()
+        (ROOT / "node_modules/pyodide/pyodide-lock.json").read_text()
     )
     versions = [lock["info"]["python"]] + [
         lock["packages"][name]["version"] for name in ("numpy", "matplotlib")

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
+from web.browser import page_url
+from web.site import CHAPTERS
 
-from .book import CHAPTERS, METRICS_DIR, page_url
+from .book import METRICS_DIR
 from .metrics import measure_page_load
 from .watch import fail_with
 

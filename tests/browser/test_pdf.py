@@ -21,8 +21,7 @@ from typing import Any
 import pypdf
 import pytest
 from pypdf.generic import ArrayObject, DictionaryObject
-
-from .book import EDITIONS, HTML_DIR, PAGES, PDF_DIR, PDF_FILES, site_pdf
+from web.site import EDITIONS, HTML_DIR, PAGES, PDF_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +47,7 @@ def squash(text: str) -> str:
 
 @cache
 def reader(lang: str) -> pypdf.PdfReader:
-    path = PDF_DIR / PDF_FILES[lang]
+    path = PDF_DIR / EDITIONS[lang].pdf
     if not path.is_file():
         pytest.fail(f"{path} is missing: run `make pdf`", pytrace=False)
     return pypdf.PdfReader(path)
@@ -63,7 +62,7 @@ def page_texts(lang: str) -> tuple[str, ...]:
 
 def page_title(lang: str, page_file: str) -> str:
     """The title (h1) of a built page, as text."""
-    path = HTML_DIR / f"{EDITIONS[lang]}{page_file}.html"
+    path = HTML_DIR / f"{EDITIONS[lang].page_file(page_file)}.html"
     if not path.is_file():
         pytest.fail(f"{path} is missing: run `make book`", pytrace=False)
     found = re.search(r"<h1>(.*?)</h1>", path.read_text(), re.S)
@@ -123,7 +122,7 @@ def font_problems(resources: Any, where: str, seen: set[int]) -> list[str]:
 def test_pdf_opens_with_a_plausible_length(lang: str) -> None:
     pdf = reader(lang)
     assert len(pdf.pages) in PAGE_COUNTS[lang], (
-        f"{PDF_FILES[lang]}: {len(pdf.pages)} pages, expected "
+        f"{EDITIONS[lang].pdf}: {len(pdf.pages)} pages, expected "
         f"{PAGE_COUNTS[lang].start} to {PAGE_COUNTS[lang].stop - 1}"
     )
     sizes = {
@@ -235,7 +234,7 @@ def test_links_stay_inside_the_pdf_or_go_to_other_sites(lang: str) -> None:
 def article_text(lang: str, page_file: str) -> str:
     """The text a built page's article says itself: without the
     JupyterLite button's paragraph and without buttons."""
-    path = HTML_DIR / f"{EDITIONS[lang]}{page_file}.html"
+    path = HTML_DIR / f"{EDITIONS[lang].page_file(page_file)}.html"
     found = re.search(r"<article.*?</article>", path.read_text(), re.S)
     assert found, f"{path}: no <article>"
     body = re.sub(r'<p class="lite-launch">.*?</p>', "", found[0], flags=re.S)
@@ -259,13 +258,13 @@ def test_the_sites_chrome_is_not_printed(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", EDITIONS)
 def test_the_intro_links_the_sites_copy(lang: str) -> None:
-    intro = HTML_DIR / f"{EDITIONS[lang]}{PAGES[0]}.html"
-    href = f"../pdf/{PDF_FILES[lang]}"
+    intro = HTML_DIR / f"{EDITIONS[lang].page_file(PAGES[0])}.html"
+    href = f"../pdf/{EDITIONS[lang].pdf}"
     assert f'href="{href}"' in intro.read_text(), f"{intro} lacks {href}"
-    copy = site_pdf(lang)
+    copy = EDITIONS[lang].site_pdf()
     assert (intro.parent / href).resolve() == copy.resolve()
     assert copy.is_file(), f"{copy} is missing: run `make pdf`"
-    original = PDF_DIR / PDF_FILES[lang]
+    original = PDF_DIR / EDITIONS[lang].pdf
     assert Path(copy).read_bytes() == original.read_bytes(), (
         f"{copy} is not the PDF `make pdf` made last"
     )

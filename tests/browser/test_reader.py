@@ -33,8 +33,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from web.browser import page_url
+from web.site import CHAPTERS, PAGES
 
-from .book import CHAPTERS, PAGES, page_url, shot_name
+from .book import shot_name
 from .inpage import open_book_page
 from .metrics import measure_page_load
 from .watch import Watch, fail_with
