@@ -16,9 +16,14 @@ import gradbook
 from gradbook import explorables
 from gradbook.article import GRADIENT, ITERATIONS, POINT, START, TWEAK
 from gradbook.circuits import NEURON_INPUTS, neuron
-from gradbook.explorables import Control, Data, Explorable, Scrubber
 from gradbook.explorables import training as training_module
-from gradbook.explorables.base import LiveFigure
+from gradbook.explorables.base import (
+    Control,
+    Data,
+    Explorable,
+    LiveFigure,
+    Scrubber,
+)
 
 REGISTRY = explorables.registry()
 NAMES = sorted(REGISTRY)
@@ -338,9 +343,11 @@ def test_an_explorable_refuses_parts_that_do_not_fit(change, error, word):
 
 def test_an_explorable_takes_only_its_controls_values():
     toy = _explorable()
-    assert toy.values(x=3) == {"x": 3}
+    assert toy.data(x=3) == 3 and toy.data() == 1
     with pytest.raises(ValueError, match="not one of the values"):
         toy.data(x=2.5)
+    with pytest.raises(ValueError, match="no control is called 'y'"):
+        toy.data(y=1)
 
 
 @pytest.mark.parametrize(

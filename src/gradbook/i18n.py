@@ -1,13 +1,8 @@
-"""The words gradbook draws, in the reader's language (gettext).
-
-Every word a figure draws (titles, labels, legends, slider labels, alt
-texts, titles a chapter passes in) is English in the code, marked with
-:func:`tr`.  `make translations` extracts the marked words (babel.cfg)
-into locales/ru/LC_MESSAGES/gradbook.po; `make` compiles it into
-src/gradbook/locale/ (build output), where :func:`tr` reads it.  The
-language is read once, at import, from ``GRADBOOK_LANG``: ``ru`` for the
-Russian edition, else English (the source, which needs no catalog).
-"""
+"""The words gradbook draws, in the reader's language (gettext): English
+in the code, marked with :func:`tr`, extracted by `make translations`
+into locales/ru/LC_MESSAGES/gradbook.po and compiled by `make` into
+src/gradbook/locale/.  The language is read once, at import, from
+``GRADBOOK_LANG``: ``ru``, or English (the source, no catalog)."""
 
 import gettext
 import os

@@ -5,50 +5,34 @@ draws again as the reader moves a control (it needs a kernel);
 ``widgets.scrubber("name")`` shows frames drawn in advance under a slider
 (the HTML book's way; no kernel).  Both draw with the same code.
 
-A module here that ends with ``EXPLORABLE = Explorable(...)`` is found by
-itself: its controls (``Control``), ``compute(**values)`` (the
-computation, arguments checked, :class:`Data` out), a ``LiveFigure``
-(still parts built once, ``update(data)`` the one drawing path), its
-``Scrubber`` and its alt-text template, every word marked with ``tr``.
-The tests check every explorable of :func:`registry`.  CONTRIBUTING.md
-shows how to write one.
+An explorable is a module here, found by itself, named as the chapter
+calls it, with: ``CONTROLS``, a tuple of ``Control``; ``compute``, the
+computation (a value for each control in, arguments checked, ``Data``
+out); ``Figure``, a ``LiveFigure`` whose ``__init__`` builds the still
+parts and whose ``update(data)`` is the one drawing path; ``SCRUBBER``,
+a ``Scrubber``; ``ALT``, the alt-text template.  Every word is marked
+with ``tr``.  The tests check every explorable of :func:`registry`;
+CONTRIBUTING.md shows how to write one.
 """
 
 import functools
 import importlib
 import pkgutil
 
-from gradbook.explorables.base import (
-    Control,
-    Data,
-    Explorable,
-    LiveFigure,
-    Scrubber,
-)
-
-__all__ = [
-    "Control",
-    "Data",
-    "Explorable",
-    "LiveFigure",
-    "Scrubber",
-    "get",
-    "registry",
-]
+from gradbook.explorables.base import Explorable
 
 
 @functools.cache
 def registry() -> dict[str, Explorable]:
-    """Every explorable, by name: the ``EXPLORABLE`` of each module here."""
+    """Every explorable, by name: each module here but base."""
     found = {}
-    for module in pkgutil.iter_modules(__path__):
-        if module.name != "base":
-            path = f"{__name__}.{module.name}"
-            found[module.name] = importlib.import_module(path).EXPLORABLE
-            if found[module.name].name != module.name:
-                raise ValueError(
-                    f"{path}: call its EXPLORABLE {module.name!r}"
-                )
+    for name in (m.name for m in pkgutil.iter_modules(__path__)):
+        if name != "base":
+            module = importlib.import_module(f"{__name__}.{name}")
+            parts = ("compute", "Figure", "CONTROLS", "SCRUBBER", "ALT")
+            found[name] = Explorable(
+                name, *(getattr(module, p) for p in parts)
+            )
     return found
 
 

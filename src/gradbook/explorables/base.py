@@ -96,10 +96,11 @@ class Explorable:
 
     name: str
     compute: Callable[..., Any]
-    figure: Callable[[], "LiveFigure"]
+    figure: type["LiveFigure"]
     controls: tuple[Control, ...]
     scrubber: Scrubber
     alt: str
+    start: Any = field(init=False)  # the value the scrubber starts at
 
     def __post_init__(self) -> None:
         who = f"Explorable({self.name!r})"
@@ -107,12 +108,15 @@ class Explorable:
         names = [c.name for c in self.controls]
         if list(inspect.signature(self.compute).parameters) != names:
             raise ValueError(f"{who}: compute must take {names}, in order")
-        values = self.control(self.scrubber.control).values
+        moved = self.control(self.scrubber.control)
+        start = self.scrubber.start
+        start = moved.default if start is None else start
+        object.__setattr__(self, "start", start)
         for value in (*self.scrubber.values, self.start):
-            if value not in values:
+            if value not in moved.values:
                 raise ValueError(
                     f"{who}: scrubber value {value!r} is not "
-                    f"one of its control's values"
+                    "one of its control's values"
                 )
 
     def control(self, name: str) -> Control:
@@ -122,31 +126,21 @@ class Explorable:
                 return control
         raise ValueError(f"{self.name}: no control is called {name!r}")
 
-    @property
-    def start(self) -> Any:
-        """The value the scrubber starts at."""
-        if self.scrubber.start is None:
-            return self.control(self.scrubber.control).default
-        return self.scrubber.start
-
-    def values(self, **changes: Any) -> dict[str, Any]:
-        """The controls' defaults, with ``changes`` (each checked)."""
+    def results(self, **changes: Any) -> Iterator[Data]:
+        """The results for the controls' defaults with ``changes``: the
+        partial ones, then the finished one."""
         for name, value in changes.items():
             if value not in self.control(name).values:
                 raise ValueError(
                     f"{self.name}: {value!r} is not one of "
                     f"the values of the control {name!r}"
                 )
-        return {c.name: c.default for c in self.controls} | changes
-
-    def results(self, **changes: Any) -> Iterator[Data]:
-        """The results at ``values(**changes)``: partial ones, then the
-        finished one."""
-        done = self.compute(**self.values(**changes))
+        values = {c.name: c.default for c in self.controls} | changes
+        done = self.compute(**values)
         yield from done if inspect.isgenerator(done) else [done]
 
     def data(self, **changes: Any) -> Data:
-        """The finished result at ``values(**changes)``."""
+        """The finished result for the defaults with ``changes``."""
         *_, last = self.results(**changes)
         return last
 

@@ -1,9 +1,5 @@
-"""Chapter 2: the neuron ``sigmoid(a*x + b*y + c)`` and its derivatives.
-
-Left, the output against one argument with its tangent line (forward mode
-gives the slope); right, all five partial derivatives.  The scrubber
-moves ``x`` from -4 to 4.
-"""
+"""Chapter 2: the neuron's output against one argument with its tangent
+(forward mode gives the slope), and all five partial derivatives."""
 
 import numpy as np
 
@@ -11,13 +7,7 @@ from gradbook import checks
 from gradbook.article import POINT
 from gradbook.circuits import NEURON_INPUTS, neuron
 from gradbook.dual import gradient
-from gradbook.explorables.base import (
-    Control,
-    Data,
-    Explorable,
-    LiveFigure,
-    Scrubber,
-)
+from gradbook.explorables.base import Control, Data, LiveFigure, Scrubber
 from gradbook.i18n import tr
 from gradbook.plots.derivatives import Tangent
 
@@ -31,6 +21,7 @@ CONTROLS = (
     Control("wrt", tr("tangent along"), "x", choices=NEURON_INPUTS),
 )
 X_VALUES = tuple(k / 2 for k in range(-8, 9))  # -4 to 4, every 0.5
+SCRUBBER = Scrubber("x", X_VALUES)
 RESULT = tr("output {value:.4f}")
 ALT = tr(
     "Left: the neuron's output against {wrt}, an S-shaped curve, with its "
@@ -53,22 +44,15 @@ def compute(a: float, b: float, c: float, x: float, y: float, wrt: str):
     along = point[wrt]
     # -6 to 6, or wider to reach the point: the axes keep still
     xs = np.linspace(min(-6.0, along - 1), max(6.0, along + 1), 201)
-    partials = gradient(neuron, list(point.values()))
-    curve = neuron([xs if name == wrt else v for name, v in point.items()])
-    slope = partials[NEURON_INPUTS.index(wrt)]
-    return Data(
-        **point,
-        wrt=wrt,
-        along=along,
-        xs=xs,
-        ys=curve,
-        slope=slope,
-        value=neuron(list(point.values())),
-        partials=partials,
-    )
+    ys = neuron([xs if name == wrt else v for name, v in point.items()])
+    data = Data(**point, wrt=wrt, along=along, xs=xs, ys=ys)
+    data.value = neuron(list(point.values()))
+    data.partials = gradient(neuron, list(point.values()))
+    data.slope = data.partials[NEURON_INPUTS.index(wrt)]
+    return data
 
 
-class SlopeFigure(LiveFigure):
+class Figure(LiveFigure):
     def __init__(self) -> None:
         super().__init__(9.0, 3.9, ncols=2)
         left, right = self.axes
@@ -87,19 +71,15 @@ class SlopeFigure(LiveFigure):
         self.tangent.show(
             data.xs, data.ys, data.along, data.value, data.slope, data.wrt
         )
+        left_title = tr("output against {wrt}, tangent at {wrt} = {x0:g}")
         self.left_title.set_text(
-            tr(
-                "output against {wrt}, tangent at {wrt} = {x0:g}",
-                wrt=data.wrt,
-                x0=data.along,
-            )
+            left_title.format(wrt=data.wrt, x0=data.along)
         )
         self.show_title(CONTROLS, data, RESULT)
-        for bar, name, height in zip(
-            self.bars, NEURON_INPUTS, data.partials, strict=True
-        ):
-            bar.set_height(height)
-            bar.set_color("C3" if name == data.wrt else "C0")
+        chosen = NEURON_INPUTS.index(data.wrt)
+        for k, bar in enumerate(self.bars):
+            bar.set_height(data.partials[k])
+            bar.set_color("C3" if k == chosen else "C0")
         for label in self.labels:
             label.remove()
         texts = [f"{p:.4f}" for p in data.partials]
@@ -110,13 +90,3 @@ class SlopeFigure(LiveFigure):
         self.steady(left, "x", data.xs[0], data.xs[-1], pad=0)
         low, high = min(*data.partials, 0.0), max(*data.partials, 0.0)
         self.steady(right, "y", low, high)
-
-
-EXPLORABLE = Explorable(
-    name="neuron",
-    compute=compute,
-    figure=SlopeFigure,
-    controls=CONTROLS,
-    scrubber=Scrubber("x", X_VALUES),
-    alt=ALT,
-)

@@ -1,11 +1,10 @@
-"""Chapter 3: the neuron's recorded graph, with each node's value and
-cotangent after one backward pass.  The scrubber moves ``x`` from -4 to 4.
-"""
+"""Chapter 3: the neuron's recorded graph, each node's value and
+cotangent after one backward pass."""
 
 from gradbook import checks
 from gradbook.backprop import Node, Tape
 from gradbook.circuits import NEURON_INPUTS, neuron
-from gradbook.explorables.base import Data, Explorable, LiveFigure, Scrubber
+from gradbook.explorables.base import Data, LiveFigure, Scrubber
 from gradbook.explorables.neuron import NEURON_CONTROLS, X_VALUES, neuron_point
 from gradbook.i18n import tr
 from gradbook.plots.graph import (
@@ -15,6 +14,8 @@ from gradbook.plots.graph import (
     graph_words,
 )
 
+CONTROLS = NEURON_CONTROLS
+SCRUBBER = Scrubber("x", X_VALUES)
 RESULT = tr("output {value:.4f}; gradient [a, b, c, x, y] = [{grads}]")
 ALT = tr(
     "The neuron's computational graph at x = {x:g}: the inputs on the "
@@ -74,7 +75,7 @@ def compute(a: float, b: float, c: float, x: float, y: float) -> Data:
     )
 
 
-class GraphFigure(LiveFigure):
+class Figure(LiveFigure):
     """The graph of :func:`gradbook.plots.computation_graph`.  While the
     graph keeps its shape (the same nodes in the same places) only its
     numbers change; a number becomes moving the first time it changes.  A
@@ -96,14 +97,4 @@ class GraphFigure(LiveFigure):
                 text.set_text(word)
                 self.redraw = self.redraw or not text.get_animated()
                 self.moving(text)
-        self.show_title(NEURON_CONTROLS, data, RESULT)
-
-
-EXPLORABLE = Explorable(
-    name="neuron_graph",
-    compute=compute,
-    figure=GraphFigure,
-    controls=NEURON_CONTROLS,
-    scrubber=Scrubber("x", X_VALUES),
-    alt=ALT,
-)
+        self.show_title(CONTROLS, data, RESULT)

@@ -1,22 +1,12 @@
-"""Chapter 1: random local search on the multiply gate ``x * y``.
-
-Left, the best output against the iteration; right, the path of the best
-point over the contour lines of ``x * y``.  The scrubber shows the
-article's search after 0, 10, ..., 100 iterations.
-"""
+"""Chapter 1: random local search on ``x * y``: the best output against
+the iteration, and the best point's path over the contour lines."""
 
 import numpy as np
 
 from gradbook import checks
 from gradbook.article import ITERATIONS, START, TWEAK
 from gradbook.circuits import multiply_gate
-from gradbook.explorables.base import (
-    Control,
-    Data,
-    Explorable,
-    LiveFigure,
-    Scrubber,
-)
+from gradbook.explorables.base import Control, Data, LiveFigure, Scrubber
 from gradbook.i18n import tr
 from gradbook.plots.search import contour_lines
 from gradbook.search import random_search
@@ -28,6 +18,7 @@ CONTROLS = (
     Control("y0", tr("start y"), START[1], -3.0, 3.0, 0.1),
     Control("seed", tr("seed"), 1, 0, 20),
 )
+SCRUBBER = Scrubber("iterations", tuple(range(0, ITERATIONS + 1, 10)))
 RESULT = tr("output {start:.3f} → {best:.3f}")
 ALT = tr(
     "Random search on x times y after {iterations} iterations: the best "
@@ -48,16 +39,17 @@ def compute(
     iterations = checks.iterations(iterations, who)
     x0, y0 = checks.real(x0, who, "x0"), checks.real(y0, who, "y0")
     seed = checks.whole(seed, who, "seed")
-    history = random_search(multiply_gate, (x0, y0), tweak, iterations, seed)
-    return Data(
-        **dict(tweak=tweak, iterations=iterations, x0=x0, y0=y0, seed=seed),
-        history=history,
-        start=history.start_output,
-        best=history.best_output,
+    run = random_search(multiply_gate, (x0, y0), tweak, iterations, seed)
+    data = Data(tweak=tweak, iterations=iterations, x0=x0, y0=y0, seed=seed)
+    data.history, data.start, data.best = (
+        run,
+        run.start_output,
+        run.best_output,
     )
+    return data
 
 
-class SearchFigure(LiveFigure):
+class Figure(LiveFigure):
     def __init__(self) -> None:
         super().__init__(9.0, 3.9, ncols=2)
         left, right = self.axes
@@ -108,13 +100,3 @@ class SearchFigure(LiveFigure):
             )
             right.clabel(self.contours, fontsize=7, fmt="%.2f")
             self.box = box
-
-
-EXPLORABLE = Explorable(
-    name="random_search",
-    compute=compute,
-    figure=SearchFigure,
-    controls=CONTROLS,
-    scrubber=Scrubber("iterations", tuple(range(0, ITERATIONS + 1, 10))),
-    alt=ALT,
-)

@@ -1,22 +1,12 @@
-"""Chapter 4: a small network learning the spirals.
-
-Left, the regions where the network predicts each class, under the
-spirals' points; right, the loss against the gradient step.  The scrubber
-shows the chapter's run (learning rate 2) every 20 steps.
-"""
+"""Chapter 4: a small network learning the spirals: where it predicts
+each class, and the loss against the gradient step."""
 
 import functools
 
 import numpy as np
 
 from gradbook import checks, data, nn
-from gradbook.explorables.base import (
-    Control,
-    Data,
-    Explorable,
-    LiveFigure,
-    Scrubber,
-)
+from gradbook.explorables.base import Control, Data, LiveFigure, Scrubber
 from gradbook.i18n import tr
 
 STEPS, EVERY = 200, 20  # steps of a run, and the steps the figure shows
@@ -29,6 +19,7 @@ CONTROLS = (
     Control("seed", tr("seed"), 0, 0, 20),
     Control("steps", tr("gradient steps"), STEPS, 0, STEPS, EVERY),
 )
+SCRUBBER = Scrubber("steps", tuple(range(0, STEPS + 1, EVERY)))
 RESULT = tr("loss {loss:.3f}, accuracy {accuracy:.0%}")
 ALT = tr(
     "The network after {steps} gradient steps. Left: the spirals' points "
@@ -65,17 +56,11 @@ def _after(run: nn.History, steps: int, settings: dict) -> Data:
     """The network of ``run`` after ``steps`` steps."""
     x, labels = spirals()
     params = run.snapshots[run.snapshot_at.index(steps)]
-    loss = float(nn.loss(params, x, nn.one_hot(labels, 3)))
-    accuracy = nn.accuracy(params, x, labels)
-    losses = [*run.losses[:steps], loss]  # after 0, 1, ..., steps steps
-    return Data(
-        **settings,
-        steps=steps,
-        params=params,
-        losses=losses,
-        loss=loss,
-        accuracy=accuracy,
-    )
+    data = Data(**settings, steps=steps, params=params)
+    data.loss = float(nn.loss(params, x, nn.one_hot(labels, 3)))
+    data.accuracy = nn.accuracy(params, x, labels)
+    data.losses = [*run.losses[:steps], data.loss]  # after 0, 1, ... steps
+    return data
 
 
 def compute(learning_rate: float, hidden: int, seed: int, steps: int):
@@ -99,7 +84,7 @@ def compute(learning_rate: float, hidden: int, seed: int, steps: int):
     yield _after(_RUNS[key], steps, settings)
 
 
-class TrainingFigure(LiveFigure):
+class Figure(LiveFigure):
     def __init__(self) -> None:
         super().__init__(9.0, 4.1, ncols=2)
         left, right = self.axes
@@ -147,13 +132,3 @@ class TrainingFigure(LiveFigure):
         self.curve.set_data(np.arange(len(data.losses)), data.losses)
         self.show_title(CONTROLS, data, RESULT)
         self.steady(self.axes[1], "y", 0, max(data.losses), pad=0.05)
-
-
-EXPLORABLE = Explorable(
-    name="training",
-    compute=compute,
-    figure=TrainingFigure,
-    controls=CONTROLS,
-    scrubber=Scrubber("steps", tuple(range(0, STEPS + 1, EVERY))),
-    alt=ALT,
-)

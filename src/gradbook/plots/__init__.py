@@ -1,12 +1,7 @@
-"""Static figures: data in, a ``matplotlib.figure.Figure`` out, one module
-per topic (search, derivatives, graph, training, costs).
-
-Nothing here touches pyplot's global state or computes what the engine
-should.  Every word drawn is in the reader's language (gradbook.i18n): a
-chapter translates what it passes in, with ``tr``.  :data:`FIGURES` holds
-every static figure by name; the figures a reader moves are in
-:mod:`gradbook.explorables`.
-"""
+"""Static figures, one module per topic: data in, a ``Figure`` out, no
+pyplot state, every word in the reader's language (a chapter passes its
+words through ``tr``).  :data:`FIGURES` holds them all by name; the
+figures a reader moves are in :mod:`gradbook.explorables`."""
 
 from gradbook.plots.base import COLUMN_PIXELS, FIGURES
 from gradbook.plots.costs import cost_scaling, gradient_per_call, ratio_bars

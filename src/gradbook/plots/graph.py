@@ -70,12 +70,9 @@ def _layout(nodes: list[Node]) -> dict[int, tuple[float, float]]:
 def _edges(
     nodes: list[Node], position: Mapping[int, tuple[float, float]]
 ) -> list[tuple[int, int, object, float]]:
-    """Every edge as ``(from, to, local, bend)``.
-
-    An edge that skips a column bends away from the middle row, so that it
-    does not run through the nodes between its ends; repeated edges (a value
-    used twice by one operation, as in ``x * x``) bend apart.
-    """
+    """Every edge as ``(from, to, local, bend)``: one that skips a column
+    bends away from the middle row, not to run through the nodes between
+    its ends; a value used twice by one operation (``x * x``) bends apart."""
     edges = []
     for i, node in enumerate(nodes):
         pairs = [j for j, _ in node.inputs]
@@ -121,11 +118,8 @@ def graph_words(
     :func:`draw_graph` returns their texts: each edge's local derivative,
     then each node's value and its cotangent."""
     _check(nodes, cotangents, names, "graph_words")
-    position = _layout(nodes)
-    edges = _edges(nodes, position)
-    words = [
-        _edge_text(d) for _, i, d, _ in edges if cotangents[i] is not None
-    ]
+    used = [i for i, g in enumerate(cotangents) if g is not None]
+    words = [_edge_text(d) for i in used for _, d in nodes[i].inputs]
     for i, node in enumerate(nodes):
         label = names.get(i, op_label(node.op, node.constant))
         words.append(f"{label}\n= {number_text(node.value)}")
@@ -138,12 +132,9 @@ def draw_graph(
     nodes: list[Node], cotangents: list[object], names: Mapping[int, str]
 ) -> tuple[Figure, list[Text]]:
     """A recorded graph drawn on a new figure, and the texts of
-    :func:`graph_words`, in its order.
-
-    Every edge into a node that reaches the output carries the local
-    derivative that the backward pass multiplies by; nodes that do not
-    reach the output are grey.
-    """
+    :func:`graph_words`, in its order.  An edge into a node that reaches the
+    output carries the local derivative the backward pass multiplies by;
+    the nodes that do not reach it are grey."""
     words = iter(graph_words(nodes, cotangents, names))
     used = [g is not None for g in cotangents]
     position = _layout(nodes)
@@ -206,13 +197,9 @@ def computation_graph(
     names: dict[int, str],
     title: str | None = None,
 ) -> Figure:
-    """Draw a recorded graph: each node with its value (black) and gradient
-    (red).
-
-    ``nodes`` is a :class:`gradbook.backprop.Tape`'s node list and
-    ``cotangents`` what its ``backward`` returned; ``names`` labels nodes by
-    index (inputs, and any node the text names, such as sigma).
-    """
+    """A recorded graph, each node with its value (black) and gradient
+    (red): ``nodes`` are a Tape's, ``cotangents`` what its ``backward``
+    returned, ``names`` labels nodes by index (inputs, sigma, ...)."""
     _check(nodes, cotangents, names, "computation_graph")
     fig, _ = draw_graph(nodes, cotangents, names)
     title = title or tr("The neuron's computational graph")

@@ -5,7 +5,6 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 
 from gradbook import checks
@@ -22,17 +21,12 @@ def _histories(histories: object, who: str) -> Mapping[str, SearchHistory]:
     return histories
 
 
-def contour_lines(
-    ax: Axes,
-    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
-    box: tuple[float, float, float, float],
-    cells: int,
-    **style: object,
-) -> QuadContourSet:
+def contour_lines(ax: Axes, f: Callable, box, cells: int, **style):
     """Contour lines of ``f(x, y)`` over ``box`` (x0, x1, y0, y1), from a
     grid of ``cells`` by ``cells`` points."""
+    x0, x1, y0, y1 = box
     xs, ys = np.meshgrid(
-        np.linspace(box[0], box[1], cells), np.linspace(box[2], box[3], cells)
+        np.linspace(x0, x1, cells), np.linspace(y0, y1, cells)
     )
     return ax.contour(xs, ys, f(xs, ys), **style)
 
