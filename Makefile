@@ -22,18 +22,35 @@ FIGURE_POT := _build/gettext/gradbook.pot
 FIGURE_PO := locales/ru/LC_MESSAGES/gradbook.po
 FIGURE_MO := src/gradbook/locale/ru/LC_MESSAGES/gradbook.mo
 
-.PHONY: book book-ru pdf gettext translations catalogs figure-words lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
+.PHONY: book html new-chapter system-html book-ru pdf gettext translations catalogs figure-words lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
 # Then the in-browser notebooks (the Russian ones take the outputs of the
 # Russian build's run) and the PDFs, each when what it is made from changed.
 book: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
-	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BUILD_HTML)
 	$(BUILD_RU)
 	$(MAKE) --no-print-directory lite $(PDFS_MADE)
 	$(COPY_PDFS)
+
+# The English edition's HTML alone, into _build/html/: no Russian edition,
+# no in-browser notebooks, no PDFs, so no Chromium (the quick loop, and a
+# teacher's on any machine with Python, Node.js and make).
+define BUILD_HTML
+if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
+$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+endef
+html: system-html $(INSTALLED) $(VENDORED)
+	$(BUILD_HTML)
+
+# A new chapter from the template (web/new_chapter.py, CONTRIBUTING.md):
+# book/$(NAME).ipynb, its explorable and its place in _toc.yml; then its
+# words in the Russian catalogs, to be translated.
+new-chapter: $(INSTALLED)
+	@test -n "$(NAME)" || { echo "usage: make new-chapter NAME=05_slopes" >&2; exit 2; }
+	$(BIN)/python -m web.new_chapter $(NAME)
+	$(MAKE) --no-print-directory translations
 
 # The Russian edition (web/language.py): the same sources with the catalogs
 # of locales/ru, executed with the figures' words in Russian
@@ -122,6 +139,9 @@ unit: $(INSTALLED) $(FIGURE_MO)
 
 system-book:
 	tools/system-deps book
+
+system-html:
+	tools/system-deps html
 
 system-test:
 	tools/system-deps test

@@ -37,7 +37,6 @@ def tr(message: str, /, **fields: object) -> str:
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
-    """``message`` unchanged: marks words kept in English where they are
-    made (a name the benchmarks write, a label a chapter prints) and
-    translated where a figure draws them, with ``tr(label)``."""
+    """``message``, marked to be translated where a figure draws it, with
+    ``tr(label)``: a name the benchmarks write, a label a chapter prints."""
     return message

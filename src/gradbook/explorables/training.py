@@ -10,9 +10,9 @@ from gradbook.explorables.base import Control, Data, LiveFigure, Scrubber
 from gradbook.i18n import tr
 
 STEPS, EVERY = 200, 20  # steps of a run, and the steps the figure shows
-# A run not trained yet is first shown, pale, after its first 40 steps (a
-# fifth of the time), then whole: the panel answers a move at once.
-PREVIEW = 40
+# A run not trained yet is first shown, pale, after its first 20 steps (a
+# tenth of the time), then whole: the panel answers a move at once.
+PREVIEW = 20
 CONTROLS = (
     Control("learning_rate", tr("learning rate"), 2.0, 0.01, 10.0, log=True),
     Control("hidden", tr("hidden units"), 16, 2, 64),
@@ -65,7 +65,7 @@ def _after(run: nn.History, steps: int, settings: dict) -> Data:
 
 def compute(learning_rate: float, hidden: int, seed: int, steps: int):
     """The network after ``steps`` steps of its run; a run not trained yet
-    is shown after 40 steps first."""
+    is shown after 20 steps first."""
     who = "training.compute"
     settings = {
         "learning_rate": checks.positive(learning_rate, who, "learning_rate"),
