@@ -69,19 +69,19 @@ book-ru: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
 	$(COPY_PDFS)
 
 # Each edition as one PDF, for printing and reading offline (web/pdf.py:
-# Debian's Chromium prints the built pages, pypdf joins them), into
-# _build/pdf/, then copied into the site (web/site.py names them).  It
-# takes about a minute: `make
-# book` makes them again only when a built page (Sphinx rewrites only the
-# pages that changed; the Russian ones are copied with their times) or the
-# script changed; `make pdf` makes them in any case.
+# the built pages as one document, set in pages by Paged.js and printed by
+# Debian's Chromium), into _build/pdf/, then copied into the site
+# (web/site.py names them).  It takes under a minute: `make book` makes
+# them again only when a built page (Sphinx rewrites only the pages that
+# changed; the Russian ones are copied with their times), the scripts or
+# Paged.js changed; `make pdf` makes them in any case.
 PDFS_MADE := _build/pdf/.made
 pdf:
 	rm -f $(PDFS_MADE)
 	$(MAKE) --no-print-directory book
 
-$(PDFS_MADE): web/pdf.py web/site.py web/browser.py web/reader.css \
-  web/code-column.css \
+$(PDFS_MADE): web/pdf.py web/pdf.js web/pdf.css web/site.py web/browser.py \
+  web/reader.css web/code-column.css node_modules/.package-lock.json \
   $(wildcard _build/html/book/*.html _build/html/ru/book/*.html)
 	$(BIN)/python -m web.pdf
 	touch $@
