@@ -96,53 +96,47 @@ class Figure(LiveFigure):
 STUB = """def {f}:
     # Your turn: {todo}.
     raise NotImplementedError"""
-TODO = "Not done yet: fill in {} above, then run this cell again."
-CHECK_SLOPE = f"""def check_slope():
-    points = [(1.0, 2.0), (-0.5, 3.0)]
+CHECK = """def check_{f}():
     try:
-        got = [slope(a, x) for a, x in points]
+        got = {got}
     except NotImplementedError:
-        print("{TODO.format("slope")}")
+        print("Not done yet: fill in {f} above, then run this cell again.")
         return
-    want = [derivative(lambda x, a=a: a * x * x, x) for a, x in points]
+    want = {want}
     if not np.allclose(got, want):
-        print("Not yet right: compare with forward mode, derivative(f, x).")
+        print("Not yet right: {hint}")
         return
-    print("Well done: slope agrees with forward mode.")
+    print("Well done: {done}")
 
 
-check_slope()"""
-CHECK_WHERE = f"""def check_where():
-    try:
-        points = {{a: where(a) for a in (0.5, 2.0)}}
-    except NotImplementedError:
-        print("{TODO.format("where")}")
-        return
-    slopes = [compute(a, x).slope for a, x in points.items()]
-    if not np.allclose(slopes, 1.0):
-        print("Not yet right: the slope there should be 1.")
-        return
-    print("Well done: the slope is 1 at both points.")
-
-
-check_where()"""
-CHECK_BOTH = f"""def check_both():
-    try:
-        got = both(1.5, -2.0)
-    except NotImplementedError:
-        print("{TODO.format("both")}")
-        return
-    want = [
+check_{f}()"""
+CHECK_SLOPE = CHECK.format(
+    f="slope",
+    got="[slope(1.0, 2.0), slope(-0.5, 3.0)]",
+    want="""[
+        derivative(lambda x: x * x, 2.0),
+        derivative(lambda x: -0.5 * x * x, 3.0),
+    ]""",
+    hint="compare with forward mode, derivative(f, x).",
+    done="slope agrees with forward mode.",
+)
+CHECK_WHERE = CHECK.format(
+    f="where",
+    got="[compute(a, where(a)).slope for a in (0.5, 2.0)]",
+    want="[1.0, 1.0]",
+    hint="the slope there should be 1.",
+    done="the slope is 1 at both points.",
+)
+CHECK_BOTH = CHECK.format(
+    f="both",
+    got="both(1.5, -2.0)",
+    want="""[
         central_difference(lambda a: a * 4.0, 1.5),
         central_difference(lambda x: 1.5 * x * x, -2.0),
-    ]
-    if not np.allclose(got, want, rtol=1e-6):
-        print("Not yet right: compare with finite differences.")
-        return
-    print("Well done: the backward pass agrees with finite differences.")
-
-
-check_both()"""
+    ]""",
+    hint="compare with finite differences.",
+    done="the backward pass agrees with finite differences.",
+)
 
 
 def _markdown(text: str) -> dict:
