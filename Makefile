@@ -92,12 +92,16 @@ COPY_PDFS = $(BIN)/python -m web.site copy-pdfs
 
 # The English messages (.pot) of every page, into _build/gettext/.
 gettext: $(INSTALLED)
+	rm -rf _build/gettext/_build/gettext  # no template of a page gone
 	$(BIN)/python -m web.language gettext _build/gettext/_config.yml
 	$(BIN)/jupyter-book build . --config _build/gettext/_config.yml --path-output _build/gettext --builder custom --custom-builder gettext --warningiserror
 
 # After an English edit: bring locales/ru's catalogs up to date (new
 # messages empty, changed ones fuzzy), then translate them (README.md).
+# sphinx.po is kept by hand (the themes' and templates' words, see
+# web/language.py): the gettext build's sphinx.pot must not prune it.
 translations: gettext figure-words
+	rm -f _build/gettext/_build/gettext/sphinx.pot
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ru
 
 # The words the figures draw (gettext domain "gradbook", see
@@ -112,7 +116,8 @@ EXTRACT_FIGURE_WORDS := $(BABEL) extract -F babel.cfg --no-default-keywords \
 figure-words: $(INSTALLED)
 	mkdir -p $(dir $(FIGURE_POT))
 	$(EXTRACT_FIGURE_WORDS) -o $(FIGURE_POT) .
-	$(BABEL) update -D gradbook -i $(FIGURE_POT) -d locales -l ru --ignore-obsolete
+	$(BABEL) update -D gradbook -i $(FIGURE_POT) -d locales -l ru --ignore-obsolete \
+	  --ignore-pot-creation-date
 
 # The catalog compiled where gradbook reads it at run time (and into the
 # in-browser site's wheel): build output, never committed.
