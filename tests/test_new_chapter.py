@@ -94,9 +94,9 @@ def test_a_chapter_goes_after_the_last_chapter(tmp_path):
     toc = tmp_path / "_toc.yml"
     last = f"  - file: {new_chapter.CHAPTERS[-1]}\n"
     toc.write_text(f"chapters:\n{last}  - file: book/glossary\n")
-    new_chapter.add_to_toc("book/05_slopes", toc)
+    new_chapter.add_to_toc("book/99_new", toc)
     assert toc.read_text() == (
-        f"chapters:\n{last}  - file: book/05_slopes\n  - file: book/glossary\n"
+        f"chapters:\n{last}  - file: book/99_new\n  - file: book/glossary\n"
     )
     with pytest.raises(ValueError, match="already"):
-        new_chapter.add_to_toc("book/05_slopes", toc)
+        new_chapter.add_to_toc("book/99_new", toc)
