@@ -37,10 +37,12 @@ book: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
 # The English edition's HTML alone, into _build/html/: no Russian edition,
 # no in-browser notebooks, no PDFs, so no Chromium (the quick loop, and a
 # teacher's on any machine with Python, Node.js and make).
-# A changed _toc.yml changes every page's navigation: then all are written.
+# A _toc.yml other than the last build's changes every page's navigation:
+# then all pages are written again.
 define BUILD_HTML
 if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
-$(BIN)/jupyter-book build . $$([ _toc.yml -nt _build/html/index.html ] && echo --all) --warningiserror --nitpick --keep-going
+$(BIN)/jupyter-book build . $$(cmp -s _toc.yml _build/.toc-en.yml || echo --all) --warningiserror --nitpick --keep-going
+cp _toc.yml _build/.toc-en.yml
 endef
 html: system-html $(INSTALLED) $(VENDORED)
 	$(BUILD_HTML)
@@ -61,7 +63,8 @@ RU_CONFIG := _build/ru/_config.yml
 define BUILD_RU
 $(BIN)/python -m web.language ru $(RU_CONFIG)
 if [ benchmarks/results.json -nt _build/ru/_build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
-GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru $$([ _toc.yml -nt _build/ru/_build/html/index.html ] && echo --all) --warningiserror --nitpick --keep-going
+GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru $$(cmp -s _toc.yml _build/.toc-ru.yml || echo --all) --warningiserror --nitpick --keep-going
+cp _toc.yml _build/.toc-ru.yml
 mkdir -p _build/html && rm -rf _build/html/ru
 cp -rp _build/ru/_build/html _build/html/ru
 endef
