@@ -22,7 +22,7 @@ FIGURE_POT := _build/gettext/gradbook.pot
 FIGURE_PO := locales/ru/LC_MESSAGES/gradbook.po
 FIGURE_MO := src/gradbook/locale/ru/LC_MESSAGES/gradbook.mo
 
-.PHONY: book html new-chapter system-html book-ru pdf gettext translations catalogs figure-words lite lite-lock test unit notebooks notebooks-perturbed browser lint lab bench execute lock clean system-book system-test
+.PHONY: book html new-chapter system-html book-ru pdf gettext translations catalogs figure-words lite lite-lock test unit notebooks notebooks-perturbed browser lint lab lab-ru bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
@@ -143,7 +143,8 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(INSTALLED) $(FIGURE_MO)
+# (The in-browser site's unit tests read Pyodide's official lock, from npm.)
+unit: $(INSTALLED) $(FIGURE_MO) node_modules/.package-lock.json
 	$(BIN)/pytest -m "not browser"
 
 system-book:
@@ -183,8 +184,24 @@ execute: $(INSTALLED)
 browser: $(INSTALLED)
 	$(BIN)/pytest -m browser
 
+# The chapters in JupyterLab, as the learner's copies in _build/lab/en/ and
+# _build/lab/ru/ (web/lab_notebooks.py: solutions folded, the MyST rendered
+# by jupyterlab-myst; a copy you changed is kept).  `make lab-ru` opens the
+# Russian ones, with JupyterLab's menus in Russian (its settings in
+# _build/lab/settings-ru/) and figures in Russian; `make book` first gives
+# them the Russian run's outputs.
+LAB_OPEN = $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
+  --ServerApp.root_dir=_build/lab
 lab: $(INSTALLED) $(FIGURE_MO)
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/01_random_search.ipynb
+	$(BIN)/python -m web.lab_notebooks
+	$(LAB_OPEN) _build/lab/en/01_random_search.ipynb
+
+lab-ru: $(INSTALLED) $(FIGURE_MO)
+	$(BIN)/python -m web.lab_notebooks
+	mkdir -p _build/lab/settings-ru/@jupyterlab/translation-extension
+	echo '{"locale": "ru_RU"}' \
+	  > _build/lab/settings-ru/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+	JUPYTERLAB_SETTINGS_DIR=_build/lab/settings-ru $(LAB_OPEN) _build/lab/ru/01_random_search.ipynb
 
 # Builds the book (the page-load case measures it), writes
 # benchmarks/results.json, then stores the appendix's outputs from it.
@@ -228,7 +245,8 @@ lock: $(INSTALLED)
 lite: $(LITE_SITE)
 
 $(LITE_SITE): $(INSTALLED) $(LITE_INSTALLED) node_modules/.package-lock.json \
-  lite/wheels.txt web/lite_site.py web/translated_notebook.py web/site.py \
+  lite/wheels.txt lite/requirements.txt web/lite_site.py web/lite_notebook.py \
+  web/lite-page.js web/translated_notebook.py web/site.py \
   _toc.yml pyproject.toml README.md \
   $(wildcard locales/ru/LC_MESSAGES/book/*.po) \
   $(wildcard _build/ru/_build/jupyter_execute/book/*.ipynb) \

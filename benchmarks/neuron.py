@@ -9,9 +9,9 @@ passes), micrograd (``Value`` graph and ``.backward()``) and autograd
 
 Two floors, both without a gradient: the neuron written inline on floats
 (the least Python can do), and ``circuits.neuron`` on floats (the book's
-model, whose argument checks cost more than its arithmetic).  The gradient
-written out by hand, five partials from one pass of float arithmetic, is
-the physical reference: how close an engine could come.
+model, written once for every number type, with its argument checks).
+The gradient written out by hand, five partials from one pass of float
+arithmetic, is the physical reference: how close an engine could come.
 """
 
 from __future__ import annotations

@@ -73,13 +73,21 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
         0.5,
         lambda r: r["neuron"]["gradbook Var / micrograd"],
     ),
+    # The model written once, on floats, against the least Python can do:
+    # its argument checks must stay cheap.
+    "neuron on floats: circuits.neuron / inline float expression": (
+        3.0,
+        lambda r: r["neuron"]["ratio to plain float evaluation"][
+            "circuits.neuron on floats"
+        ],
+    ),
     "scalar MLP step: gradbook Var / micrograd": (
         0.35,
         lambda r: r["scalar_mlp"]["gradbook Var / micrograd"],
     ),
-    "vector MLP gradient: gradbook Var / numpy forward": (
-        3.0,
-        lambda r: r["vector_mlp"]["ratio to numpy forward"]["gradbook Var"],
+    "vector MLP gradient: gradbook Var / autograd": (
+        1.0,
+        lambda r: r["vector_mlp"]["gradbook Var / autograd"],
     ),
     "book: rebuild / clean build": (
         0.2,

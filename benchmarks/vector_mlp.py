@@ -135,6 +135,7 @@ def measure(rounds: int) -> dict:
         "ratio to numpy forward": {
             name: t.median / floor for name, t in times.items()
         },
+        "gradbook Var / autograd": times[OURS].median / times[AUTOGRAD].median,
         "per call": {name: faults(fn) for name, fn in timed.items()},
         "timings": {name: t.as_json() for name, t in times.items()},
     }

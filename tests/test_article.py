@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from gradbook import article, circuits
+from gradbook import article
 from gradbook.article import GRADIENT, ITERATIONS, POINT, START, TWEAK, VALUE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +22,6 @@ def test_the_articles_numbers():
     }
     assert len(GRADIENT) == len(POINT)
     assert all(type(g) is float for g in [VALUE, *GRADIENT])
-
-
-def test_the_input_names_are_the_models():
-    assert article.NEURON_INPUTS is circuits.NEURON_INPUTS
 
 
 def code_of(path):

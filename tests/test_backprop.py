@@ -1,4 +1,5 @@
 import gc
+import math
 import re
 
 import numpy as np
@@ -18,7 +19,7 @@ from gradbook.backprop import (
     sequence_var,
 )
 from gradbook.circuits import neuron, sum_of_squares
-from gradbook.dual import Dual, derivative, gradient
+from gradbook.dual import Dual, derivative, gradient, jvp
 from gradbook.numerical import check_grad
 
 
@@ -173,10 +174,8 @@ def test_the_backward_pass_visits_each_node_once():
 
         return rule
 
-    tape.nodes = [
-        node._replace(inputs=tuple((j, counted(i, r)) for j, r in node.inputs))
-        for i, node in enumerate(tape.nodes)
-    ]
+    for i, node in enumerate(tape.nodes):
+        node.inputs = tuple((j, counted(i, r)) for j, r in node.inputs)
     cotangents = tape.backward(out)
     edges = sum(len(node.inputs) for node in tape.nodes)
     assert len(calls) == edges  # one rule call per edge of the graph
@@ -241,7 +240,7 @@ def test_shapes_that_do_not_fit():
     with pytest.raises(
         ValueError,
         match=r"grad_bp: f combined arrays whose shapes do not fit together "
-        r"\(.*\(3,\) \(4,\).*\); the inputs have shapes \(3,\), \(4,\)",
+        r"\(.*\(3,\) \(4,\).*\); the arguments have shapes \(3,\), \(4,\)",
     ):
         grad_bp(lambda p: (p[0] + p[1]).sum(), [np.ones(3), np.ones(4)])
 
@@ -415,7 +414,7 @@ def test_dual_and_var_do_not_mix():
     message = "Var: a Var and a Dual cannot be mixed"
     with pytest.raises(TypeError, match=message):
         grad_bp(lambda v: v * Dual(1.0, 1.0), 1.0)
-    message = "where: x and y are a Dual and a Var, which cannot be mixed"
+    message = "where: a Dual and a Var cannot be mixed"
     with pytest.raises(TypeError, match=message):
         grad_bp(lambda v: fn.where(v > 0, Dual(1.0, 1.0), v), np.ones(1))
     message = "grad_bp: xs must be a real number or a numeric array, got Dual"
@@ -454,3 +453,76 @@ def test_grad_bp_pauses_the_collector_for_one_pass_and_restores_it():
         assert not gc.isenabled()  # left off, as the caller had it
     finally:
         gc.enable()
+
+
+# Regressions of the campaign of unusual inputs (issue 24).
+
+TINY = 5e-324  # the smallest subnormal
+
+
+def test_x_to_the_x_at_a_subnormal_x_is_right_in_both_modes():
+    # d/dx x**x = x**x (log x + 1); x**(x - 1) alone overflows there
+    expected = TINY**TINY * (math.log(TINY) + 1)
+    assert grad_bp(lambda x: x**x, TINY) == pytest.approx(expected, rel=1e-15)
+    assert derivative(lambda x: x**x, TINY) == grad_bp(lambda x: x**x, TINY)
+
+
+def test_x_over_x_at_a_subnormal_x_is_nan_in_reverse_mode():
+    # Both partials, 1/x and -x/x**2, are beyond the largest float; their
+    # sum, 0, is not.  Forward mode adds before it divides; reverse mode
+    # cannot, and says nan, never a finite wrong number.
+    assert derivative(lambda x: x / x, TINY) == 0.0
+    assert math.isnan(grad_bp(lambda x: x / x, TINY))
+
+
+def test_a_fractional_power_of_a_negative_number_is_nan_in_both_modes():
+    with pytest.warns(RuntimeWarning, match="invalid value"):
+        value, slope = backprop(lambda x: x ** (1 / 3), -8.0)
+    assert math.isnan(value) and math.isnan(slope)
+    with pytest.warns(RuntimeWarning, match="invalid value"):
+        value, slope = jvp(lambda x: x ** (1 / 3), -8.0, 1.0)
+    assert math.isnan(value) and math.isnan(slope)
+    # a whole exponent is fine for any base
+    assert grad_bp(lambda x: x**3.0, -2.0) == 12.0
+
+
+def test_the_slope_along_the_exponent_is_0_where_the_power_is_0():
+    # 0**v is 0 for every v > 0: moving v changes nothing
+    assert grad_bp(lambda p: p[0] ** p[1], [0.0, 2.0]) == [0.0, 0.0]
+    assert gradient(lambda p: p[0] ** p[1], [0.0, 2.0]) == [0.0, 0.0]
+    assert grad_bp(lambda v: 0.0**v, 3.0) == 0.0
+
+
+def test_if_len_and_indexing_of_a_var():
+    assert bool(Var(2.0)) and not bool(Var(0.0))
+    assert (lambda v: 1.0 if v else -1.0)(Var(0.0)) == -1.0
+    with pytest.raises(ValueError, match="Var: a Var of an array is"):
+        bool(Var(np.ones(2)))
+    with pytest.raises(TypeError, match="Var: a Var of one number has no"):
+        len(Var(1.0))
+    assert len(Var(np.ones((3, 2)))) == 3
+    assert [v.value for v in Var(np.array([1.0, 2.0]))] == [1.0, 2.0]
+    v = Var(2.0)
+    assert v.T is v  # one number is its own transpose
+
+
+def test_a_var_needs_a_tape():
+    with pytest.raises(TypeError, match="Var: tape must be a Tape, got int"):
+        Var(1.0, tape=5)
+    tape = Tape()
+    assert Var(1.0, tape).tape is tape and len(tape) == 1
+
+
+def test_tanh_of_an_array_records_a_rule_for_any_cotangent():
+    tape = Tape()
+    x = np.array([0.5, -1.0])
+    out = fn.tanh(tape.var(x))
+    ((_, rule),) = tape.nodes[out.index].inputs
+    slope = 1 - np.tanh(x) ** 2
+    np.testing.assert_allclose(rule(np.ones(2)), slope, rtol=1e-15)
+    np.testing.assert_allclose(rule(2.0), 2 * slope, rtol=1e-15)
+    nested = rule(Dual(np.ones(2), 1.0))  # forward over reverse, later
+    np.testing.assert_allclose(nested.tangent, slope, rtol=1e-15)
+    assert isinstance(
+        tape.nodes[fn.tanh(tape.var(0.5)).index].inputs[0][1], float
+    )

@@ -32,14 +32,14 @@ def test_neuron_gradient_is_the_same_in_both_modes():
 @pytest.mark.parametrize("params", [[1, 2, -3, -1], [1, 2, -3, -1, 3, 0], []])
 def test_neuron_names_its_five_inputs_when_given_another_number(params):
     with pytest.raises(
-        ValueError, match=rf"five inputs \[a, b, c, x, y\], got {len(params)}"
+        ValueError, match=rf"five numbers \[a, b, c, x, y\], got {len(params)}"
     ):
         neuron(params)
 
 
 def test_neuron_rejects_a_single_number():
     with pytest.raises(
-        TypeError, match=r"list of five inputs \[a, b, c, x, y\], got float"
+        TypeError, match=r"list of five numbers \[a, b, c, x, y\], got float"
     ):
         neuron(1.0)
 

@@ -163,7 +163,7 @@ def test_arithmetic_with_a_non_number_is_a_type_error():
 
 
 def test_neuron_with_four_inputs():
-    message = r"neuron: params must hold five inputs \[a, b, c, x, y\], got 4"
+    message = r"neuron: params must hold five numbers \[a, b, c, x, y\], got 4"
     with pytest.raises(ValueError, match=message):
         gradient(neuron, [1, 2, -3, -1])
 
@@ -343,8 +343,35 @@ def test_dual_and_var_do_not_mix():
     message = "Dual: a Dual and a Var cannot be mixed"
     with pytest.raises(TypeError, match=message):
         Dual(1.0, 1.0) * Var(2.0)
-    with pytest.raises(TypeError, match="where: x and y are a Dual and a Var"):
+    with pytest.raises(TypeError, match="where: a Dual and a Var cannot"):
         fn.where(np.ones(2) > 0, Dual(np.ones(2), 1.0), Var(np.ones(2)))
     message = "Dual: primal must be a real number or a numeric array, got Var"
     with pytest.raises(TypeError, match=message):
         Dual(Var(1.0), 1.0)
+
+
+# Regressions of the campaign of unusual inputs (issue 24).
+
+
+def test_if_len_and_indexing_of_a_dual():
+    assert bool(Dual(2.0, 1.0)) and not bool(Dual(0.0, 1.0))
+    with pytest.raises(ValueError, match="Dual: a Dual of an array is"):
+        bool(Dual(np.ones(2)))
+    with pytest.raises(TypeError, match="Dual: a Dual of one number has no"):
+        len(Dual(1.0))
+    with pytest.raises(TypeError, match="Dual: a Dual of one number has no"):
+        Dual(1.0)[0]
+    with pytest.raises(IndexError, match="Dual: index 5 is out of bounds"):
+        Dual(np.ones(3))[5]
+    assert Dual(np.ones(3), 1.0)[1].tangent == 1.0
+    d = Dual(2.0, 1.0)
+    assert d.T is d  # one number is its own transpose
+
+
+def test_array_methods_name_the_dual_in_numpys_errors():
+    with pytest.raises(
+        ValueError, match=r"Dual\.sum: axis 1 is out of bounds"
+    ):
+        Dual(np.ones(3)).sum(axis=1)
+    with pytest.raises(ValueError, match=r"Dual\.reshape: cannot reshape"):
+        Dual(np.ones(3)).reshape(4)

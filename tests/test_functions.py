@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from programs import inputs, programs, run
 
 from gradbook import functions as fn
-from gradbook.backprop import grad_bp
-from gradbook.dual import Dual, derivative
+from gradbook.backprop import eval_bp, grad_bp
+from gradbook.dual import Dual, derivative, jvp
 from gradbook.numerical import central_difference, check_grad
 
 # Each primitive with the points where it is smooth and its exact derivative.
@@ -243,11 +243,33 @@ def test_ragged_lists_are_a_value_error():
         fn.sin([[1.0, 2.0], [3.0]])
 
 
-def test_nan_in_gives_nan_out():
-    assert math.isnan(fn.relu(math.nan))  # once 0.0
-    assert np.isnan(fn.relu(np.array([math.nan, 1.0]))[0])
-    assert math.isnan(fn.relu(Dual(math.nan, 1.0)).primal)
-    assert math.isnan(fn.sigmoid(math.nan))
+NAN_CASES = [
+    ("exp", fn.exp),
+    ("log", fn.log),
+    ("sin", fn.sin),
+    ("cos", fn.cos),
+    ("tanh", fn.tanh),
+    ("sqrt", fn.sqrt),
+    ("sigmoid", fn.sigmoid),
+    ("relu", fn.relu),  # once 0.0: nan is not "below 0"
+    ("abs", abs),
+    ("square", lambda x: x**2),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "f"), NAN_CASES, ids=[n for n, _ in NAN_CASES]
+)
+def test_nan_in_gives_nan_out_on_every_number_type(name, f):
+    assert math.isnan(f(math.nan))
+    assert np.isnan(f(np.array([math.nan, 0.5]))[0])
+    assert not np.isnan(f(np.array([math.nan, 0.5]))[1])
+    assert math.isnan(jvp(f, math.nan, 1.0)[0])
+    assert math.isnan(eval_bp(f, math.nan))
+
+
+def test_nan_in_log_softmax_gives_nan_out():
+    assert np.all(np.isnan(fn.log_softmax(np.array([math.nan, 1.0]))))
     assert fn.relu(0.0) == 0.0 and derivative(fn.relu, 0.0) == 0.0
 
 

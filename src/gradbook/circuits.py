@@ -9,34 +9,34 @@ mode).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from gradbook import checks
-from gradbook.functions import sigmoid
+from gradbook.functions import Operand, sigmoid
 
 __all__ = ["NEURON_INPUTS", "multiply_gate", "neuron", "sum_of_squares"]
 
 NEURON_INPUTS = ("a", "b", "c", "x", "y")
 
 
-def multiply_gate(x: Any, y: Any) -> Any:
+def multiply_gate(x: Operand, y: Operand) -> Operand:
     """The simplest circuit: ``f(x, y) = x * y``."""
     x = checks.operand(x, "multiply_gate", "x")
     y = checks.operand(y, "multiply_gate", "y")
+    checks.broadcast(x, y, "multiply_gate")
     return x * y
 
 
-def neuron(params: Sequence[Any]) -> Any:
+def neuron(params: Sequence[Operand]) -> Operand:
     """A single neuron, ``sigmoid(a*x + b*y + c)``, for
     ``params = [a, b, c, x, y]``."""
     a, b, c, x, y = checks.operands(params, "neuron", "params", NEURON_INPUTS)
     return sigmoid(a * x + b * y + c)
 
 
-def sum_of_squares(xs: Sequence[Any]) -> Any:
-    """``x1**2 + ... + xn**2``: a function of n inputs, written as n scalar
+def sum_of_squares(xs: Sequence[Operand]) -> Operand:
+    """``x1**2 + ... + xn**2``: a function of n arguments, written as n scalar
     steps."""
-    total: Any = 0.0
+    total = 0.0
     for x in checks.operands(xs, "sum_of_squares", "xs"):
         total = total + x * x
     return total

@@ -16,7 +16,11 @@ import numpy as np
 
 from gradbook import checks
 
-__all__ = ["Dataset", "digits", "load_digits", "spirals"]
+__all__ = ["MAX_POINTS", "Dataset", "digits", "load_digits", "spirals"]
+
+# The most points spirals makes (160 MB of coordinates): a bound, so that a
+# mistyped count is an error and not a machine out of memory.
+MAX_POINTS = 10_000_000
 
 
 def spirals(
@@ -34,6 +38,10 @@ def spirals(
     """
     n_per_class = checks.whole(n_per_class, "spirals", "n_per_class", 1)
     classes = checks.whole(classes, "spirals", "classes", 2)
+    if n_per_class * classes > MAX_POINTS:
+        points = f"{n_per_class} points per class for {classes} classes"
+        bound = f"at most {MAX_POINTS:,} in all"
+        raise ValueError(f"spirals: {points} are too many ({bound})")
     noise = checks.non_negative(noise, "spirals", "noise")
     rng = checks.make_rng(rng, "spirals")
     radius = np.tile(np.linspace(0.0, 1.0, n_per_class), classes)

@@ -1,7 +1,7 @@
 """Numerical derivatives by central finite differences, and gradient checks.
 
 ``(f(x + h) - f(x - h)) / (2h)`` needs no knowledge of ``f``: it is slow
-(two runs of ``f`` per input) and approximate (its error is about ``h**2``
+(two runs of ``f`` per argument) and approximate (its error is about ``h**2``
 plus rounding of order ``eps / h``), which is why it makes a good referee for
 exact methods and a poor engine for training.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from gradbook import checks
+from gradbook.checks import Number
 
 __all__ = [
     "central_difference",
@@ -27,8 +27,8 @@ DEFAULT_STEP = 1e-6
 
 
 def central_difference(
-    f: Callable[[Any], Any], x: Any, h: float = DEFAULT_STEP
-) -> Any:
+    f: Callable[[float], float], x: float, h: float = DEFAULT_STEP
+) -> float:
     """``(f(x + h) - f(x - h)) / (2h)``: the slope of ``f`` at ``x``,
     approximately."""
     checks.callable_(f, "central_difference")
@@ -39,7 +39,7 @@ def central_difference(
     return (plus - minus) / (2 * h)
 
 
-def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
+def gradient(f: Callable, xs: object, h: float = DEFAULT_STEP) -> object:
     """Every partial derivative of ``f`` at ``xs`` by central differences.
 
     ``xs`` is what ``f`` takes: a number, an array, or a list of numbers and
@@ -49,7 +49,7 @@ def gradient(f: Callable[[Any], Any], xs: Any, h: float = DEFAULT_STEP) -> Any:
     return _gradient(f, xs, h, "gradient")
 
 
-def _gradient(f: Callable[[Any], Any], xs: Any, h: float, who: str) -> Any:
+def _gradient(f: Callable, xs: object, h: float, who: str) -> object:
     """``gradient``, with errors naming ``who``, the function called."""
     checks.callable_(f, who)
     h = checks.positive(h, who, "h")
@@ -67,7 +67,7 @@ def _gradient(f: Callable[[Any], Any], xs: Any, h: float, who: str) -> Any:
     return grad if np.ndim(grad) else float(grad)
 
 
-def _replace(xs: Any, i: int, leaf: np.ndarray) -> list[Any]:
+def _replace(xs: list, i: int, leaf: np.ndarray) -> list:
     """``xs`` with element ``i`` replaced (a scalar stays a Python float)."""
     out = list(xs)
     out[i] = leaf if np.ndim(leaf) else float(leaf)
@@ -75,7 +75,7 @@ def _replace(xs: Any, i: int, leaf: np.ndarray) -> list[Any]:
 
 
 def _partials(
-    f: Callable[[Any], Any], x: np.ndarray, h: float, who: str
+    f: Callable[[Number], float], x: np.ndarray, h: float, who: str
 ) -> np.ndarray:
     """Central differences of scalar ``f`` along every element of array
     ``x``."""
@@ -90,7 +90,7 @@ def _partials(
     return grad
 
 
-def _scalar(value: Any, who: str) -> float:
+def _scalar(value: object, who: str) -> float:
     """What ``f`` returned, as one float; anything else is a clear error."""
     value = checks.returned(value, who, "one number")
     if np.ndim(value):
@@ -99,7 +99,7 @@ def _scalar(value: Any, who: str) -> float:
     return float(value)
 
 
-def max_relative_error(a: Any, b: Any) -> float:
+def max_relative_error(a: object, b: object) -> float:
     """The largest ``|a - b| / max(|a| + |b|, tiny)`` over matching elements.
 
     ``a`` and ``b`` may be numbers, arrays or lists of them (gradients).  A
@@ -129,9 +129,9 @@ def max_relative_error(a: Any, b: Any) -> float:
 
 
 def check_grad(
-    f: Callable[[Any], Any],
-    xs: Any,
-    grad: Any,
+    f: Callable,
+    xs: object,
+    grad: object,
     *,
     h: float = DEFAULT_STEP,
     rtol: float = 1e-5,
@@ -153,7 +153,7 @@ def check_grad(
         else ([grad], [numeric])
     )
     if len(claimed) != len(reference):
-        entries = f"{len(claimed)} entries for {len(reference)} inputs"
+        entries = f"{len(claimed)} entries for {len(reference)} arguments"
         raise ValueError(f"check_grad: grad has {entries}")
     for i, (g, n) in enumerate(zip(claimed, reference, strict=True)):
         name = f"grad[{i}]" if len(claimed) > 1 else "grad"
@@ -161,14 +161,15 @@ def check_grad(
         n = np.asarray(n, dtype=float)
         if g.shape != n.shape:
             raise AssertionError(
-                f"input {i}: gradient has shape {g.shape}, expected {n.shape}"
+                f"argument {i}: gradient has shape {g.shape}, "
+                f"expected {n.shape}"
             )
         bad = ~(np.abs(g - n) <= atol + rtol * np.abs(n))  # nan is bad too
         if bad.any():
             index = (
                 tuple(int(k) for k in np.argwhere(bad)[0]) if bad.ndim else ()
             )
-            where = f"input {i}{list(index) if index else ''}"
+            where = f"argument {i}{list(index) if index else ''}"
             claim = f"gradient {float(g[index]):.10g}"
             numbers = f"finite differences give {float(n[index]):.10g}"
             raise AssertionError(f"{where}: {claim} but {numbers}")

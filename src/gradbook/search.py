@@ -4,6 +4,10 @@ Random local search tries a random nearby point and keeps it if the output
 went up; most tries are thrown away.  Gradient ascent steps in the direction
 of steepest increase every time.  Both return their whole history, so the
 book can plot one against the other.
+
+Both check their arguments once, where they come in (``checks.arguments``):
+``f``, ``propose`` and ``gradient`` come back wrapped, so that what they
+return is checked too, and the loops themselves are plain.
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from gradbook import checks, numerical
-from gradbook.checks import MAX_ITERATIONS, make_rng
+from gradbook.checks import MAX_ITERATIONS, Number, make_rng
+from gradbook.functions import Tracer
 
 __all__ = [
     "MAX_ITERATIONS",
@@ -84,7 +88,9 @@ class SearchHistory:
         return np.linalg.norm(self.tries - before, axis=1)
 
 
-def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
+def perturb(
+    point: Number | list[Number], tweak: float, rng: np.random.Generator
+) -> Number | list[Number]:
     """``point + tweak * u``, ``u`` uniform in ``[-1, 1)`` for each element.
 
     ``point`` is an array, or a list of arrays (a network's parameters).
@@ -103,12 +109,65 @@ def perturb(point: Any, tweak: float, rng: np.random.Generator) -> Any:
     return point + tweak * rng.uniform(-1.0, 1.0, size=np.shape(point))
 
 
+# The checks of the functions a search is given: each comes back wrapped,
+# so that what it returns is checked in the search's words.
+
+
+def _objective(f: object, who: str, name: str) -> Callable[..., float]:
+    """``f``, wrapped: ``f(*point)`` returns one number, never nan (a search
+    compares outputs), or a clear error."""
+    checks.callable_(f, who, name)
+
+    def output(*point: float) -> float:
+        value = f(*point)
+        if isinstance(value, Tracer):  # a gradient function's own pass
+            return value
+        value = checks.returned(value, who, "one number")
+        if np.ndim(value):
+            got = f"an array of shape {np.shape(value)}"
+            raise ValueError(f"{who}: f must return one number, got {got}")
+        if math.isnan(value):
+            at = f"at the point {list(map(float, point))}"
+            need = "a search compares outputs, and nan compares with none"
+            raise ValueError(f"{who}: f returned nan {at}; {need}")
+        return float(value)
+
+    return output
+
+
+def _proposal(propose: object, who: str, name: str) -> Callable:
+    """``propose``, wrapped: each try is a point of the start's shape."""
+    checks.callable_(propose, who, name)
+
+    def tried(point: np.ndarray, tweak: float, rng: np.random.Generator):
+        candidate = checks.as_number(propose(point, tweak, rng), who, "a try")
+        checks.same_shape(candidate, point.shape, who, "a try", "start")
+        return candidate
+
+    return tried
+
+
+def _slope(gradient: object, who: str, name: str) -> Callable:
+    """``gradient``, wrapped: it returns one finite slope per coordinate."""
+    checks.callable_(gradient, who, name)
+
+    def checked(g: Callable, xs: list[float]) -> np.ndarray:
+        slope = checks.as_number(gradient(g, xs), who, "the gradient")
+        checks.same_shape(slope, (len(xs),), who, "the gradient", "start")
+        at = [float(x) for x in xs]
+        return checks.finite(slope, who, f"the gradient at {at}")
+
+    return checked
+
+
 class _Rows:
     """A search's history as it grows: one preallocated row per iteration."""
 
-    def __init__(self, start: np.ndarray, iterations: int) -> None:
+    def __init__(
+        self, start: np.ndarray, start_output: float, iterations: int
+    ) -> None:
         n = len(start)
-        self.start = start
+        self.start, self.start_output = start, start_output
         self.tries = np.zeros((iterations, n))
         self.try_outputs = np.zeros(iterations)
         self.accepted = np.zeros(iterations, dtype=bool)
@@ -118,10 +177,10 @@ class _Rows:
     def record(
         self,
         k: int,
-        tried: Any,
+        tried: np.ndarray,
         output: float,
         kept: bool,
-        best: Any,
+        best: np.ndarray,
         best_output: float,
     ) -> None:
         """Row ``k``: the point tried, its output, whether it was kept, and
@@ -130,10 +189,10 @@ class _Rows:
         self.accepted[k] = kept
         self.best_points[k], self.best_outputs[k] = best, best_output
 
-    def history(self, start_output: float) -> SearchHistory:
+    def history(self) -> SearchHistory:
         return SearchHistory(
             start=self.start,
-            start_output=start_output,
+            start_output=self.start_output,
             tries=self.tries,
             try_outputs=self.try_outputs,
             accepted=self.accepted,
@@ -142,22 +201,21 @@ class _Rows:
         )
 
 
-def _output(f: Callable[..., Any], point: np.ndarray, who: str) -> float:
-    """``f(*point)`` as a float; anything but one number is a clear error."""
-    value = checks.returned(f(*point), who, "one number")
-    if np.ndim(value):
-        got = f"an array of shape {np.shape(value)}"
-        raise ValueError(f"{who}: f must return one number, got {got}")
-    return float(value)
-
-
+@checks.arguments(
+    f=_objective,
+    start=checks.point,
+    tweak=checks.positive,
+    iterations=checks.iterations,
+    rng=checks.make_rng,
+    propose=_proposal,
+)
 def random_search(
     f: Callable[..., float],
     start: Sequence[float],
     tweak: float = 0.01,
     iterations: int = 100,
     rng: np.random.Generator | int | None = None,
-    propose: Callable[[Any, float, np.random.Generator], Any] = perturb,
+    propose: Callable = perturb,
 ) -> SearchHistory:
     """Local random search for a larger ``f(*point)``, as in the article.
 
@@ -165,74 +223,53 @@ def random_search(
     ``point + tweak * u`` (``u`` uniform in ``[-1, 1)`` per coordinate) and
     moves there if the output is larger than the best so far.  ``rng`` is a
     ``numpy.random.Generator`` or a seed: the same seed gives the same
-    history.
-    At most ``MAX_ITERATIONS`` iterations: the history keeps every one.
-
-    ``propose(point, tweak, rng)`` makes each try; the default is
-    :func:`perturb`, the article's square of side ``2 * tweak``.
+    history.  ``propose(point, tweak, rng)`` makes each try; the default,
+    ``perturb``, draws it from the article's square of side ``2 * tweak``.
     """
-    checks.callable_(f, "random_search")
-    checks.callable_(propose, "random_search", "propose")
-    point = checks.point(start, "random_search", "start")
-    tweak = checks.positive(tweak, "random_search", "tweak")
-    iterations = checks.iterations(iterations, "random_search")
-    rng = make_rng(rng, "random_search")
-    start_output = _output(f, point, "random_search")
-    rows, best_output = _Rows(point, iterations), -math.inf
+    rows = _Rows(start, f(*start), iterations)
+    point, best_output = start, -math.inf
     for k in range(iterations):
         candidate = propose(point, tweak, rng)
-        who = "random_search"
-        checks.same_shape(candidate, point.shape, who, "the try", "start")
-        output = _output(f, candidate, who)
+        output = f(*candidate)
         kept = output > best_output
         if kept:
             point, best_output = candidate, output
         rows.record(k, candidate, output, kept, point, best_output)
-    return rows.history(start_output)
+    return rows.history()
 
 
+@checks.arguments(
+    f=_objective,
+    start=checks.point,
+    step_size=checks.positive,
+    iterations=checks.iterations,
+    gradient=_slope,
+    normalized=checks.flag,
+)
 def gradient_ascent(
     f: Callable[..., float],
     start: Sequence[float],
     step_size: float = 0.01,
     iterations: int = 100,
-    gradient: Callable[
-        [Callable[[Any], Any], list[float]], list[float]
-    ] = numerical.gradient,
+    gradient: Callable = numerical.gradient,
     normalized: bool = False,
 ) -> SearchHistory:
     """Follow the gradient uphill: ``point += step_size * grad f(point)``.
 
     ``gradient(g, xs)`` computes the gradient of a function ``g`` of a list;
     by default it is central finite differences, and ``gradbook.dual.gradient``
-    or ``gradbook.backprop.grad_bp`` give the exact one.  Every step is
-    kept, for at most ``MAX_ITERATIONS`` iterations.
-
-    With ``normalized=True`` every step has length ``step_size`` exactly:
-    the gradient gives only the direction.  (Where the gradient is zero,
-    the point stays.)
+    or ``gradbook.backprop.grad_bp`` give the exact one.  With
+    ``normalized=True`` every step has length ``step_size`` exactly: the
+    gradient gives only the direction (where it is zero, the point stays).
     """
-    checks.callable_(f, "gradient_ascent")
-    checks.callable_(gradient, "gradient_ascent", "gradient")
-    point = checks.point(start, "gradient_ascent", "start")
-    step_size = checks.positive(step_size, "gradient_ascent", "step_size")
-    iterations = checks.iterations(iterations, "gradient_ascent")
-    if not isinstance(normalized, bool):
-        got = checks.describe(normalized)
-        raise TypeError(
-            f"gradient_ascent: normalized must be True or False, got {got}"
-        )
-    start_output = _output(f, point, "gradient_ascent")
-    rows = _Rows(point, iterations)
+    rows = _Rows(start, f(*start), iterations)
+    point = start
     for k in range(iterations):
         slope = gradient(lambda p: f(*p), list(point))
-        slope = checks.as_number(slope, "gradient_ascent", "the gradient")
-        who = "gradient_ascent"
-        checks.same_shape(slope, point.shape, who, "the gradient", "start")
         if normalized:
             length = np.linalg.norm(slope)
             slope = slope / length if length > 0 else slope
         point = point + step_size * slope
-        output = _output(f, point, "gradient_ascent")
+        output = f(*point)
         rows.record(k, point, output, True, point, output)
-    return rows.history(start_output)
+    return rows.history()

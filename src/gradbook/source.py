@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
-from typing import Any
+from collections.abc import Callable
 
 from IPython.display import Code
 
@@ -14,7 +14,7 @@ from gradbook import checks
 __all__ = ["show_source"]
 
 
-def show_source(*objects: Any) -> Code:
+def show_source(*objects: Callable) -> Code:
     """The source of functions, methods or classes, highlighted, one after
     another."""
     if not objects:

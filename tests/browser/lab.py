@@ -8,7 +8,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,7 +22,13 @@ from typing import Any
 import psutil
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from web.browser import WAIT
+from web.lab_notebooks import lab_copy
 from web.site import ROOT
+
+from .inpage import PIXELS, slider_state
 
 # Run All in JupyterLab (or JupyterLite): a cell is running while its
 # prompt shows "[*]"; all are done when none does and the kernel is idle.
@@ -108,8 +113,10 @@ def running_jupyterlab(tmp_path: Path) -> Iterator[Lab]:
     root = tmp_path / "notebooks"
     root.mkdir()
     for notebook, _, _ in LIVE_PANELS:
-        # A copy: Lab's autosave must never touch the repo's notebook.
-        shutil.copy2(ROOT / f"{notebook}.ipynb", root)
+        # The learner's copy that `make lab` opens (Lab's autosave must
+        # never touch the repo's notebook).
+        copy = lab_copy(ROOT / f"{notebook}.ipynb", "en")
+        (root / f"{Path(notebook).name}.ipynb").write_text(json.dumps(copy))
     settings = tmp_path / "settings"
     notification = (
         settings
@@ -263,3 +270,116 @@ def live_panel(page: Any, call: str, wait_ms: int) -> tuple[Any, Any]:
         arg=image.element_handle(),
     )
     return panel, image
+
+
+# Where the notebook is: it must not move while a slider has the keys.
+NOTEBOOK_STATE = """() => {
+  const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+  const scroller = document.querySelector('.jp-WindowedPanel-outer');
+  return {
+    scroll: scroller ? scroller.scrollTop : null,
+    active: cells.findIndex(c => c.classList.contains('jp-mod-active')),
+    shown: cells.filter(c => c.offsetParent !== null).length,
+  };
+}"""
+KEYS = ["ArrowRight", "ArrowLeft", "Home", "End", "PageDown", "PageUp"]
+UP = {"ArrowRight", "End", "PageUp"}
+
+
+def redrawn(page: Page, image, before: tuple[str, str], what: str) -> list:
+    """Wait until the panel's image is replaced; problems if it is not, or
+    if it shows the same pixels."""
+    try:
+        page.wait_for_function(
+            "([img, src]) => img.src !== src"
+            " && img.complete && img.naturalWidth > 0",
+            arg=[image.element_handle(), before[0]],
+            timeout=120_000,
+        )
+    except PlaywrightTimeout:
+        return [f"{what} did not redraw the figure"]
+    if image.evaluate(PIXELS) == before[1]:
+        return [f"{what} replaced the figure by the same pixels"]
+    return []
+
+
+def move_slider(page: Page, call: str) -> list[str]:
+    """Move the first slider of the live panel by keyboard (each key that
+    moves a slider), then by mouse; each move must draw a new figure, and
+    the keys must move nothing but the slider."""
+    panel, image = live_panel(page, call, WAIT)
+    handle = panel.locator("[role=slider]").first
+    problems = []
+    handle.focus()
+    for key in KEYS:
+        before = image.get_attribute("src"), image.evaluate(PIXELS)
+        state, where = slider_state(handle), page.evaluate(NOTEBOOK_STATE)
+        page.keyboard.press(key)
+        if slider_state(handle)["now"] != state["now"]:
+            problems += redrawn(page, image, before, f"the key {key}")
+        elif state["now"] != state["max" if key in UP else "min"]:
+            # Only a slider already at that end may stay put.
+            problems.append(f"the key {key} did not move the slider")
+        if page.evaluate(NOTEBOOK_STATE) != where:
+            problems.append(f"the key {key} moved the notebook too")
+    before = image.get_attribute("src"), image.evaluate(PIXELS)
+    state, box = slider_state(handle), handle.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(
+        x + (40 if state["now"] < state["max"] else -40), y, steps=5
+    )
+    page.mouse.up()
+    problems += redrawn(page, image, before, "dragging the slider")
+    return problems
+
+
+# The rendered text of the markdown cells (the MyST renderer's output, not
+# the hidden editor), the folded cells, and the typeset math.
+RENDERED_MARKDOWN = """() => [...document.querySelectorAll(
+  '.jp-MarkdownCell .jp-MarkdownOutput')].map(o => o.textContent)"""
+FOLDED_CELLS = "() => document.querySelectorAll('.jp-InputPlaceholder').length"
+DROPDOWNS = """() => [...document.querySelectorAll('.jp-MarkdownCell details')]
+  .map(d => d.open)"""
+TYPESET_MATH = (
+    "() => document.querySelectorAll('.jp-MarkdownCell .katex').length"
+)
+RAW_MYST = (
+    *("{exercise}", "{solution-", "{dropdown}", ":label:", "{doc}", "{term}"),
+    "$$",
+)
+
+
+def reads_like_the_book(page: Page, notebook: Path) -> list[str]:
+    """Problems if the notebook (the learner's copy at ``notebook``) shows
+    MyST markup as text, typesets no math, or does not fold its solutions
+    (their code cells collapsed, their texts closed dropdowns), even after
+    Run All."""
+    copy = json.loads(notebook.read_text(encoding="utf-8"))
+    folded = sum(
+        c["metadata"].get("jupyter", {}).get("source_hidden", False)
+        for c in copy["cells"]
+    )
+    texts = sum(
+        "".join(c["source"]).startswith("````{dropdown}")
+        for c in copy["cells"]
+    )
+    problems = [
+        f"a markdown cell shows {raw!r}: {' '.join(text.split())[:120]!r}"
+        for text in page.evaluate(RENDERED_MARKDOWN)
+        for raw in RAW_MYST
+        if raw in text
+    ]
+    if page.evaluate(TYPESET_MATH) == 0:
+        problems.append("no math is typeset")
+    shown = page.evaluate(FOLDED_CELLS)
+    if folded < 3 or shown != folded:
+        problems.append(f"{shown} code cells are folded, not {folded}")
+    dropdowns = page.evaluate(DROPDOWNS)
+    if len(dropdowns) < texts or any(dropdowns):
+        problems.append(
+            f"{dropdowns.count(False)} solution texts are folded, not {texts}"
+        )
+    return problems

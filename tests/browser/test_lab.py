@@ -11,11 +11,9 @@ import psutil
 import pytest
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from web.browser import WAIT
 
 from .book import shot_name
-from .inpage import PIXELS, slider_state
 from .lab import (
     ALL_DONE,
     ANY_RUNNING,
@@ -24,12 +22,18 @@ from .lab import (
     Lab,
     click_run_all_cells,
     live_panel,
+    move_slider,
     open_dialogs,
+    reads_like_the_book,
     wait_for_connected_kernel,
 )
 from .watch import Watch, fail_with
 
 pytestmark = pytest.mark.browser
+
+MYST_TOOLBAR_ERROR = (
+    "page error: Cannot read properties of undefined (reading 'node')"
+)
 
 
 @pytest.mark.parametrize(("notebook", "call", "slider"), LIVE_PANELS)
@@ -94,51 +98,17 @@ def test_live_panel_in_jupyterlab(
             problems.append("no ipykernel process found under JupyterLab")
 
         step = f"waiting for the live panel of {call} and its image"
-        panel, image = live_panel(page, call, WAIT)
-        before_src, before_pixels = (
-            image.get_attribute("src"),
-            image.evaluate(PIXELS),
-        )
+        panel, _ = live_panel(page, call, WAIT)
         panel.screenshot(
             path=screenshots / shot_name(f"lab-{name}", "--panel-before")
         )
 
-        step = f"moving the {slider!r} slider"
-        label = panel.locator(
-            ".widget-slider",
-            has=page.locator(f".widget-label:text-is('{slider}')"),
+        step = "reading the notebook"
+        problems += reads_like_the_book(
+            page, jupyterlab.root / f"{name}.ipynb"
         )
-        handle = label.locator("[role=slider]").first
-        readout = label.locator(".widget-readout")
-        before_value = readout.inner_text()
-        state = slider_state(handle)
-        handle.focus()
-        page.keyboard.press(
-            "ArrowRight" if state["now"] < state["max"] else "ArrowLeft"
-        )
-        try:
-            page.wait_for_function(
-                "([img, src]) => img.src !== src"
-                " && img.complete && img.naturalWidth > 0",
-                arg=[image.element_handle(), before_src],
-                timeout=60_000,
-            )
-        except PlaywrightTimeout:
-            moved = f"{before_value} -> {readout.inner_text()}"
-            problems.append(
-                f"moving {slider!r} ({moved}) "
-                "did not redraw the figure in 60 s"
-            )
-        else:
-            if image.evaluate(PIXELS) == before_pixels:
-                problems.append(
-                    f"moving {slider!r} replaced the image but not its pixels"
-                )
-        if readout.inner_text() == before_value:
-            problems.append(
-                f"the {slider!r} slider did not move with the keyboard "
-                f"(still {before_value})"
-            )
+        step = "moving the panel's slider by keyboard and by mouse"
+        problems += move_slider(page, call)
         panel.screenshot(
             path=screenshots / shot_name(f"lab-{name}", "--panel-after")
         )
@@ -150,5 +120,8 @@ def test_live_panel_in_jupyterlab(
     finally:
         with contextlib.suppress(PlaywrightError):
             page.screenshot(path=screenshots / shot_name(f"lab-{name}"))
-    problems += watch.problems
+    # JupyterLab's cell toolbar measures a rendered markdown cell through
+    # InputArea.renderedInput, which jupyterlab-myst's markdown cell lacks:
+    # the check throws (the toolbar still works).  An upstream mismatch.
+    problems += [p for p in watch.problems if p != MYST_TOOLBAR_ERROR]
     fail_with(f"JupyterLab {name}.ipynb", problems)

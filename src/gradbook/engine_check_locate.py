@@ -1,0 +1,239 @@
+"""Where a wrong gradient starts, in the words of
+:mod:`gradbook.engine_check`: follow the backward pass from the output to
+the first node whose gradient disagrees with finite differences, then say
+why, without a number.
+
+A node's gradient is the sum, over its uses, of the user's gradient times
+a local derivative.  The backward pass visits the users of a node before
+the node, so at the first wrong node every user's gradient is right.  The
+fault is then in one of three places: a local derivative (each use is
+tested on its own, at the same values), the collecting of several uses,
+or the order of the visits (the gradient was passed on before it was
+complete, or more than once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradbook.engine_check_report import Located
+from gradbook.engine_check_run import (
+    ABSENT,
+    Builder,
+    EngineError,
+    MissingError,
+    Program,
+    Ref,
+    Trace,
+    compare,
+    evaluate,
+    node_gradient,
+    op_name,
+    reference_gradients,
+)
+
+__all__ = ["culprit", "explain", "join", "locate", "side"]
+
+Run = Callable[[Program], Trace]
+
+
+def locate(
+    program: Program, trace: Trace, run: Run, keeps_grads: bool
+) -> Located | None:
+    """Follow the backward pass from the output: the first node whose
+    gradient is wrong, and why (see :class:`Located`).  ``run`` runs a
+    program on the engine; ``keeps_grads`` says whether the engine keeps a
+    gradient on every node (a class engine), or only hands out the
+    arguments' (a function engine: a probe finds the others)."""
+    right: list[int] = []
+    for i in reversed(range(program.size)):
+        got = _node_grad(program, trace, i, run, keeps_grads)
+        if got is None:
+            continue
+        if compare(got, node_gradient(program, i), ""):
+            break
+        right.append(i)
+    else:
+        return None
+    if i == program.size - 1:
+        return Located(program, i, tuple(right), "output")
+    uses = program.uses(i)
+    values = evaluate(program)
+    for use in uses:
+        if not _use_is_right(program, values, use, run):
+            return Located(program, i, tuple(right), "local", use)
+    kind = "uses" if len(uses) > 1 else "order"
+    return Located(program, i, tuple(right), kind, uses[0])
+
+
+def _node_grad(
+    program: Program, trace: Trace, i: int, run: Run, keeps_grads: bool
+) -> Any:
+    """The engine's gradient of node ``i``: as it holds it, or by a probe
+    (an extra argument added to node ``i``).  None where it cannot be
+    known."""
+    n = len(program.arguments)
+    if i < n or keeps_grads:
+        raw = trace.grads[i]
+        return None if i >= n and raw is ABSENT else raw
+    try:
+        probe = run(_with_probe(program, i))
+    except (EngineError, MissingError):
+        return None
+    return probe.grads[n]
+
+
+def _use_is_right(
+    program: Program, values: list[Any], use: tuple[int, int], run: Run
+) -> bool:
+    """Whether the local derivative of node ``use[0]`` with respect to its
+    operand ``use[1]`` is right on its own, at the same values."""
+    k, position = use
+    step = program.step(k)
+    names = [
+        "xyz"[j] for j, o in enumerate(step.operands) if isinstance(o, Ref)
+    ]
+    b = Builder(
+        **{
+            name: values[o.index]
+            for name, o in zip(
+                names,
+                (o for o in step.operands if isinstance(o, Ref)),
+                strict=True,
+            )
+        }
+    )
+    refs = iter(b.arguments)
+    b.op(
+        step.op,
+        *(next(refs) if isinstance(o, Ref) else o for o in step.operands),
+    )
+    alone = b.program()
+    argument = names.index("xyz"[position])
+    try:
+        trace = run(alone)
+    except (EngineError, MissingError):
+        return False
+    expected = reference_gradients(alone)[argument]
+    return not compare(trace.grads[argument], expected, "")
+
+
+_SIDES = ("the left operand", "the right operand")
+
+
+def side(symbol: str, kind: str, position: int) -> str:
+    """Operand ``position`` of a step of ``kind`` (``"v"``, ``"vv"``,
+    ``"vc"`` or ``"cv"``: which operands are engine numbers), in words."""
+    if kind == "v":
+        return "its operand"
+    if symbol == "**":
+        return "the exponent" if kind == "cv" or position == 1 else "the base"
+    if kind == "cv":
+        return "the right operand"
+    return _SIDES[position]
+
+
+def _with_probe(program: Program, i: int) -> Program:
+    """``program`` with an extra argument, ``probe = 0``, added to node
+    ``i``: nothing changes, and the probe's gradient is d(output)/d(node
+    ``i``)."""
+    b = Builder(
+        **dict(zip(program.names, program.arguments, strict=True)), probe=0.0
+    )
+    *nodes, probe = b.arguments
+    for k, step in enumerate(program.steps):
+        operands = [
+            nodes[o.index] if isinstance(o, Ref) else o for o in step.operands
+        ]
+        ref = b.op(step.op, *operands, name=step.name)
+        if len(program.arguments) + k == i:
+            ref = b.op("+", ref, probe)
+        nodes.append(ref)
+    return b.program()
+
+
+def explain(located: Located) -> str:
+    """What the located node tells, in words, with no expected number."""
+    p = located.program
+    node = p.label(located.node)
+    head = (
+        "In the order backward() visits the nodes, the first wrong gradient "
+        f"is that of {node}"
+    )
+    if located.kind == "output":
+        return f"{head}: backward() must start from a cotangent of 1."
+    k, position = located.use
+    step = p.step(k)
+    name = op_name(step)
+    words = side(step.op, _kind_of(step), position)
+    if located.kind == "local":
+        return (
+            f"{head}, used by {name} ({p.text(k)}). {name}: the derivative "
+            f"with respect to {words} is wrong."
+        )
+    if located.kind == "uses":
+        uses = p.uses(located.node)
+        return (
+            f"{head}. It is used {_times(len(uses))}, {_users(p, uses)}; "
+            "each local derivative is right on its own, so the gradient of "
+            f"{node} does not collect every use."
+        )
+    consumer = p.label(k)
+    return (
+        f"{head}. Its gradient comes only through {consumer} "
+        f"({p.text(k)}), whose own gradient and local derivatives are "
+        f"right: so backward() passed the gradient of {consumer} on before "
+        "it was complete, or more than once."
+    )
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _users(p: Program, uses: list[tuple[int, int]]) -> str:
+    """``"by add (t + z) and mul (t * w)"``, or ``"as both operands of mul
+    (x * x)"``."""
+    nodes = list(dict.fromkeys(k for k, _ in uses))
+    if len(nodes) == 1 and len(uses) == 2:
+        k = nodes[0]
+        return f"as both operands of {op_name(p.step(k))} ({p.text(k)})"
+    return "by " + join([f"{op_name(p.step(k))} ({p.text(k)})" for k in nodes])
+
+
+def _kind_of(step: Any) -> str:
+    refs = [isinstance(o, Ref) for o in step.operands]
+    if len(refs) == 1:
+        return "v"
+    return {(True, True): "vv", (True, False): "vc", (False, True): "cv"}[
+        tuple(refs)
+    ]
+
+
+def culprit(
+    located: Located, under_test: str | None, uncollected: set[str]
+) -> str | None:
+    """The operation a located failure points at: the one whose local
+    derivative is wrong, or whose uses were not collected (the one under
+    test, or the only one among the node's users that already lost a use
+    in a simpler check); None where the backward pass as a whole is at
+    fault."""
+    p = located.program
+    if located.kind == "local":
+        return op_name(p.step(located.use[0]))
+    if located.kind == "uses":
+        if under_test is not None:
+            return under_test
+        ops = {op_name(p.step(j)) for j, _ in p.uses(located.node)}
+        suspects = ops & uncollected if len(ops) > 1 else ops
+        return suspects.pop() if len(suspects) == 1 else None
+    return None
+
+
+def join(words: list[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    words = list(words)
+    if len(words) < 3:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

@@ -1,0 +1,540 @@
+"""engine_check: what it reports on real engines, on the bug hunts and their
+fixes, on engines that misbehave, and that no report gives an answer away.
+"""
+
+import importlib.util
+import inspect
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from IPython.lib.pretty import pretty
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from gradbook import (
+    article,
+    engine_check,
+    engine_check_figure,
+    engine_check_locate,
+    workshop,
+)
+from gradbook import functions as fn
+from gradbook.backprop import Tape, grad_bp
+from gradbook.bug_hunts import HUNTS, hunt2
+from gradbook.engine_check import PROPERTIES, check_engine
+from gradbook.engine_check_run import Builder, ClassEngine, reference_gradients
+
+GRADBOOK_FUNCTIONS = {"sigmoid": fn.sigmoid, "relu": fn.relu}
+
+
+def pristine_micrograd():
+    """micrograd 0.1.0's Value as released: a fresh copy of its module
+    (benchmarks/peers.py adds an ``exp`` to the one everyone imports)."""
+    spec = importlib.util.find_spec("micrograd.engine")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Value
+
+
+MicrogradValue = pristine_micrograd()
+
+
+def engine_from(replacements, source=None):
+    """A new engine: the workshop's source (or ``source``), with each
+    ``old: new`` of ``replacements`` made exactly once."""
+    source = inspect.getsource(workshop) if source is None else source
+    for old, new in replacements.items():
+        assert source.count(old) == 1, old
+        source = source.replace(old, new)
+    namespace = {"__name__": "planted"}
+    exec(compile(source, "<planted>", "exec"), namespace)
+    return namespace["Value"]
+
+
+TANH = """
+    def tanh(self):
+        t = math.tanh(self.data)
+        return Value(t, (self,), (1 - t * t,))
+
+    def backward(self):"""
+
+# The workshop's engine with one wrong local derivative: mul's with respect
+# to its left operand (it should be the right operand's value).
+BAD_MUL = engine_from(
+    {"slopes = (other.data, self.data)": "slopes = (self.data, self.data)"}
+)
+
+
+def failed(report):
+    return {(f.property, f.operation) for f in report.failures}
+
+
+def statuses(report):
+    return {prop: report.status(prop) for prop in PROPERTIES}
+
+
+# micrograd 0.1.0, as it is
+
+
+@pytest.fixture(scope="module")
+def micrograd_report():
+    return check_engine(MicrogradValue)
+
+
+def test_micrograd_fails_backward_twice_and_the_deep_chain(micrograd_report):
+    report = micrograd_report
+    assert not report.ok
+    assert failed(report) == {("backward twice", None), ("deep chain", None)}
+    (chain,) = [f for f in report.failures if f.property == "deep chain"]
+    assert "RecursionError" in chain.message
+    (twice,) = [f for f in report.failures if f.property == "backward twice"]
+    assert "neither" in twice.message
+
+
+def test_micrograd_passes_what_it_has(micrograd_report):
+    assert statuses(micrograd_report) == {
+        "shape": "passed",
+        "values": "passed",
+        "derivatives": "passed",
+        "article": "not run",
+        "reuse": "passed",
+        "non-leaf reuse": "passed",
+        "diamond": "passed",
+        "backward twice": "failed",
+        "second graph": "passed",
+        "deep chain": "failed",
+        "extremes": "passed",
+        "broadcasting": "not run",
+    }
+    right = {
+        f.operation
+        for f in micrograd_report.passed
+        if f.property == "derivatives"
+    }
+    assert right == {
+        "add",
+        "radd",
+        "sub",
+        "rsub",
+        "mul",
+        "rmul",
+        "truediv",
+        "rtruediv",
+        "pow",
+        "neg",
+        "relu",
+    }
+    # a second graph over the same arguments adds to their gradients
+    assert micrograd_report.behaviour == "accumulates"
+
+
+def test_micrograd_lacks_operations_that_are_not_run(micrograd_report):
+    skipped = {
+        f.operation: f.message
+        for f in micrograd_report.not_run
+        if f.property == "derivatives"
+    }
+    assert set(skipped) == {"exp", "tanh", "sigmoid", "log", "rpow", "pow"}
+    assert skipped["exp"] == "the engine has no exp()"
+    assert skipped["rpow"] == "the engine has no __rpow__"
+    # micrograd asserts that an exponent is a number: x ** y is refused
+    assert "AssertionError" in skipped["pow"]
+    assert "x ** y" in skipped["pow"]
+    (article_,) = [
+        f for f in micrograd_report.findings if f.property == "article"
+    ]
+    assert article_.status == "not run"
+    assert "the neuron needs sigmoid(), tanh(), or exp()" in article_.message
+
+
+# Engines that pass
+
+
+def test_the_workshop_engine_passes_everything():
+    report = check_engine(workshop.Value)
+    assert report.ok, str(report)
+    assert report.behaviour == "resets"
+    (neuron,) = [f for f in report.passed if f.property == "article"]
+    # sigmoid's local derivative s * (1 - s) is one digit off the article
+    assert "within a relative 1e-9, not to the last digit" in neuron.message
+
+
+def test_gradbook_passes_through_the_grad_adapter():
+    report = check_engine(grad_bp, GRADBOOK_FUNCTIONS)
+    assert report.ok, str(report)
+    assert {f.property for f in report.not_run} == set()
+    (neuron,) = [f for f in report.passed if f.property == "article"]
+    assert "to the last digit" in neuron.message
+    assert report.status("broadcasting") == "passed"
+
+
+def test_a_tape_fits_in_a_three_line_adapter():
+    def tape_grad(f, xs):
+        tape = Tape()
+        leaves = [tape.var(x) for x in xs]
+        cotangents = tape.backward(f(leaves))
+        return [cotangents[leaf.index] for leaf in leaves]
+
+    # not relu: gradbook's relu(x) is the constant 0.0 where x < 0, and a
+    # bare tape cannot start a backward pass from a constant (the check
+    # says so: "output belongs to another tape")
+    report = check_engine(tape_grad, {"sigmoid": fn.sigmoid})
+    assert report.ok, str(report)
+
+
+def test_a_wrong_local_derivative_is_named_with_its_operand():
+    report = check_engine(BAD_MUL)
+    by_property = {f.property: f for f in report.failures}
+    mul, rmul = [f for f in report.failures if f.property == "derivatives"]
+    assert (mul.operation, rmul.operation) == ("mul", "rmul")
+    assert "mul (x * y): the derivative with respect to the left operand" in (
+        mul.message
+    )
+    # __rmul__ = __mul__: c * x is x * c, whose left operand is x
+    assert (
+        "rmul (c * x): the derivative with respect to the right operand"
+        in (rmul.message)
+    )
+    # the article's neuron: the first wrong node is b, the left operand of
+    # b * y (backward meets b before a)
+    neuron = by_property["article"]
+    assert neuron.operation == "mul"
+    assert neuron.located.kind == "local"
+    assert neuron.located.program.label(neuron.located.node) == "b"
+    assert "d/da and d/db are wrong" in neuron.message
+    assert "mul: the derivative with respect to the left operand is wrong" in (
+        neuron.message
+    )
+
+
+def test_a_function_engine_is_located_through_probes():
+    def bad_grad(f, xs):  # BAD_MUL behind a function: no node's gradient
+        leaves = [BAD_MUL(x) for x in xs]
+        f(leaves).backward()
+        return [leaf.grad for leaf in leaves]
+
+    report = check_engine(bad_grad, {"sigmoid": lambda v: v.sigmoid()})
+    (neuron,) = [f for f in report.failures if f.property == "article"]
+    assert neuron.operation == "mul"
+    assert neuron.located.kind == "local"
+    assert neuron.located.program.label(neuron.located.node) == "b"
+
+
+# No report gives the answer away
+
+
+def recorded_answers(monkeypatch):
+    """Every derivative the referee computes from now on, and the
+    article's, collected as the checks run."""
+    answers = list(article.GRADIENT)
+    for module in (engine_check, engine_check_locate):
+        for name in ("reference_gradients", "node_gradient"):
+            real = getattr(module, name, None)
+            if real is None:
+                continue
+
+            def record(*args, real=real):
+                out = real(*args)
+                for part in out if isinstance(out, list) else [out]:
+                    answers.extend(np.ravel(part).tolist())
+                return out
+
+            monkeypatch.setattr(module, name, record)
+    return answers
+
+
+def spellings(value):
+    """How a report could print ``value``, where that is more than a whole
+    number (which a count could also print)."""
+    formats = ("r", ".10g", ".6g", ".4g", ".3g")
+    written = {repr(value), *(format(value, f) for f in formats[1:])}
+    return {w for w in written if not re.fullmatch(r"-?\d+", w)}
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [*(h.Value for h in HUNTS), BAD_MUL, MicrogradValue],
+    ids=lambda e: e.__module__,
+)
+def test_no_report_prints_an_expected_derivative(engine, monkeypatch):
+    answers = recorded_answers(monkeypatch)
+    report = check_engine(engine)
+    text = str(report)
+    assert report.failures
+    # integers (the 1 of x + y, the 2 of x * x at x = 1) cannot be told
+    # apart from counts; every other answer must not appear
+    told = [
+        (v, spelling)
+        for v in answers
+        if math.isfinite(v) and abs(v - round(v)) > 1e-6
+        for spelling in spellings(v)
+        if re.search(rf"(?<![\d.]){re.escape(spelling)}(?!\d)", text)
+    ]
+    assert told == []
+    assert len(answers) > 50  # the referee did run
+
+
+# Engines that misbehave get failures, never a crash
+
+
+def failure_messages(engine, **kwargs):
+    report = check_engine(engine, **kwargs)
+    assert not report.ok
+    return [f"{f.property}: {f.message}" for f in report.failures]
+
+
+def test_an_engine_that_cannot_make_a_number():
+    class Refuses:
+        def __init__(self, data):
+            raise RuntimeError("no numbers today")
+
+    report = check_engine(Refuses)
+    assert failure_messages(Refuses) == [
+        "shape: x + y: Refuses(x) raised RuntimeError: no numbers today"
+    ]
+    assert {f.property for f in report.not_run} == set(PROPERTIES) - {"shape"}
+
+
+class NoGradients:
+    """Adds, and keeps no gradient."""
+
+    def __init__(self, data):
+        self.data = data
+        self.grad = None
+
+    def __add__(self, other):
+        return NoGradients(self.data + getattr(other, "data", other))
+
+    def backward(self):
+        pass
+
+
+def test_an_engine_whose_gradients_are_none_or_text():
+    assert failure_messages(NoGradients) == [
+        "shape: x + y, then backward(): x.grad is None; y.grad is None"
+    ]
+    text = engine_from({"self.data = data\n": "self.data = str(data)\n"})
+    (message,) = failure_messages(text)
+    assert "x.data is a str: '0.5'" in message
+
+
+def test_an_engine_whose_gradient_is_a_value():
+    # a local derivative kept as a Value makes every gradient a Value
+    value_grads = engine_from({"(1.0, 1.0))": "(Value(1.0), Value(1.0)))"})
+    (message,) = failure_messages(value_grads)
+    assert "x.grad is a Value; y.grad is a Value" in message
+
+
+def test_an_engine_that_returns_nan():
+    nan_exp = engine_from({"e = math.exp(self.data)": "e = math.nan"})
+    messages = failure_messages(nan_exp)
+    assert "values: exp (exp(x)): the value is nan at 6 of 6 points" in (
+        messages
+    )
+
+
+def test_an_engine_that_raises_in_one_operation():
+    raising = engine_from(
+        {"slopes = (other.data, self.data)": "slopes = 1 / 0"}
+    )
+    messages = failure_messages(raising)
+    assert (
+        "values: mul (x * y): raised ZeroDivisionError: division by zero "
+        "at 6 of 6 points" in messages[0]
+    )
+
+
+@pytest.mark.parametrize("alarm", [True, False], ids=["signal", "profile"])
+def test_an_engine_that_hangs_is_stopped(alarm, monkeypatch):
+    if not alarm:  # as in Pyodide: the profile hook must stop it
+        monkeypatch.setattr(
+            "gradbook.engine_check_run._can_alarm", lambda: False
+        )
+    loop = (
+        "while True:\n            stack.append(self)\n            stack.pop()"
+    )
+    hangs = engine_from({"self.grad = 1.0\n": loop + "\n"})
+    report = check_engine(hangs, time_limit=0.2)
+    (failure,) = report.failures
+    assert failure.property == "shape"
+    assert "did not finish in time" in failure.message
+    assert {f.message for f in report.not_run} == {
+        "the engine hung in an earlier check"
+    }
+
+
+def test_a_function_that_is_not_a_grad():
+    (message,) = failure_messages(len)
+    assert message.startswith("shape: x + y: grad(f, xs) raised TypeError")
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "words"),
+    [
+        ((42,), {}, TypeError, "engine must be a class like micrograd's"),
+        ((grad_bp, [fn.exp]), {}, TypeError, "functions must be a dict"),
+        ((grad_bp, {"sqrt": fn.sqrt}), {}, ValueError, "a key of functions"),
+        ((grad_bp, {"exp": 1.0}), {}, TypeError, "functions\\['exp'\\]"),
+        ((grad_bp,), {"time_limit": 0}, ValueError, "time_limit"),
+    ],
+)
+def test_bad_arguments(args, kwargs, error, words):
+    with pytest.raises(error, match=f"check_engine: .*{words}"):
+        check_engine(*args, **kwargs)
+
+
+# The printed report
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [MicrogradValue, BAD_MUL, hunt2.Value],
+    ids=lambda e: e.__module__,
+)
+def test_the_report_prints_in_short_lines(engine):
+    report = check_engine(engine)
+    text = str(report)
+    assert text.startswith(f"check_engine({report.engine}): ")
+    assert max(map(len, text.splitlines())) <= 78
+    for prop, title in PROPERTIES.items():
+        assert f"  {prop}: {title}" in text
+    assert pretty(report) == text
+    assert str(check_engine(engine)) == text  # the same every time
+
+
+def test_report_status_refuses_an_unknown_property(micrograd_report):
+    with pytest.raises(
+        ValueError, match=r"Report\.status: prop must be one of"
+    ):
+        micrograd_report.status("speed")
+
+
+# The figure
+
+
+def test_the_figure_marks_the_first_wrong_node_and_translates_its_words(
+    monkeypatch,
+):
+    monkeypatch.setattr(engine_check_figure, "_", lambda text: f"«{text}»")
+    neuron = next(f for f in check_engine(BAD_MUL).failures if f.located)
+    fig = engine_check_figure.located_graph(neuron)
+    assert isinstance(fig, Figure)
+    program = neuron.located.program
+    code = {
+        engine_check_figure._label(program, i) for i in range(program.size)
+    }
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    words = [t for t in texts if t and t not in code]
+    assert words and all(t.startswith("«") and t.endswith("»") for t in words)
+    assert "«wrong local derivative»" in words
+    # the node b is drawn in red, the others it reached in green
+    boxes = {
+        t.get_text(): t.get_bbox_patch().get_edgecolor()
+        for t in fig.axes[0].texts
+        if t.get_bbox_patch() is not None
+    }
+    assert boxes["b"] == to_rgba(engine_check_figure.WRONG)
+    assert boxes["y"] == to_rgba(engine_check_figure.RIGHT)
+    assert boxes["a"] == to_rgba(engine_check_figure.LATER)  # not reached
+
+
+def test_the_figure_refuses_a_finding_without_a_node(micrograd_report):
+    chain = [
+        f for f in micrograd_report.failures if f.property == "deep chain"
+    ]
+    with pytest.raises(TypeError, match="located_graph: found must be"):
+        engine_check_figure.located_graph(chain[0])
+
+
+# Locating the fault, on generated programs
+
+OPS = st.sampled_from(["+", "*", "tanh", "sigmoid"])
+
+
+@st.composite
+def programs(draw):
+    b = Builder(
+        x=draw(st.floats(-1, 1)),
+        y=draw(st.floats(-1, 1)),
+        z=draw(st.floats(-1, 1)),
+    )
+    nodes = list(b.arguments)
+    for _ in range(draw(st.integers(1, 8))):
+        op = draw(OPS)
+        pick = st.sampled_from(nodes)
+        operands = (draw(pick), draw(pick)) if op in "+*" else (draw(pick),)
+        nodes.append(b.op(op, *operands))
+    return b.program()
+
+
+WRONG_TANH = engine_from(
+    {"\n    def backward(self):": TANH.replace("1 - t * t", "1 - t")}
+)
+RIGHT_TANH = engine_from({"\n    def backward(self):": TANH})
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs())
+def test_the_first_wrong_node_is_an_operand_of_the_planted_bug(program):
+    right = engine_check._Checker(ClassEngine(RIGHT_TANH, {}, 5.0))
+    assert right.judge("diamond", program)
+    checker = engine_check._Checker(ClassEngine(WRONG_TANH, {}, 5.0))
+    if checker.judge("diamond", program):
+        return
+    (finding,) = checker.findings
+    located = finding.located
+    assert located.kind == "local"
+    assert finding.operation == "tanh"
+    k, side = located.use
+    assert program.step(k).op == "tanh"
+    assert program.step(k).operands[side].index == located.node
+
+
+def test_the_referee_agrees_with_gradbook():
+    b = Builder(x=0.3, y=-1.2)
+    x, y = b.arguments
+    t = b.op("*", x, y)
+    b.op("+", b.op("tanh", t), b.op("sigmoid", b.op("*", t, x)))
+    program = b.program()
+
+    def f(v):
+        t = v[0] * v[1]
+        return fn.tanh(t) + fn.sigmoid(t * v[0])
+
+    expected = grad_bp(f, [0.3, -1.2])
+    assert reference_gradients(program) == pytest.approx(expected, rel=1e-8)
+
+
+class UnreadableGradient(NoGradients):
+    """A gradient behind a property that raises."""
+
+    def __add__(self, other):
+        return UnreadableGradient(self.data + getattr(other, "data", other))
+
+    @property
+    def grad(self):
+        raise LookupError("no gradient here")
+
+    @grad.setter
+    def grad(self, value):
+        pass
+
+
+def test_an_engine_whose_gradient_cannot_be_read():
+    (message,) = failure_messages(UnreadableGradient)
+    assert "x.grad is unreadable: reading it raised LookupError" in message
+
+
+def test_an_engine_that_returns_inf():
+    inf_exp = engine_from({"e = math.exp(self.data)": "e = math.inf"})
+    messages = "\n".join(failure_messages(inf_exp))
+    assert "exp (exp(x)): the value is infinite at 6 of 6 points" in messages
+    assert (
+        "exp (exp(x)): the derivative with respect to its operand is inf"
+        in (messages)
+    )
