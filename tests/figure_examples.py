@@ -25,7 +25,11 @@ from matplotlib.text import Text
 from gradbook import explorables, plots
 from gradbook.article import POINT, START
 from gradbook.backprop import Tape
+from gradbook.bug_hunts import hunt1, hunt2, hunt3, hunt4, hunt5, hunt6
+from gradbook.bug_hunts.symptoms import symptom
 from gradbook.circuits import multiply_gate, neuron
+from gradbook.engine_check import check_engine
+from gradbook.engine_check_figure import located_graph
 from gradbook.explorables.neuron_graph import neuron_names
 from gradbook.search import gradient_ascent, random_search
 
@@ -45,8 +49,17 @@ def _histories() -> dict:
     }
 
 
+def _located() -> Figure:
+    report = check_engine(hunt2.Value)
+    return located_graph(next(f for f in report.failures if f.located))
+
+
 XS = np.linspace(-3.0, 3.0, 31)
-EXAMPLES: dict[str, Callable[[], Figure]] = {
+HUNTS = (hunt1, hunt2, hunt3, hunt4, hunt5, hunt6)
+# figure: a call that draws it (or a list of calls, for all its words)
+EXAMPLES: dict[str, Callable[[], Figure | list[Figure]]] = {
+    "located_graph": _located,
+    "symptom": lambda: [symptom(hunt) for hunt in HUNTS],
     "computation_graph": _graph,
     "confusion_matrix": lambda: plots.confusion_matrix(
         np.array([[5, 1], [0, 7]])
@@ -81,8 +94,9 @@ EXAMPLES: dict[str, Callable[[], Figure]] = {
     ),
 }
 
-# Words of both languages: the gradient "grad" (Russian writes grad f too).
-BOTH = {"grad"}
+# Words of both languages: the gradient "grad" (Russian writes grad f too),
+# and names of code: an operation (mul), a function (tanh).
+BOTH = {"grad", "mul", "tanh"}
 
 
 def _words() -> Iterator[tuple[str, str]]:
@@ -99,8 +113,10 @@ def _words() -> Iterator[tuple[str, str]]:
             for text in live.figure.findobj(Text):
                 yield name, text.get_text()
     for name, example in EXAMPLES.items():
-        for text in example().findobj(Text):
-            yield name, text.get_text()
+        drawn = example()
+        for figure in drawn if isinstance(drawn, list) else [drawn]:
+            for text in figure.findobj(Text):
+                yield name, text.get_text()
 
 
 def main() -> None:
