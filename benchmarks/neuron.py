@@ -5,7 +5,9 @@ Each engine computes the whole gradient from scratch on every call, as a
 user would: gradbook's reverse mode (``grad_bp``, one forward and one
 backward pass), gradbook's forward mode (``dual.gradient``, five forward
 passes), micrograd (``Value`` graph and ``.backward()``) and autograd
-(``grad`` of a numpy function of a 5-vector).
+(``grad`` of a numpy function of a 5-vector).  ``jit.compile_grad``
+records ``backprop`` once, before the timing, and runs the straight-line
+Python it generated (as ``jax.jit`` compiles once, then runs).
 
 Two floors, both without a gradient: the neuron written inline on floats
 (the least Python can do), and ``circuits.neuron`` on floats (the book's
@@ -31,6 +33,7 @@ from gradbook.article import GRADIENT, VALUE
 from gradbook.backprop import eval_bp, grad_bp
 from gradbook.circuits import neuron
 from gradbook.i18n import N_
+from gradbook.jit import compile_grad
 
 IMPORTS = ("gradbook", "numpy", "micrograd", "autograd")
 
@@ -42,6 +45,7 @@ PLAIN = N_("plain float evaluation, inline")
 FLOAT = N_("circuits.neuron on floats")
 HAND = N_("gradient by hand (5 partials, floats)")
 OURS = N_("gradbook Var (reverse, grad_bp)")
+COMPILED = N_("gradbook compile_grad (recorded once)")
 DUAL = N_("gradbook Dual (5 forward passes)")
 MICROGRAD = N_("micrograd")
 AUTOGRAD = N_("autograd")
@@ -63,11 +67,13 @@ def cases() -> dict[str, Callable[[], object]]:
     """The timed callables, each checked against the article first."""
     autograd_gradient = autograd.grad(_autograd_neuron)
     point = np.array(POINT)
+    compiled = compile_grad(neuron, POINT)
     timed: dict[str, Callable[[], object]] = {
         PLAIN: lambda: plain_neuron(*POINT),
         FLOAT: lambda: neuron(POINT),
         HAND: lambda: hand_gradient(*POINT),
         OURS: lambda: grad_bp(neuron, POINT),
+        COMPILED: lambda: compiled(POINT),
         DUAL: lambda: dual.gradient(neuron, POINT),
         MICROGRAD: micrograd_gradient,
         AUTOGRAD: lambda: autograd_gradient(point),
@@ -78,6 +84,11 @@ def cases() -> dict[str, Callable[[], object]]:
     checks.exactly(eval_bp(neuron, POINT), VALUE, "eval_bp of the neuron")
     checks.exactly(
         timed[OURS](), GRADIENT, "grad_bp of the neuron (the article's digits)"
+    )
+    value, grads = timed[COMPILED]()
+    checks.exactly(value, VALUE, "compile_grad's value of the neuron")
+    checks.exactly(
+        grads, GRADIENT, "compile_grad of the neuron (the article's digits)"
     )
     checks.exactly(
         timed[DUAL](),
@@ -98,8 +109,8 @@ def measure(rounds: int) -> dict:
     plain, floor = times[PLAIN].median, times[FLOAT].median
     return {
         "checked": (
-            "gradbook's Var and Dual give the article's five partials "
-            "to the last digit; "
+            "gradbook's Var, Dual and compiled gradient give the article's "
+            "five partials to the last digit; "
             "micrograd, autograd and the gradient by hand agree with them "
             "to 1e-14"
         ),
@@ -114,6 +125,8 @@ def measure(rounds: int) -> dict:
         },
         "gradbook Var / micrograd": times[OURS].median
         / times[MICROGRAD].median,
+        "compile_grad / plain float evaluation": times[COMPILED].median
+        / plain,
         "note": (
             "micrograd 0.1.0 has no exp: the benchmark adds one to its Value, "
             "in micrograd's own style (benchmarks/peers.py)"

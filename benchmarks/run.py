@@ -81,6 +81,11 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
             "circuits.neuron on floats"
         ],
     ),
+    # Recorded once, run as generated Python: near the arithmetic itself.
+    "neuron gradient: compile_grad / inline float evaluation": (
+        5.0,
+        lambda r: r["neuron"]["compile_grad / plain float evaluation"],
+    ),
     "scalar MLP step: gradbook Var / micrograd": (
         0.35,
         lambda r: r["scalar_mlp"]["gradbook Var / micrograd"],
@@ -88,6 +93,16 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
     "vector MLP gradient: gradbook Var / autograd": (
         1.0,
         lambda r: r["vector_mlp"]["gradbook Var / autograd"],
+    ),
+    "vector MLP gradient: compile_grad / numpy by hand": (
+        1.0,
+        lambda r: r["vector_mlp"][
+            "compile_grad / numpy forward + backward by hand"
+        ],
+    ),
+    "digits network: hvp / one gradient": (
+        4.0,
+        lambda r: r["vector_mlp"]["hvp / one gradient (grad_bp)"],
     ),
     "book: rebuild / clean build": (
         0.2,

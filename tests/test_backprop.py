@@ -4,8 +4,17 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from programs import inputs, programs, run
+from hypothesis import Phase, assume, given, settings
+from programs import (
+    ARRAY_SHAPES,
+    SCALAR_SHAPES,
+    inputs,
+    programs,
+    run,
+    run_typed,
+    typed_inputs,
+    typed_programs,
+)
 
 from gradbook import functions as fn
 from gradbook.article import GRADIENT, POINT, VALUE
@@ -16,6 +25,7 @@ from gradbook.backprop import (
     backprop,
     eval_bp,
     grad_bp,
+    hvp,
     sequence_var,
 )
 from gradbook.circuits import neuron, sum_of_squares
@@ -417,9 +427,9 @@ def test_dual_and_var_do_not_mix():
     message = "where: a Dual and a Var cannot be mixed"
     with pytest.raises(TypeError, match=message):
         grad_bp(lambda v: fn.where(v > 0, Dual(1.0, 1.0), v), np.ones(1))
-    message = "grad_bp: xs must be a real number or a numeric array, got Dual"
+    message = "grad_bp: a Var and a Dual cannot be mixed"
     with pytest.raises(TypeError, match=message):
-        derivative(lambda x: grad_bp(lambda v: v * v, x), 2.0)
+        grad_bp(lambda v: v * v, Dual(2.0, 1.0))  # a Dual made by hand
 
 
 def test_nodes_are_named():
@@ -427,9 +437,11 @@ def test_nodes_are_named():
     u, v = tape.var(3.0), tape.var(2.0)
     q = 1.0 / (u / v)
     node = tape.nodes[q.index]
-    assert isinstance(node, Node)
+    assert isinstance(node, Node) and node is q  # a Var is its own node
     assert (node.op, node.constant, node.value) == ("c/", 1.0, 2 / 3)
-    assert tape.nodes[u.index] == Node("input", None, 3.0, ())
+    first = tape.nodes[u.index]
+    assert (first.op, first.constant, first.value) == ("input", None, 3.0)
+    assert first.inputs == ()
     division = tape.nodes[q.index - 1]
     assert division.inputs == ((0, 0.5), (1, -0.75))
 
@@ -521,8 +533,151 @@ def test_tanh_of_an_array_records_a_rule_for_any_cotangent():
     slope = 1 - np.tanh(x) ** 2
     np.testing.assert_allclose(rule(np.ones(2)), slope, rtol=1e-15)
     np.testing.assert_allclose(rule(2.0), 2 * slope, rtol=1e-15)
-    nested = rule(Dual(np.ones(2), 1.0))  # forward over reverse, later
+    nested = rule(Dual(np.ones(2), 1.0))  # forward over reverse
     np.testing.assert_allclose(nested.tangent, slope, rtol=1e-15)
     assert isinstance(
         tape.nodes[fn.tanh(tape.var(0.5)).index].inputs[0][1], float
     )
+
+
+# Second derivatives: the Hessian times a vector, and nesting.
+
+
+def _hvp_by_differences(f, xs, v, h=1e-5):
+    """``(grad f(xs + h v) - grad f(xs - h v)) / 2h``, leaf by leaf."""
+    up = [x + h * d for x, d in zip(xs, v, strict=True)]
+    down = [x - h * d for x, d in zip(xs, v, strict=True)]
+    return [
+        (g_up - g_down) / (2 * h)
+        for g_up, g_down in zip(grad_bp(f, up), grad_bp(f, down), strict=True)
+    ]
+
+
+def _directions(xs, seed):
+    rng = np.random.default_rng(seed)
+    return [
+        float(rng.normal())
+        if np.ndim(x) == 0
+        else rng.normal(size=np.shape(x))
+        for x in xs
+    ]
+
+
+def _second_order_campaign(examples):
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    )
+
+
+def _check_hvp(program, xs):
+    kinks = []
+    run_typed(program, xs, kinks)
+    assume(min(kinks, default=math.inf) > 1e-2)
+
+    def f(values):
+        return run_typed(program, values)
+
+    v = _directions(xs, len(program))
+    got = hvp(f, xs, v)
+    assert type(got) is list and len(got) == len(xs)
+    differences = _hvp_by_differences(f, xs, v)
+    for g, x, expected in zip(got, xs, differences, strict=True):
+        assert np.shape(g) == np.shape(x)
+        assert type(g) is (float if np.ndim(x) == 0 else np.ndarray)
+        np.testing.assert_allclose(g, expected, rtol=1e-5, atol=1e-6)
+
+    # reverse over reverse: the gradient of (gradient . v)
+    def along(values):
+        grads = grad_bp(f, values)
+        return sum(
+            (g * d).sum() if np.ndim(d) else g * d
+            for g, d in zip(grads, v, strict=True)
+        )
+
+    for g, expected in zip(grad_bp(along, xs), got, strict=True):
+        np.testing.assert_allclose(g, expected, rtol=1e-9, atol=1e-10)
+
+
+@_second_order_campaign(100)
+@given(
+    program=typed_programs(SCALAR_SHAPES, max_steps=8),
+    xs=typed_inputs(SCALAR_SHAPES),
+)
+def test_hvp_matches_differences_of_gradients_on_scalar_programs(program, xs):
+    _check_hvp(program, xs)
+
+
+@_second_order_campaign(100)
+@given(
+    program=typed_programs(ARRAY_SHAPES, max_steps=8),
+    xs=typed_inputs(ARRAY_SHAPES),
+)
+def test_hvp_matches_differences_of_gradients_on_array_programs(program, xs):
+    _check_hvp(program, xs)
+
+
+def test_hvp_of_a_quadratic_is_the_matrix_times_v():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 3))
+    x0, v = rng.normal(size=3), rng.normal(size=3)
+
+    def f(x):
+        return 0.5 * (x @ a @ x) + fn.sin(x).sum()
+
+    hessian = 0.5 * (a + a.T) - np.diag(np.sin(x0))
+    np.testing.assert_allclose(hvp(f, x0, v), hessian @ v, rtol=1e-13)
+    # the neuron: the Hessian's column for a, from five hvps
+    columns = [hvp(neuron, POINT, list(e)) for e in np.eye(5)]
+    hessian = np.array(columns)
+    np.testing.assert_allclose(hessian, hessian.T, rtol=1e-12, atol=1e-15)
+    assert hvp(neuron, tuple(POINT), (1.0, 0, 0, 0, 0)) == tuple(columns[0])
+
+
+def test_hvp_wants_one_direction_per_argument():
+    message = "hvp: v must hold one direction per argument: 2 arguments"
+    with pytest.raises(ValueError, match=message):
+        hvp(lambda p: p[0] * p[1], [1.0, 2.0], 1.0)
+    with pytest.raises(ValueError, match=r"hvp: v has shape \(2,\), but xs"):
+        hvp(lambda x: (x * x).sum(), np.ones(3), np.ones(2))
+    with pytest.raises(TypeError, match="hvp: f must be a function"):
+        hvp(5, 1.0, 1.0)
+
+
+def test_reverse_over_reverse():
+    assert grad_bp(lambda x: grad_bp(lambda y: y * y * y, x), 2.0) == 12.0
+    # an outer Var on either side of an inner one
+    assert grad_bp(lambda x: grad_bp(lambda y: x * y, 2.0), 3.0) == 1.0
+    assert grad_bp(lambda x: grad_bp(lambda y: y * x * x, 2.0), 3.0) == 6.0
+    s = 1 / (1 + math.exp(-0.3))
+    second = grad_bp(lambda x: grad_bp(fn.sigmoid, x), 0.3)
+    assert second == pytest.approx(s * (1 - s) * (1 - 2 * s), rel=1e-12)
+    # arrays: indexing, matmul, sums, reshapes, transposes
+    w = np.arange(6.0).reshape(2, 3)
+
+    def inner(x):
+        return grad_bp(lambda y: ((y @ x.T) ** 2).sum() * y[0, 1], w)
+
+    def outer(x):
+        return (inner(x) * w).sum()
+
+    x0 = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    check_grad(outer, x0, grad_bp(outer, x0), rtol=1e-6)
+
+
+def test_a_var_kept_from_an_inner_derivative_is_refused():
+    kept = []
+
+    def inner(y):
+        kept.append(y)
+        return y * y
+
+    def outer(x):
+        grad_bp(inner, 1.0)
+        return x * kept[-1]
+
+    with pytest.raises(ValueError, match="Var: this Var belongs to another"):
+        grad_bp(outer, 2.0)

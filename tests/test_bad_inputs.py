@@ -42,6 +42,7 @@ from gradbook import (
     data,
     dual,
     functions,
+    jit,
     nn,
     numerical,
     search,
@@ -59,6 +60,7 @@ MODULES = [
     backprop,
     nn,
     data,
+    jit,
 ]
 
 # Public names with no row, and why.  A test checks each reason.
@@ -70,6 +72,8 @@ CLASSES = {  # records and bases, never called with a reader's values
     "nn.History",
     "nn.Layer",
     "data.Dataset",
+    "jit.MismatchError",
+    "jit.Program",
 }
 CONSTANTS = {
     "article.GRADIENT",
@@ -186,6 +190,22 @@ NUMBER_ARGUMENTS = [
     (backprop.eval_bp, "eval_bp", lambda v: backprop.eval_bp(_square, v)),
     (grad_bp, "grad_bp", lambda v: grad_bp(_square, v)),
     (grad_bp, "grad_bp", lambda v: grad_bp(_squares, [1.0, v])),
+    (backprop.hvp, "hvp", lambda v: backprop.hvp(_square, v, 1.0)),
+    (
+        backprop.hvp,
+        "hvp",
+        lambda v: backprop.hvp(_squares, [1.0, 2.0], [1, v]),
+    ),
+    (jit.compile_grad, "compile_grad", lambda v: jit.compile_grad(_square, v)),
+    (jit.compile_grad, "compile_grad", lambda v: _compiled([1.0, v])),
+    (jit.trace, "trace", lambda v: jit.trace(_square, v)),
+    (jit.trace_grad, "trace_grad", lambda v: jit.trace_grad(_squares, [v])),
+    (jit.linearize, "linearize", lambda v: jit.linearize(_square, v)),
+    (
+        jit.grad_by_transpose,
+        "grad_by_transpose",
+        lambda v: jit.grad_by_transpose(_square, v),
+    ),
     (
         numerical.central_difference,
         "central_difference",
@@ -231,6 +251,18 @@ NUMBER_ARGUMENTS = [
 ]
 
 
+def _kept_dual():
+    """A Dual kept from a derivative that has finished."""
+    kept = []
+    derivative(lambda y: kept.append(y) or y, 1.0)
+    return kept[0]
+
+
+def _compiled(xs):
+    """The compiled gradient of _squares, called on ``xs``."""
+    return jit.compile_grad(_squares, [1.0, 2.0])(xs)
+
+
 def _unfolded(images):
     return nn.conv2d_unfolded(images, KERNELS)
 
@@ -270,6 +302,12 @@ FUNCTION_ARGUMENTS = [
     (backprop.backprop, lambda f: backprop.backprop(f, 1.0)),
     (backprop.eval_bp, lambda f: backprop.eval_bp(f, 1.0)),
     (grad_bp, lambda f: grad_bp(f, 1.0)),
+    (backprop.hvp, lambda f: backprop.hvp(f, 1.0, 1.0)),
+    (jit.compile_grad, lambda f: jit.compile_grad(f, 1.0)),
+    (jit.trace, lambda f: jit.trace(f, 1.0)),
+    (jit.trace_grad, lambda f: jit.trace_grad(f, 1.0)),
+    (jit.linearize, lambda f: jit.linearize(f, 1.0)),
+    (jit.grad_by_transpose, lambda f: jit.grad_by_transpose(f, 1.0)),
     (
         numerical.central_difference,
         lambda f: numerical.central_difference(f, 1.0),
@@ -341,6 +379,13 @@ def _rows():
             e,
             "mixed",
             "where(Dual, Var)",
+        ),
+        row(
+            fn.numpy_function,
+            lambda: fn.numpy_function(5),
+            e,
+            "function",
+            "numpy_function(5)",
         ),
         row(
             fn.log_softmax,
@@ -452,11 +497,10 @@ def _rows():
         ),
         row(
             derivative,
-            lambda: derivative(lambda x: grad_bp(_square, x), 2.0),
-            e,
-            "Dual",
-            "derivative(grad_bp)",
-            "grad_bp",
+            lambda: derivative(lambda y: _kept_dual(), 1.0),
+            v,
+            "finished",
+            "derivative(a Dual kept from another)",
         ),
         # backprop
         row(Var, lambda: Var(RAGGED), v, "ragged", "Var(ragged)"),
@@ -518,6 +562,118 @@ def _rows():
             v,
             "shapes",
             "grad_bp(shapes)",
+        ),
+        row(
+            bp.hvp,
+            lambda: bp.hvp(_squares, [1.0, 2.0], 1.0),
+            v,
+            "direction",
+            "hvp(v not a list)",
+        ),
+        row(
+            bp.hvp,
+            lambda: bp.hvp(lambda x: (x * x).sum(), ones, np.ones(2)),
+            v,
+            "shape",
+            "hvp(v of another shape)",
+        ),
+        row(
+            bp.hvp,
+            lambda: bp.hvp(_square, Var(1.0), 1.0),
+            e,
+            "mixed",
+            "hvp(xs a Var made by hand)",
+        ),
+        row(
+            jit.compile_grad,
+            lambda: _compiled([1.0, ones]),
+            jit.MismatchError,
+            "shapes",
+            "compile_grad(another shape)",
+        ),
+        row(
+            jit.compile_grad,
+            lambda: _compiled([1.0]),
+            jit.MismatchError,
+            "arguments",
+            "compile_grad(another count)",
+        ),
+        row(
+            jit.compile_grad,
+            lambda: _compiled(2.0),
+            e,
+            "list",
+            "compile_grad(not a list)",
+        ),
+        row(
+            jit.compile_grad,
+            lambda: jit.compile_grad(lambda x: x if x > 0 else -x, 1.0)(-1.0),
+            jit.MismatchError,
+            "branch",
+            "compile_grad(another branch)",
+        ),
+        row(
+            jit.compile_grad,
+            lambda: grad_bp(lambda x: _compiled([x, 1.0])[0], 1.0),
+            e,
+            "differentiated",
+            "compile_grad(a Var argument)",
+        ),
+        row(
+            jit.compile_grad,
+            lambda: jit.compile_grad(_squares, [1.0, 2.0], names="a"),
+            v,
+            "names",
+            "compile_grad(names too few)",
+        ),
+        row(
+            jit.simplify,
+            lambda: jit.simplify(5),
+            e,
+            "Program",
+            "simplify(5)",
+        ),
+        row(
+            jit.dead_code,
+            lambda: jit.dead_code(None),
+            e,
+            "Program",
+            "dead_code(None)",
+        ),
+        row(
+            jit.common_subexpressions,
+            lambda: jit.common_subexpressions("x"),
+            e,
+            "Program",
+            "common_subexpressions(str)",
+        ),
+        row(
+            jit.compile_program,
+            lambda: jit.compile_program([]),
+            e,
+            "Program",
+            "compile_program(list)",
+        ),
+        row(
+            jit.compile_program,
+            lambda: jit.compile_program(jit.trace(_square, 1.0), "2x"),
+            v,
+            "identifier",
+            "compile_program(name 2x)",
+        ),
+        row(
+            jit.transpose,
+            lambda: jit.transpose(jit.trace(_square, 1.0)),
+            v,
+            "linear",
+            "transpose(not linear)",
+        ),
+        row(
+            jit.transpose,
+            lambda: jit.transpose(1.0),
+            e,
+            "Program",
+            "transpose(float)",
         ),
         row(
             bp.sequence_var,

@@ -108,8 +108,10 @@ def test_calling_names_the_function_in_numpys_errors():
 def test_mixing_is_one_message_for_both_orders():
     message = str(checks.mixing("f", Dual(1.0), Var(1.0)))
     assert message == (
-        "f: a Dual and a Var cannot be mixed "
-        "(forward and reverse mode do not nest in gradbook)"
+        "f: a Dual and a Var cannot be mixed: they belong to derivatives "
+        "that are not nested (one was made by hand, or kept from a "
+        "derivative that has finished); take the inner derivative inside "
+        "the function the outer one differentiates"
     )
     assert "a Var and a Dual" in str(checks.mixing("f", Var, Dual(1.0)))
 

@@ -255,11 +255,49 @@ def test_hessian_vector_product_forward_over_forward():
     np.testing.assert_allclose(columns, hessian @ v, rtol=1e-12, atol=1e-14)
 
 
-def test_forward_over_reverse_is_refused_not_wrong():
-    with pytest.raises(TypeError, match="cannot be mixed"):
-        derivative(lambda x: grad_bp(lambda v: v * x, 1.0), 2.0)
-    with pytest.raises(TypeError, match="cannot be mixed"):
-        grad_bp(lambda v: derivative(lambda y: v * y, 1.0), 2.0)
+def test_forward_over_reverse_and_reverse_over_forward():
+    # f(x) = x**3: f'' = 6 x, in both orders of the two modes
+    assert derivative(lambda x: grad_bp(lambda v: v * v * v, x), 2.0) == 12.0
+    assert grad_bp(lambda x: derivative(lambda v: v * v * v, x), 2.0) == 12.0
+    # an outer number used inside, on either side of an inner one
+    assert derivative(lambda a: grad_bp(lambda v: a * v * v, 1.0), 2.0) == 2
+    assert derivative(lambda a: grad_bp(lambda v: v * a * v, 1.0), 2.0) == 2
+    assert grad_bp(lambda a: derivative(lambda v: a * v * v, 1.0), 2.0) == 2
+    assert grad_bp(lambda a: derivative(lambda v: v * a * v, 1.0), 2.0) == 2
+    for t in (-1.0, 0.3, 2.0):  # sigmoid'' = s (1 - s) (1 - 2 s)
+        s = 1 / (1 + math.exp(-t))
+        expected = s * (1 - s) * (1 - 2 * s)
+        for second in (
+            derivative(lambda x: grad_bp(fn.sigmoid, x), t),
+            grad_bp(lambda x: derivative(fn.sigmoid, x), t),
+        ):
+            assert second == pytest.approx(expected, rel=1e-12)
+
+
+def test_nesting_keeps_the_tangent_of_each_level_apart():
+    # d/dx [x * d/dy (x + y)] = 1: the classic perturbation trap, across modes
+    assert derivative(lambda x: x * grad_bp(lambda y: x + y, 1.0), 2.0) == 1
+    assert grad_bp(lambda x: x * derivative(lambda y: x + y, 1.0), 2.0) == 1
+    # a Var of the outer tape that the inner function returns is a constant
+    assert grad_bp(lambda x: derivative(lambda y: x, 1.0), 2.0) == 0.0
+    assert derivative(lambda x: grad_bp(lambda y: x, 1.0), 2.0) == 0.0
+
+
+def test_a_dual_of_a_finished_derivative_is_refused():
+    kept = []
+
+    def keep(y):
+        kept.append(y)
+        return y * y
+
+    derivative(keep, 1.0)
+    message = "derivative: a Dual kept from a derivative that has finished"
+    with pytest.raises(ValueError, match=message):
+        derivative(lambda x: x * derivative(lambda y: kept[0], 1.0), 2.0)
+    with pytest.raises(ValueError, match="Dual: a Dual kept from"):
+        derivative(lambda x: x * kept[0], 2.0)
+    with pytest.raises(TypeError, match="Var: a Var and a Dual cannot be"):
+        grad_bp(lambda v: v * kept[0], 1.0)
 
 
 # Regressions: each was a silently wrong number or an unclear error.

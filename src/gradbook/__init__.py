@@ -11,14 +11,19 @@ Modules, one idea each:
 - ``search``: random local search and gradient ascent;
 - ``numerical``: finite differences and ``check_grad``;
 - ``dual``: forward mode, with dual numbers;
-- ``backprop``: reverse mode, the article's ``BVar``;
+- ``backprop``: reverse mode, the article's ``BVar``, and ``hvp``
+  (second derivatives: the two modes nest);
 - ``nn`` and ``data``: layers and networks (a multilayer perceptron,
   batch normalization, convolution, pooling), one training loop, and
   their data sets;
 - ``plots``: figure builders, data in and figure out;
 - ``views``: each chapter's update logic, parameters in and figure out;
 - ``widgets``: live panels and scrubbers, built on ``views``;
-- ``source``: showing engine code in a chapter.
+- ``source``: showing engine code in a chapter;
+- ``jit``: a recorded tape as a compiled program (``jit_trace`` records,
+  ``jit_program`` is the printable form, ``jit_simplify`` and
+  ``jit_codegen`` simplify it and write Python, ``jit_linear`` builds
+  reverse mode as linearize-then-transpose).
 """
 
 __version__ = "1.0.0"

@@ -246,10 +246,16 @@ def operands(
     With ``names`` (such as ``("a", "b", "c", "x", "y")``) there must be
     exactly one item per name; a wrong count is a ``ValueError``.
     """
-    plain = type(values) in (list, tuple)
-    plain = plain and _PLAIN.issuperset(map(type, values))
-    if plain and (names is None or len(values) == len(names)):
-        return list(values)  # at once: neuron on floats 37% less time
+    if type(values) in (list, tuple) and (
+        names is None or len(values) == len(names)
+    ):
+        # plain numbers, and numbers that carry derivatives, pass at once
+        # (the neuron on floats: 37% less time; on Vars, grad_bp: 9%)
+        for v in values:
+            if type(v) not in _PLAIN and not _carries_derivatives(v):
+                break
+        else:
+            return list(values)
 
     items = values
     if getattr(values, "ndim", 0) and _is_operand(values):  # an array
@@ -281,15 +287,20 @@ def _broadcast_together(shapes: list, who: str, name: str) -> None:
 
 
 def mixing(who: str, first: object, second: object) -> TypeError:
-    """The error for a ``Dual`` and a ``Var`` meeting in one computation:
-    forward and reverse mode do not nest in gradbook.  ``first`` and
-    ``second`` are the two numbers, or their classes."""
+    """The error for two numbers of different derivatives that may not
+    meet (a ``Dual`` and a ``Var``, say): derivatives nest only when the
+    inner one is taken inside the function the outer one differentiates.
+    ``first`` and ``second`` are the two numbers, or their classes."""
     first, second = (
         v if isinstance(v, type) else type(v) for v in (first, second)
     )
     kinds = f"a {first.__name__} and a {second.__name__}"
-    why = "forward and reverse mode do not nest in gradbook"
-    return TypeError(f"{who}: {kinds} cannot be mixed ({why})")
+    why = (
+        "they belong to derivatives that are not nested (one was made by "
+        "hand, or kept from a derivative that has finished); take the "
+        "inner derivative inside the function the outer one differentiates"
+    )
+    return TypeError(f"{who}: {kinds} cannot be mixed: {why}")
 
 
 def _real_scalar(value: object, who: str, name: str, what: str) -> float:

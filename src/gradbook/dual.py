@@ -8,15 +8,17 @@ gradient of a function of n arguments needs n runs (see ``gradient``).
 
 Derivatives nest: ``derivative(lambda x: derivative(f, x), 2.0)`` is the
 second derivative.  Each call of ``derivative``, ``jvp`` or ``gradient``
-tags its perturbation with a fresh number.  Where two duals of different
-tags meet, the one with the older tag (the outer call) is a constant inside
-the newer one, so the inner and outer tangents never mix (Siskind and
-Pearlmutter's "perturbation confusion").
+tags its perturbation with a fresh number, its level (``functions``).
+Where two duals of different tags meet, the one with the older tag (the
+outer call) is a constant inside the newer one, so the inner and outer
+tangents never mix (Siskind and Pearlmutter's "perturbation confusion").
+The same holds for a ``Var`` of reverse mode: a dual's primal and tangent
+may be Vars of an outer derivative (reverse over forward), and a Var's
+value may be a dual of an outer one (forward over reverse).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -26,12 +28,23 @@ from gradbook.checks import Number
 from gradbook.functions import (
     Operand,
     Tracer,
-    _plain,
+    _reshape,
+    _scatter,
+    _shape,
+    _sign,
+    _size,
+    _sum,
+    _transpose,
+    close_level,
     cos,
+    defers,
     divide,
     exp,
     exponent_slope,
     log,
+    nested,
+    new_level,
+    open_level,
     over_square,
     power,
     power_slope,
@@ -44,7 +57,6 @@ from gradbook.functions import (
 
 __all__ = ["Dual", "constant", "derivative", "gradient", "jvp", "variable"]
 
-_tags = itertools.count(1)  # one per derivative, jvp or gradient call
 USER = 0  # the tag of duals made with Dual(...) by hand
 
 
@@ -69,19 +81,28 @@ class Dual(Tracer):
         _check_tangent_shape(tangent, primal, "Dual")
         self.primal, self.tangent, self.tag = primal, tangent, USER
 
+    @property
+    def level(self) -> int:  # the level of the derivative: its tag
+        return self.tag
+
     def __repr__(self) -> str:
         return f"Dual(primal={self.primal!r}, tangent={self.tangent!r})"
 
     # Arithmetic: one rule each.  _pair lifts a plain number to a constant,
-    # a dual with tangent 0 (the article's constOp).
+    # a dual with tangent 0 (the article's constOp).  A number of an inner
+    # derivative does the operation itself: it has the rule that sees both.
 
     def __add__(self, other: object) -> Dual:
+        if defers(self, other):  # other belongs to an inner derivative
+            return other.__radd__(self)
         a, b = _pair(self, other)
         return _dual(a.primal + b.primal, a.tangent + b.tangent, a.tag)
 
     __radd__ = __add__
 
     def __sub__(self, other: object) -> Dual:
+        if defers(self, other):  # other belongs to an inner derivative
+            return other.__rsub__(self)
         a, b = _pair(self, other)
         return _dual(a.primal - b.primal, a.tangent - b.tangent, a.tag)
 
@@ -89,6 +110,8 @@ class Dual(Tracer):
         return _pair(other, self)[0] - self
 
     def __mul__(self, other: object) -> Dual:
+        if defers(self, other):  # other belongs to an inner derivative
+            return other.__rmul__(self)
         a, b = _pair(self, other)
         u, du, v, dv = a.primal, a.tangent, b.primal, b.tangent
         return _dual(u * v, du * v + u * dv, a.tag)
@@ -96,6 +119,8 @@ class Dual(Tracer):
     __rmul__ = __mul__
 
     def __truediv__(self, other: object) -> Dual:
+        if defers(self, other):  # other belongs to an inner derivative
+            return other.__rtruediv__(self)
         a, b = _pair(self, other)
         u, du, v, dv = a.primal, a.tangent, b.primal, b.tangent
         # the quotient rule, (du v - u dv) / v**2
@@ -111,9 +136,11 @@ class Dual(Tracer):
         return self
 
     def __abs__(self) -> Dual:
-        return self._chain(abs(self.primal), np.sign(_plain(self.primal)))
+        return self._chain(abs(self.primal), _sign(self.primal))
 
     def __pow__(self, exponent: object) -> Dual:
+        if defers(self, exponent):  # it belongs to an inner derivative
+            return exponent.__rpow__(self)
         a, b = _pair(self, exponent)
         u, du, v, dv = a.primal, a.tangent, b.primal, b.tangent
         value, by_u = power(u, v), times(du, power_slope(u, v))
@@ -126,6 +153,8 @@ class Dual(Tracer):
         return _pair(base, self)[0] ** self
 
     def __matmul__(self, other: object) -> Dual:
+        if defers(self, other):  # other belongs to an inner derivative
+            return other.__rmatmul__(self)
         return _matmul(*_pair(self, other, elementwise=False))
 
     def __rmatmul__(self, other: object) -> Dual:
@@ -177,17 +206,14 @@ class Dual(Tracer):
         self, axis: int | tuple | None = None, keepdims: bool = False
     ) -> Dual:
         tangent = _full(self.tangent, self.shape)
-        return _dual(
-            _sum(self.primal, axis, keepdims),
-            _sum(tangent, axis, keepdims),
-            self.tag,
-        )
+        primal = checks.calling("Dual.sum", _sum, self.primal, axis, keepdims)
+        return _dual(primal, _sum(tangent, axis, keepdims), self.tag)
 
     def mean(
         self, axis: int | tuple | None = None, keepdims: bool = False
     ) -> Dual:
         total = self.sum(axis=axis, keepdims=keepdims)
-        return total * (np.size(_plain(total)) / np.size(_plain(self)))
+        return total * (_size(total) / _size(self))
 
     def __getitem__(self, key: object) -> Dual:
         primal = self._index(self.primal, key)
@@ -197,15 +223,30 @@ class Dual(Tracer):
     def reshape(self, *shape: int | tuple[int, ...]) -> Dual:
         new = shape[0] if len(shape) == 1 else shape  # (3, 1) or 3, 1
         tangent = _full(self.tangent, self.shape)
-        primal, tangent = _reshape(self.primal, new), _reshape(tangent, new)
-        return _dual(primal, tangent, self.tag)
+        primal = checks.calling("Dual.reshape", _reshape, self.primal, new)
+        return _dual(primal, _reshape(tangent, new), self.tag)
+
+    def transpose(self, *axes: int) -> Dual:
+        """The axes in reverse order (or in the order ``axes`` gives)."""
+        if not self.shape:
+            return self  # one number is its own transpose
+        axes = axes or None
+        tangent = _full(self.tangent, self.shape)
+        primal = checks.calling(
+            "Dual.transpose", _transpose, self.primal, axes
+        )
+        return _dual(primal, _transpose(tangent, axes), self.tag)
 
     @property
     def T(self) -> Dual:  # noqa: N802 (numpy's name)
-        if not self.shape:
-            return self  # one number is its own transpose
+        return self.transpose()
+
+    def scatter(self, shape: tuple[int, ...], key: object) -> Dual:
+        """Zeros of ``shape`` with this dual added at ``key`` (the
+        transpose of indexing, for reverse mode's rule)."""
         tangent = _full(self.tangent, self.shape)
-        return _dual(_transpose(self.primal), _transpose(tangent), self.tag)
+        primal = _scatter(self.primal, shape, key)
+        return _dual(primal, _scatter(tangent, shape, key), self.tag)
 
 
 def _dual(primal: Operand, tangent: Operand, tag: int) -> Dual:
@@ -224,16 +265,28 @@ def _tag(x: object) -> int:
 def _lift(x: object, tag: int) -> Dual:
     """``x`` as a dual of perturbation ``tag``.
 
-    A plain number, or a dual of an older tag (an outer derivative), is a
-    constant there: its tangent for this perturbation is 0.
+    A plain number, a dual of an older tag, or a Var of an outer derivative
+    is a constant there: its tangent for this perturbation is 0.
     """
     if isinstance(x, Dual) and x.tag == tag:
         return x
     if isinstance(x, Tracer) and not isinstance(x, Dual):
-        raise checks.mixing("Dual", Dual, x)
-    if not isinstance(x, Dual):
+        if not nested(x.level, tag):
+            raise checks.mixing("Dual", Dual, x)
+    elif isinstance(x, Dual):
+        _check_kept(x, tag, "Dual")
+    else:
         x = checks.as_number(x, "Dual", "operand")
     return _dual(x, 0.0, tag)
+
+
+def _check_kept(x: Dual, tag: int, who: str) -> None:
+    """A Dual of another perturbation than ``tag`` must be one made by hand,
+    or one of a derivative being taken: not one kept from a derivative
+    that has finished, whose tangent means nothing any more."""
+    if x.tag != USER and x.tag != tag and not nested(x.tag, tag):
+        finished = "a Dual kept from a derivative that has finished"
+        raise ValueError(f"{who}: {finished} cannot be used here")
 
 
 def _pair(x: object, y: object, elementwise: bool = True) -> tuple[Dual, Dual]:
@@ -250,46 +303,35 @@ def _pair(x: object, y: object, elementwise: bool = True) -> tuple[Dual, Dual]:
     return a, b
 
 
-def _shape(x: Operand) -> tuple[int, ...]:
-    return x.shape if isinstance(x, Tracer) else np.shape(x)
-
-
 def _full(t: Operand, shape: tuple[int, ...]) -> Operand:
     """The tangent ``t`` spread over ``shape`` (it may be one number)."""
     return t if _shape(t) == shape else t + np.zeros(shape)
 
 
-def _sum(x: Operand, axis: int | tuple | None, keepdims: bool) -> Operand:
-    if isinstance(x, Tracer):
-        return x.sum(axis=axis, keepdims=keepdims)
-    return checks.calling("Dual.sum", np.sum, x, axis=axis, keepdims=keepdims)
-
-
-def _reshape(x: Operand, shape: int | tuple[int, ...]) -> Operand:
-    if isinstance(x, Tracer):
-        return x.reshape(shape)
-    return checks.calling("Dual.reshape", np.reshape, x, shape)
-
-
-def _transpose(x: Operand) -> Operand:
-    return x.T if isinstance(x, Tracer) else np.transpose(x)
-
-
 def _matmul(a: Dual, b: Dual) -> Dual:
-    u, v = a.primal, b.primal
+    u, v, du, dv = a.primal, b.primal, a.tangent, b.tangent
     checks.matmul_shapes(_shape(u), _shape(v), "Dual")
-    du, dv = _full(a.tangent, _shape(u)), _full(b.tangent, _shape(v))
-    return _dual(u @ v, du @ v + u @ dv, a.tag)
+    # A constant's tangent is the number 0: its term is 0, so skip it
+    # (hvp of the digits network: 14% and 33% less time in two runs).
+    if _is_zero(du):
+        return _dual(u @ v, u @ _full(dv, _shape(v)), a.tag)
+    du = _full(du, _shape(u))
+    if _is_zero(dv):
+        return _dual(u @ v, du @ v, a.tag)
+    return _dual(u @ v, du @ v + u @ _full(dv, _shape(v)), a.tag)
 
 
-def _check_tangent_shape(tangent: Number, primal: Operand, who: str) -> None:
+def _is_zero(t: Operand) -> bool:
+    return isinstance(t, float) and t == 0.0
+
+
+def _check_tangent_shape(tangent: Operand, primal: Operand, who: str) -> None:
     """A tangent (a checked number) is one number, or has its primal's
     shape."""
-    if not isinstance(tangent, np.ndarray) or tangent.ndim == 0:
-        return
-    if tangent.shape != _shape(primal):
+    shape = _shape(tangent)
+    if shape and shape != _shape(primal):
         raise ValueError(
-            f"{who}: tangent has shape {tangent.shape}, but the primal has "
+            f"{who}: tangent has shape {shape}, but the primal has "
             f"shape {_shape(primal)}; give one tangent per element, or one "
             "number"
         )
@@ -308,15 +350,22 @@ def variable(value: object) -> Dual:
 def _argument(x: object, t: object, tag: int, who: str, name: str) -> Dual:
     """Argument ``x`` with tangent ``t`` for perturbation ``tag``.
 
-    ``x`` may itself be a dual of an outer call: derivatives nest.
+    ``x`` and ``t`` may themselves carry the derivatives of an outer call
+    (a Dual, or a Var of reverse mode): derivatives nest.
     """
-    if isinstance(x, Tracer) and not isinstance(x, Dual):
-        raise checks.mixing(who, Dual, x)
-    if not isinstance(x, Dual):
-        x = checks.as_number(x, who, name)
-    t = checks.as_number(t, who, f"the tangent of {name}")
+    x = _outer(x, tag, who, name)
+    t = _outer(t, tag, who, f"the tangent of {name}")
     _check_tangent_shape(t, x, who)
     return _dual(x, t, tag)
+
+
+def _outer(x: object, tag: int, who: str, name: str) -> Operand:
+    """``x``, a number that may carry the derivatives of an outer call."""
+    if not isinstance(x, Tracer):
+        return checks.as_number(x, who, name)
+    if not isinstance(x, Dual) and not nested(x.level, tag):
+        raise checks.mixing(who, Dual, x)
+    return x
 
 
 def _output(out: object, tag: int, who: str) -> tuple:
@@ -325,19 +374,21 @@ def _output(out: object, tag: int, who: str) -> tuple:
     A result that is not a dual of this tag did not depend on the argument:
     its tangent is 0.
     """
-    many = isinstance(out, (list, tuple))
-    if many and any(isinstance(o, Tracer) for o in out):
+    if isinstance(out, (list, tuple)):  # several outputs, each its own
         pairs = [_output(o, tag, who) for o in out]
         return [p for p, _ in pairs], [t for _, t in pairs]
+    if isinstance(out, Dual) and out.tag == tag:
+        return out.primal, out.tangent
     if isinstance(out, Dual):
-        if out.tag == tag:
-            return out.primal, out.tangent
-        if out.tag > tag:
-            inner = "a Dual of an inner derivative that has finished"
-            raise ValueError(f"{who}: f returned {inner}")
-        return out, np.zeros(out.shape) if out.shape else 0.0
+        _check_kept(out, tag, who)
     if isinstance(out, Tracer):
-        raise checks.mixing(who, Dual, out)
+        if out.level > tag:
+            kind = type(out).__name__
+            inner = f"a {kind} of an inner derivative that has finished"
+            raise ValueError(f"{who}: f returned {inner}")
+        if not isinstance(out, Dual) and not nested(out.level, tag):
+            raise checks.mixing(who, Dual, out)
+        return out, np.zeros(out.shape) if out.shape else 0.0
     value = checks.returned(out, who, "a number (a Dual)")
     return value, np.zeros(np.shape(value)) if np.ndim(value) else 0.0
 
@@ -346,9 +397,13 @@ def derivative(f: Callable, x: object) -> Operand:
     """``df/dx`` at ``x``, by one forward pass.  ``x`` may be an array of
     points."""
     checks.callable_(f, "derivative")
-    tag = next(_tags)
-    out = f(_argument(x, 1.0, tag, "derivative", "x"))
-    return _output(out, tag, "derivative")[1]
+    tag = new_level()
+    open_level(tag)
+    try:
+        out = f(_argument(x, 1.0, tag, "derivative", "x"))
+        return _output(out, tag, "derivative")[1]
+    finally:
+        close_level(tag)
 
 
 def jvp(f: Callable, primals: object, tangents: object) -> tuple:
@@ -365,21 +420,27 @@ def jvp(f: Callable, primals: object, tangents: object) -> tuple:
 def _jvp(f: Callable, primals: object, tangents: object, who: str) -> tuple:
     """``jvp``, with errors naming ``who``, the function called."""
     checks.callable_(f, who)
-    tag = next(_tags)
-    if not isinstance(primals, (list, tuple)):
-        out = f(_argument(primals, tangents, tag, who, "primals"))
-        return _output(out, tag, who)
-    if not isinstance(tangents, (list, tuple)) or len(tangents) != len(
-        primals
+    many = isinstance(primals, (list, tuple))
+    if many and (
+        not isinstance(tangents, (list, tuple))
+        or len(tangents) != len(primals)
     ):
         raise ValueError(
             f"{who}: tangents must hold one tangent per primal: "
             f"{len(primals)} primals, tangents {tangents!r}"
         )
-    arguments = []
-    for i, (p, t) in enumerate(zip(primals, tangents, strict=True)):
-        arguments.append(_argument(p, t, tag, who, f"primals[{i}]"))
-    return _output(f(arguments), tag, who)
+    tag = new_level()
+    open_level(tag)
+    try:
+        if not many:
+            out = f(_argument(primals, tangents, tag, who, "primals"))
+            return _output(out, tag, who)
+        arguments = []
+        for i, (p, t) in enumerate(zip(primals, tangents, strict=True)):
+            arguments.append(_argument(p, t, tag, who, f"primals[{i}]"))
+        return _output(f(arguments), tag, who)
+    finally:
+        close_level(tag)
 
 
 def gradient(f: Callable, xs: object) -> object:

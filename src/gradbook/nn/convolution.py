@@ -25,7 +25,7 @@ import numpy as np
 from gradbook import checks
 from gradbook.backprop import Constant, Var
 from gradbook.dual import Dual
-from gradbook.functions import Operand, Tracer, primal, where
+from gradbook.functions import Operand, Tracer, numpy_function, primal, where
 from gradbook.nn.layers import Layer, check_params
 
 __all__ = ["Conv2d", "conv2d", "conv2d_unfolded"]
@@ -46,13 +46,24 @@ def conv2d(
     ``_conv2d_node``); on Duals it runs ``conv2d_unfolded``.
     """
     x, w, b, stride, padding = _check(x, w, b, stride, padding, "conv2d")
-    if isinstance(x, Dual) or isinstance(w, Dual):  # forward mode: no rule
+    if any(map(_forward, (x, w))):  # forward mode: no rule of its own
         return conv2d_unfolded(x, w, b, stride, padding)
     if isinstance(x, Var) or isinstance(w, Var):
         out = _conv2d_node(x, w, stride, padding)
     else:
         out = _correlate(x, w, stride, padding)
     return out if b is None else out + b.reshape(-1, 1, 1)
+
+
+def _forward(x: Operand) -> bool:
+    """Whether ``x`` is a Dual, or a Var whose value carries an outer
+    derivative (forward over reverse, as ``hvp``): the rules of
+    ``_conv2d_node`` compute on plain arrays only."""
+    return isinstance(x, Dual) or (
+        isinstance(x, Var)
+        and isinstance(x.value, Tracer)
+        and not x.value.staged
+    )
 
 
 def conv2d_unfolded(
@@ -158,6 +169,7 @@ def _correlate(
     return out.reshape(n, f, *_out_size((h, width), (kh, kw), stride, padding))
 
 
+@numpy_function  # a compiled program (gradbook.jit) calls it as one step
 def _unfold(
     images: np.ndarray, size: tuple[int, int], stride: int, padding: int
 ) -> np.ndarray:
@@ -178,6 +190,7 @@ def _unfold(
     return columns.reshape(n, c * kh * kw, ho * wo)
 
 
+@numpy_function
 def _fold(
     columns: np.ndarray,
     shape: tuple[int, ...],
