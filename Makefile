@@ -16,33 +16,59 @@ LITE_BIN := .venv-lite/bin
 LITE_INSTALLED := .venv-lite/.installed
 LITE_SITE := _build/html/lite/jupyter-lite.json
 NOTEBOOKS := $(wildcard book/*.ipynb)
+# The figures' words (see `figure-words` and `catalogs` below).
+BABEL := $(BIN)/python -m babel.messages.frontend -q
+FIGURE_POT := _build/gettext/gradbook.pot
+FIGURE_PO := locales/ru/LC_MESSAGES/gradbook.po
+FIGURE_MO := src/gradbook/locale/ru/LC_MESSAGES/gradbook.mo
 
-.PHONY: book book-ru pdf gettext translations lite lite-lock test unit notebooks notebooks-perturbed browser lint lab lab-ru bench execute lock clean system-book system-test
+.PHONY: book html new-chapter system-html book-ru pdf gettext translations catalogs figure-words lite lite-lock test unit notebooks notebooks-perturbed browser lint lab lab-ru bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
 # Then the in-browser notebooks (the Russian ones take the outputs of the
 # Russian build's run) and the PDFs, each when what it is made from changed.
-book: system-book $(INSTALLED) $(VENDORED)
-	if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+book: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
+	$(BUILD_HTML)
 	$(BUILD_RU)
 	$(MAKE) --no-print-directory lite $(PDFS_MADE)
 	$(COPY_PDFS)
 
+# The English edition's HTML alone, into _build/html/: no Russian edition,
+# no in-browser notebooks, no PDFs, so no Chromium (the quick loop, and a
+# teacher's on any machine with Python, Node.js and make).
+# A _toc.yml other than the last build's changes every page's navigation:
+# then all pages are written again.
+define BUILD_HTML
+if [ benchmarks/results.json -nt _build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
+$(BIN)/jupyter-book build . $$(cmp -s _toc.yml _build/.toc-en.yml || echo --all) --warningiserror --nitpick --keep-going
+cp _toc.yml _build/.toc-en.yml
+endef
+html: system-html $(INSTALLED) $(VENDORED)
+	$(BUILD_HTML)
+
+# A new chapter from the template (web/new_chapter.py, CONTRIBUTING.md):
+# book/$(NAME).ipynb, its explorable and its place in _toc.yml; then its
+# words in the Russian catalogs, to be translated.
+new-chapter: $(INSTALLED)
+	@test -n "$(NAME)" || { echo "usage: make new-chapter NAME=05_slopes" >&2; exit 2; }
+	$(BIN)/python -m web.new_chapter $(NAME)
+	$(MAKE) --no-print-directory translations
+
 # The Russian edition (web/language.py): the same sources with the catalogs
 # of locales/ru, executed with the figures' words in Russian
-# (GRADBOOK_LANG, see src/gradbook/labels.py) into their own cache, then
+# (GRADBOOK_LANG, see src/gradbook/i18n.py) into their own cache, then
 # put under the English edition, at _build/html/ru/.
 RU_CONFIG := _build/ru/_config.yml
 define BUILD_RU
 $(BIN)/python -m web.language ru $(RU_CONFIG)
 if [ benchmarks/results.json -nt _build/ru/_build/html/book/appendix_speed.html ]; then touch book/appendix_speed.ipynb; fi
-GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru --warningiserror --nitpick --keep-going
+GRADBOOK_LANG=ru $(BIN)/jupyter-book build . --config $(RU_CONFIG) --path-output _build/ru $$(cmp -s _toc.yml _build/.toc-ru.yml || echo --all) --warningiserror --nitpick --keep-going
+cp _toc.yml _build/.toc-ru.yml
 mkdir -p _build/html && rm -rf _build/html/ru
 cp -rp _build/ru/_build/html _build/html/ru
 endef
-book-ru: system-book $(INSTALLED) $(VENDORED)
+book-ru: system-book $(INSTALLED) $(VENDORED) $(FIGURE_MO)
 	$(BUILD_RU)
 	$(COPY_PDFS)
 
@@ -70,13 +96,40 @@ COPY_PDFS = $(BIN)/python -m web.site copy-pdfs
 
 # The English messages (.pot) of every page, into _build/gettext/.
 gettext: $(INSTALLED)
+	rm -rf _build/gettext/_build/gettext  # no template of a page gone
 	$(BIN)/python -m web.language gettext _build/gettext/_config.yml
 	$(BIN)/jupyter-book build . --config _build/gettext/_config.yml --path-output _build/gettext --builder custom --custom-builder gettext --warningiserror
 
 # After an English edit: bring locales/ru's catalogs up to date (new
 # messages empty, changed ones fuzzy), then translate them (README.md).
-translations: gettext
+# sphinx.po is kept by hand (the themes' and templates' words, see
+# web/language.py): the gettext build's sphinx.pot must not prune it.
+translations: gettext figure-words
+	rm -f _build/gettext/_build/gettext/sphinx.pot
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -d locales -l ru
+
+# The words the figures draw (gettext domain "gradbook", see
+# src/gradbook/i18n.py): extracted with Babel (babel.cfg: src/gradbook, the
+# benchmarks' names, the notebooks' code cells) and merged into the
+# catalog locales/ru/LC_MESSAGES/gradbook.po (new messages empty, changed
+# ones fuzzy, gone ones dropped).  tests/test_translations.py extracts
+# them the same way.
+EXTRACT_FIGURE_WORDS := $(BABEL) extract -F babel.cfg --no-default-keywords \
+  -k tr -k N_ --add-location=file --sort-by-file --project=gradbook \
+  --ignore-dirs=".* _* node_modules"
+figure-words: $(INSTALLED)
+	mkdir -p $(dir $(FIGURE_POT))
+	$(EXTRACT_FIGURE_WORDS) -o $(FIGURE_POT) .
+	$(BABEL) update -D gradbook -i $(FIGURE_POT) -d locales -l ru --ignore-obsolete \
+	  --ignore-pot-creation-date
+
+# The catalog compiled where gradbook reads it at run time (and into the
+# in-browser site's wheel): build output, never committed.
+catalogs: $(FIGURE_MO)
+
+$(FIGURE_MO): $(FIGURE_PO) | $(INSTALLED)
+	mkdir -p $(@D)
+	$(BABEL) compile -D gradbook -i $< -o $@
 
 test: system-test $(INSTALLED)
 	$(MAKE) lint
@@ -91,11 +144,14 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 
 # (The in-browser site's unit tests read Pyodide's official lock, from npm.)
-unit: $(INSTALLED) node_modules/.package-lock.json
+unit: $(INSTALLED) $(FIGURE_MO) node_modules/.package-lock.json
 	$(BIN)/pytest -m "not browser"
 
 system-book:
 	tools/system-deps book
+
+system-html:
+	tools/system-deps html
 
 system-test:
 	tools/system-deps test
@@ -136,11 +192,11 @@ browser: $(INSTALLED)
 # them the Russian run's outputs.
 LAB_OPEN = $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
   --ServerApp.root_dir=_build/lab
-lab: $(INSTALLED)
+lab: $(INSTALLED) $(FIGURE_MO)
 	$(BIN)/python -m web.lab_notebooks
 	$(LAB_OPEN) _build/lab/en/01_random_search.ipynb
 
-lab-ru: $(INSTALLED)
+lab-ru: $(INSTALLED) $(FIGURE_MO)
 	$(BIN)/python -m web.lab_notebooks
 	mkdir -p _build/lab/settings-ru/@jupyterlab/translation-extension
 	echo '{"locale": "ru_RU"}' \
@@ -194,7 +250,8 @@ $(LITE_SITE): $(INSTALLED) $(LITE_INSTALLED) node_modules/.package-lock.json \
   _toc.yml pyproject.toml README.md \
   $(wildcard locales/ru/LC_MESSAGES/book/*.po) \
   $(wildcard _build/ru/_build/jupyter_execute/book/*.ipynb) \
-  $(wildcard src/gradbook/*.py) src/gradbook/digits.npz $(wildcard book/*.ipynb)
+  $(wildcard src/gradbook/*.py src/gradbook/*/*.py) src/gradbook/digits.npz \
+  $(FIGURE_MO) $(wildcard book/*.ipynb)
 	$(BIN)/python -m web.lite_site
 
 $(LITE_INSTALLED): lite/requirements.txt

@@ -10,20 +10,18 @@ repository's own ``_build`` is never touched.  Sphinx warnings are counted,
 not fatal (``make book`` makes them errors; here they would only stop the
 timing).
 
-The widgets, inside the kernel: a live panel keeps one figure (a
-``*_live`` in :mod:`gradbook.views`) and, on every slider move, calls its
-``update`` and draws the frame's PNG (``widgets._LiveImage``).  That is
-timed for one move of each panel's slider (``LIVE_MOVES``), beside the way
-the panels worked before: a whole new figure from the chapter's ``*_view``,
-alone and drawn to a PNG with ``widgets.figure_png``.  Views and live
-figures are discovered by name, so a new chapter's panel is measured as
-soon as they exist.  The time a reader waits, in JupyterLab, is the
-``panels`` case (``benchmarks/panels.py``).
+The live panels, inside the kernel: a panel (``gradbook.widgets.panel``)
+keeps its explorable's figure and, on every slider move, computes, draws
+the moving parts over the kept still ones and writes the PNG.  That is
+timed for one move of each panel's slider (:func:`moved`), there and back;
+a training run is trained again on every move (the runs the panel keeps
+are forgotten first).  Explorables are taken from their registry, so a new
+chapter's panel is measured as soon as it exists.  The time a reader
+waits, in JupyterLab, is the ``panels`` case (``benchmarks/panels.py``).
 """
 
 from __future__ import annotations
 
-import inspect
 import re
 import shutil
 import subprocess
@@ -58,119 +56,59 @@ SOURCES = (
     "benchmarks/results.json",
 )
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# live figure: (the slider a move changes, its value after the move); the
-# timed calls move it there and back
-LIVE_MOVES = {
-    "random_search_live": ("seed", 2),
-    "neuron_live": ("x", -0.9),
-    "neuron_graph_live": ("x", -0.9),
-    "training_live": ("seed", 1),
-}
+# The control a timed move changes: the one whose move computes the most
+# (a new search, a new training run); for any other explorable, the one
+# its scrubber moves.
+MOVED = {"random_search": "seed", "training": "seed"}
 
 
-def update_functions() -> dict[str, Callable[[], object]]:
-    """Every ``*_view`` in gradbook.views, by name, in source order."""
-    from gradbook import views
+def moved(name: str) -> tuple[str, object]:
+    """The control a timed move of explorable ``name`` changes, and its
+    value after the move (the next one after its default)."""
+    from gradbook import explorables
 
-    found = [
-        (inspect.getsourcelines(f)[1], name, f)
-        for name, f in inspect.getmembers(views, inspect.isfunction)
-        if name.endswith("_view") and f.__module__ == views.__name__
-    ]
-    return {name: f for _, name, f in sorted(found)}
-
-
-def widget_cases() -> dict[str, Callable[[], object]]:
-    """One panel update per chapter: the view at its defaults, rendered to
-    PNG; checked first."""
-    from matplotlib.figure import Figure
-
-    from gradbook.widgets import figure_png
-
-    timed: dict[str, Callable[[], object]] = {}
-    for name, view in update_functions().items():
-        figure = view()
-        if not isinstance(figure, Figure):
-            kind = type(figure).__name__
-            wrong = f"views.{name}() returned {kind}, not a Figure"
-            raise checks.WrongAnswerError(wrong)
-        if not figure_png(figure).startswith(PNG_SIGNATURE):
-            wrong = f"widgets.figure_png(views.{name}()) is not a PNG"
-            raise checks.WrongAnswerError(wrong)
-        # rendered as live_panel renders it: 72 dpi, full colour
-        timed[name] = lambda view=view: figure_png(view(), 72, colors=None)
-    if not timed:
-        wrong = "no *_view update functions found in gradbook.views"
-        raise checks.WrongAnswerError(wrong)
-    return timed
+    explorable = explorables.get(name)
+    control = explorable.control(MOVED.get(name, explorable.scrubber.control))
+    values = control.values
+    after = values.index(control.default) + 1
+    return control.name, values[after if after < len(values) else -2]
 
 
 def live_cases() -> dict[str, Callable[[], object]]:
-    """One slider move of each live panel, in the kernel: ``update`` and
-    the frame's PNG; checked first."""
-    from gradbook import views
-    from gradbook.widgets import _LiveImage
+    """One slider move of each live panel, in the kernel: compute, draw and
+    the PNG; checked first."""
+    from gradbook import explorables, widgets
+    from gradbook.explorables import training
 
-    defaults = {
-        "random_search_live": views.random_search_view,
-        "neuron_live": views.neuron_view,
-        "neuron_graph_live": views.neuron_graph_view,
-        "training_live": views.training_view,
-    }
     timed: dict[str, Callable[[], object]] = {}
-    for name, (slider, moved) in LIVE_MOVES.items():
-        live, frames = getattr(views, name)(), _LiveImage(72)
-        parameters = inspect.signature(defaults[name]).parameters.values()
-        values = [
-            {p.name: p.default for p in parameters if p.default is not None}
-        ]
-        values.append(values[0] | {slider: moved})
-        for v in values:
-            if not frames.png(live.figure, live.update(**v)).startswith(
-                PNG_SIGNATURE
-            ):
-                wrong = f"views.{name}: a frame is not a PNG"
-                raise checks.WrongAnswerError(wrong)
+    for name in explorables.registry():
+        control, value = moved(name)
+        panel = widgets.panel(name)
+        values = [panel.controls[control].value, value]
 
-        def move(live=live, frames=frames, values=values) -> bytes:
+        def move(panel=panel, control=control, values=values) -> bytes:
+            training._RUNS.clear()  # a reader's new setting trains again
             values.reverse()  # there and back
-            return frames.png(live.figure, live.update(**values[0]))
+            panel.controls[control].value = values[0]
+            return bytes(panel.image.value)
 
+        for _ in values:
+            if not move().startswith(PNG_SIGNATURE):
+                wrong = f"widgets.panel({name!r}): a picture is not a PNG"
+                raise checks.WrongAnswerError(wrong)
         timed[name] = move
     return timed
 
 
 def measure_widgets(rounds: int) -> dict:
-    views = update_functions()
     live = interleaved(live_cases(), rounds, turn=0.0)
-    both = interleaved(widget_cases(), rounds, turn=0.0)
-    alone = interleaved(views, rounds, turn=0.0)
     return {
         "live panel, one slider move (ms)": {
             name: t.median * 1e3 for name, t in live.items()
         },
-        "slider moved": {
-            name: slider for name, (slider, _) in LIVE_MOVES.items()
-        },
-        "checked": (
-            "each *_view returns a matplotlib Figure "
-            "and figure_png turns it into a PNG"
-        ),
-        "update + PNG (ms)": {
-            name: t.median * 1e3 for name, t in both.items()
-        },
-        "update function alone (ms)": {
-            name: t.median * 1e3 for name, t in alone.items()
-        },
-        "what each shows": {
-            name: (f.__doc__ or "").strip().splitlines()[0]
-            for name, f in views.items()
-        },
-        "timings": {
-            "live move": {name: t.as_json() for name, t in live.items()},
-            "update + PNG": {name: t.as_json() for name, t in both.items()},
-            "update alone": {name: t.as_json() for name, t in alone.items()},
-        },
+        "slider moved": {name: moved(name)[0] for name in live},
+        "checked": "each move of each panel draws a PNG",
+        "timings": {"live move": {n: t.as_json() for n, t in live.items()}},
     }
 
 

@@ -32,6 +32,7 @@ from gradbook import article, dual
 from gradbook.article import GRADIENT, VALUE
 from gradbook.backprop import eval_bp, grad_bp
 from gradbook.circuits import neuron
+from gradbook.i18n import N_
 from gradbook.jit import compile_grad
 
 IMPORTS = ("gradbook", "numpy", "micrograd", "autograd")
@@ -39,14 +40,15 @@ IMPORTS = ("gradbook", "numpy", "micrograd", "autograd")
 # As floats, so every engine is timed on the same inputs.
 POINT = [float(p) for p in article.POINT]  # [a, b, c, x, y]
 
-PLAIN = "plain float evaluation, inline"
-FLOAT = "circuits.neuron on floats"
-HAND = "gradient by hand (5 partials, floats)"
-OURS = "gradbook Var (reverse, grad_bp)"
-COMPILED = "gradbook compile_grad (recorded once)"
-DUAL = "gradbook Dual (5 forward passes)"
-MICROGRAD = "micrograd"
-AUTOGRAD = "autograd"
+# The appendix's figures draw these names, translated (gradbook.i18n).
+PLAIN = N_("plain float evaluation, inline")
+FLOAT = N_("circuits.neuron on floats")
+HAND = N_("gradient by hand (5 partials, floats)")
+OURS = N_("gradbook Var (reverse, grad_bp)")
+COMPILED = N_("gradbook compile_grad (recorded once)")
+DUAL = N_("gradbook Dual (5 forward passes)")
+MICROGRAD = N_("micrograd")
+AUTOGRAD = N_("autograd")
 
 
 def micrograd_gradient() -> list[float]:

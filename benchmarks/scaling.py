@@ -24,14 +24,16 @@ from gradbook import backprop, dual
 from gradbook.backprop import grad_bp
 from gradbook.circuits import sum_of_squares
 from gradbook.functions import close_level, open_level
+from gradbook.i18n import N_
 
 IMPORTS = ("gradbook", "numpy")
 
 SIZES = (1, 10, 100, 1000)
 LARGE = 10_000  # reverse mode only: forward mode would take minutes
 COLLECTING = "reverse, garbage collector left on"
-FORWARD = "forward (dual numbers, n passes)"
-REVERSE = "reverse (backprop, one pass)"
+# The appendix's figures draw these names, translated (gradbook.i18n).
+FORWARD = N_("forward (dual numbers, n passes)")
+REVERSE = N_("reverse (backprop, one pass)")
 
 
 def point(n: int) -> list[float]:

@@ -41,16 +41,18 @@ from benchmarks.floors import numpy_gradient, numpy_loss, problem
 from benchmarks.timing import interleaved
 from gradbook.backprop import eval_bp, grad_bp, hvp
 from gradbook.functions import log_softmax, tanh
+from gradbook.i18n import N_
 from gradbook.jit import compile_grad
 
 IMPORTS = ("gradbook", "numpy", "autograd", "scikit-learn")
 
-FORWARD = "numpy forward only"
-BY_HAND = "numpy forward + backward by hand"
-AUTOGRAD = "autograd"
-OURS = "gradbook Var"
-COMPILED = "gradbook compile_grad"
-HVP = "gradbook hvp (Hessian times a vector)"
+# The appendix's figures draw these names, translated (gradbook.i18n).
+FORWARD = N_("numpy forward only")
+BY_HAND = N_("numpy forward + backward by hand")
+AUTOGRAD = N_("autograd")
+OURS = N_("gradbook Var")
+COMPILED = N_("gradbook compile_grad")
+HVP = N_("gradbook hvp (Hessian times a vector)")
 
 
 # Keep freed blocks up to 1 GiB in the heap, and serve blocks up to 32 MiB

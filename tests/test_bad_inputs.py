@@ -20,8 +20,8 @@ The error policy (DESIGN.md, "Errors"), which every row is written to:
 The "not a number" family is generated: every argument that takes a
 number, crossed with every kind of thing that is not one.  So is the
 family of functions ``f`` that return something that is not a number, and
-of arguments that should be functions.  The figures (plots, views,
-widgets) have their own tables, beside their tests.
+of arguments that should be functions.  The figures (plots,
+explorables, widgets) have their own tables, beside their tests.
 """
 
 import contextlib
@@ -88,7 +88,6 @@ CONSTANTS = {
     "search.MAX_ITERATIONS",
     "nn.MAX_ITERATIONS",
     "data.MAX_POINTS",
-    "backprop.OP_LABELS",  # moves to the graph figure (issue 22)
 }
 NO_ARGUMENTS = {"data.load_digits"}
 

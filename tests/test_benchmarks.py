@@ -90,15 +90,13 @@ def test_vector_mlp_gradients_agree_with_the_hand_written_one():
     vector_mlp.cases()
 
 
-def test_every_chapter_view_is_found():
+def test_each_panel_is_timed_moving_the_slider_that_costs_the_most():
     from benchmarks import book
 
-    assert set(book.update_functions()) == {
-        "random_search_view",
-        "neuron_view",
-        "neuron_graph_view",
-        "training_view",
-    }
+    assert book.moved("random_search") == ("seed", 2)
+    assert book.moved("neuron") == ("x", -0.9)
+    assert book.moved("neuron_graph") == ("x", -0.9)
+    assert book.moved("training") == ("seed", 1)
 
 
 def test_goals_and_table_from_results():
@@ -169,5 +167,12 @@ def test_the_panels_notebook_shows_every_live_panel():
 
     cells = json.loads(panels._notebook())["cells"]
     sources = ["".join(c["source"]) for c in cells]
-    assert sources[1:] == [call for call, _ in panels.PANELS.values()]
+    assert sources[1:] == [call for call, _ in panels.panels().values()]
+    # every chapter's live panel, found in its notebook
+    assert list(panels.panels().items())[:4] == [
+        ("1", ('widgets.panel("random_search")', "seed")),
+        ("2", ('widgets.panel("neuron")', "x")),
+        ("3", ('widgets.panel("neuron_graph")', "x")),
+        ("4", ('widgets.panel("training")', "seed")),
+    ]
     assert panels._p90([float(i) for i in range(1, 21)]) == pytest.approx(18.1)

@@ -421,7 +421,7 @@ def test_report_status_refuses_an_unknown_property(micrograd_report):
 def test_the_figure_marks_the_first_wrong_node_and_translates_its_words(
     monkeypatch,
 ):
-    monkeypatch.setattr(engine_check_figure, "_", lambda text: f"«{text}»")
+    monkeypatch.setattr(engine_check_figure, "tr", lambda text: f"«{text}»")
     neuron = next(f for f in check_engine(BAD_MUL).failures if f.located)
     fig = engine_check_figure.located_graph(neuron)
     assert isinstance(fig, Figure)

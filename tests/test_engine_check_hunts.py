@@ -86,7 +86,7 @@ def test_the_reset_symptom_is_neither_reset_nor_added_up():
 
 
 def test_symptom_figures_translate_their_words(monkeypatch):
-    monkeypatch.setattr(symptoms, "_", lambda text: f"«{text}»")
+    monkeypatch.setattr(symptoms, "tr", lambda text: f"«{text}»")
     fig = symptoms.symptom(hunt2)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]

@@ -1,12 +1,19 @@
+import importlib
+import pkgutil
+
 import numpy as np
 import pytest
+from figure_examples import EXAMPLES
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from gradbook import data, plots
+import gradbook
+from gradbook import plots
 from gradbook.article import POINT, START, TWEAK
-from gradbook.backprop import OP_LABELS, Node, Tape
+from gradbook.backprop import Node, Tape
 from gradbook.circuits import NEURON_INPUTS, multiply_gate, neuron
+from gradbook.explorables.neuron_graph import neuron_names
+from gradbook.plots.graph import OP_LABELS, _edge_text
 from gradbook.search import gradient_ascent, random_search
 
 
@@ -36,30 +43,6 @@ def test_search_progress_draws_each_history_from_its_start(histories):
         )
 
 
-def test_search_path_follows_the_best_points_over_contours(histories):
-    fig = plots.search_path(histories, multiply_gate)
-    (ax,) = fig.axes
-    paths = [line for line in ax.get_lines() if line.get_label() in histories]
-    np.testing.assert_array_equal(
-        paths[0].get_xdata(), [-2.0, *histories["random"].best_points[:, 0]]
-    )
-    assert ax.collections, "contour lines are drawn"
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
-
-
-def test_search_overview_can_stop_early_with_fixed_axes(histories):
-    fig = plots.search_overview(
-        histories,
-        multiply_gate,
-        upto=10,
-        progress_limits=(-6.1, 0),
-        box=(-3, 1, 2, 4),
-    )
-    left, right = fig.axes
-    assert len(left.get_lines()[0].get_ydata()) == 11
-    assert left.get_ylim() == (-6.1, 0) and right.get_xlim() == (-3, 1)
-
-
 def test_tangent_line_passes_through_the_point_with_the_slope():
     xs = np.linspace(-3, 3, 7)
     fig = plots.tangent_line(xs, xs**2, 1.0, 1.0, 2.0, "x")
@@ -67,24 +50,6 @@ def test_tangent_line_passes_through_the_point_with_the_slope():
     x, y = tangent.get_xdata(), tangent.get_ydata()
     assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(2.0)
     assert y[0] + 2.0 * (1.0 - x[0]) == pytest.approx(1.0)
-
-
-def test_derivative_panel_bars_are_the_partials():
-    partials = [-0.1, 0.3, 0.1, 0.1, 0.2]
-    fig = plots.derivative_panel(
-        np.linspace(-2, 2, 5),
-        np.zeros(5),
-        0.0,
-        0.0,
-        NEURON_INPUTS,
-        partials,
-        "x",
-    )
-    bars = fig.axes[1].patches
-    assert [b.get_height() for b in bars] == partials
-    assert (
-        bars[3].get_facecolor() != bars[0].get_facecolor()
-    )  # the chosen input stands out
 
 
 def record(params):
@@ -119,6 +84,16 @@ def test_computation_graph_greys_out_nodes_that_do_not_reach_the_output():
     assert [t.get_text().split("\n")[0] for t in greys] == ["neg"]
 
 
+def test_every_operation_with_a_constant_has_a_label():
+    tape = Tape()
+    v = tape.var(2.0)
+    for y in (v + 1, 1 - v, v - 1, v * 2, v / 2, 2 / v, v**2, 2**v, -v):
+        assert y.value is not None
+    ops = {node.op for node in tape.nodes if node.constant is not None}
+    assert ops <= set(OP_LABELS)
+    assert {"c-", "c/", "c**"} <= ops  # the reflected ones, constant first
+
+
 def test_op_labels_read_like_math():
     assert plots.op_label("+", 1.0) == "+ 1"
     assert plots.op_label("c/", 1.0) == "1 ÷ ·"
@@ -145,29 +120,6 @@ def test_builders_return_figures_without_touching_pyplot(histories):
     before = plt.get_fignums()
     assert isinstance(plots.search_progress(histories), Figure)
     assert plt.get_fignums() == before
-
-
-@pytest.fixture(scope="module")
-def spirals():
-    return data.spirals(20, classes=3, noise=0.1, rng=0)
-
-
-def test_decision_boundary_colours_the_plane_by_prediction(spirals):
-    x, labels = spirals
-    fig = plots.decision_boundary(
-        lambda points: (points[:, 0] > 0).astype(int), x, labels, title="split"
-    )
-    (ax,) = fig.axes
-    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == (
-        "split",
-        "x₁",
-        "x₂",
-    )
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "class 0",
-        "class 1",
-        "class 2",
-    ]
 
 
 def test_learning_curves_one_labelled_line_each():
@@ -209,26 +161,6 @@ def test_confusion_matrix_writes_each_count():
         "true digit",
     )
     assert sorted(t.get_text() for t in ax.texts) == ["1", "5", "7"]
-
-
-def test_training_overview_fixes_its_axes_for_animation(spirals):
-    x, labels = spirals
-    fig = plots.training_overview(
-        lambda points: np.zeros(len(points), dtype=int),
-        x,
-        labels,
-        [1.1, 0.9, 0.7],
-        title="step 3",
-        total_steps=10,
-        loss_limits=(0.0, 1.2),
-    )
-    left, right = fig.axes
-    assert left.get_title() == "what the network predicts"
-    assert right.get_xlim() == (0, 10) and right.get_ylim() == (0.0, 1.2)
-    np.testing.assert_array_equal(
-        right.get_lines()[0].get_ydata(), [1.1, 0.9, 0.7]
-    )
-    assert fig.get_suptitle() == "step 3"
 
 
 def test_ratio_bars_label_each_bar_and_mark_the_reference():
@@ -328,18 +260,7 @@ def test_digit_grid_titles_are_readable_and_show_each_image():
     assert fig.get_suptitle() == "t"
 
 
-def test_chapter_4_and_appendix_figures_write_text_at_9_points_or_more(
-    spirals,
-):
-    x, labels = spirals
-    boundary = plots.decision_boundary(
-        lambda points: np.zeros(len(points), dtype=int), x, labels
-    )
-    legend = boundary.axes[0].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == [
-        f"class {k}" for k in range(labels.max() + 1)
-    ]
-    assert all(t.get_fontsize() >= 9 for t in legend.get_texts())
+def test_chapter_4_and_appendix_figures_write_text_at_9_points_or_more():
     matrix = plots.confusion_matrix(np.array([[5, 1], [0, 7]]))
     assert all(t.get_fontsize() >= 9 for t in matrix.axes[0].texts)
     bars = plots.ratio_bars({"ours": 0.3, "theirs": 1.0}, "x", "t")
@@ -348,8 +269,6 @@ def test_chapter_4_and_appendix_figures_write_text_at_9_points_or_more(
 
 
 def _neuron_names(tape, inputs):
-    from gradbook.views import neuron_names  # chapter 3's names
-
     return neuron_names(tape.nodes, [v.index for v in inputs])
 
 
@@ -370,7 +289,7 @@ def test_every_edge_into_a_used_node_is_labelled_on_both_branches():
         ]
         labels = [t for t in _texts(fig) if t[:1] == "×" and "\n" not in t]
         assert len(labels) == len(edges)
-        assert labels == [plots._edge_text(local) for local in edges]
+        assert labels == [_edge_text(local) for local in edges]
     assert "×0.881" in labels  # the exp -> ÷ edge of the z < 0 branch
     assert "eᶻ\n= 0.1353" in _texts(fig) and "\u03c3\n= 0.1192" in _texts(fig)
 
@@ -438,9 +357,11 @@ def test_jacobian_passes_writes_every_entry_and_outlines_a_column_and_row():
     assert "JVP" in labels[0] and "VJP" in labels[1]
 
 
-def test_cost_fit_draws_the_least_squares_line_and_its_slope():
+def test_cost_scaling_can_fit_the_least_squares_line_and_its_slope():
     ns = [1, 10, 100]
-    fig = plots.cost_fit(ns, {"quadratic": [1.0, 100.0, 10000.0]}, "t")
+    fig = plots.cost_scaling(
+        ns, {"quadratic": [1.0, 100.0, 10000.0]}, "t", fit=True
+    )
     (ax,) = fig.axes
     points, line = ax.get_lines()
     assert list(points.get_ydata()) == [1.0, 100.0, 10000.0]
@@ -448,3 +369,77 @@ def test_cost_fit_draws_the_least_squares_line_and_its_slope():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["quadratic", "fitted line, slope 2.0"]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+
+
+def test_every_static_figure_is_registered_and_has_an_example():
+    # every module of gradbook imported: each registers its static figures
+    for module in pkgutil.walk_packages(gradbook.__path__, "gradbook."):
+        importlib.import_module(module.name)
+    # tests/figure_examples.py draws each one in Russian too
+    assert set(plots.FIGURES) == set(EXAMPLES)
+    for name, example in EXAMPLES.items():
+        drawn = example()
+        for figure in drawn if isinstance(drawn, list) else [drawn]:
+            assert isinstance(figure, Figure), name
+
+
+XS, YS = np.linspace(0.0, 1.0, 5), np.zeros(5)
+BOX = (-1, 1, -1, 1)
+# (call, error, a word its message holds); every message starts with the
+# figure's name.
+BAD = [
+    (lambda: plots.computation_graph(None, [], {}), TypeError, "None"),
+    (lambda: plots.confusion_matrix("abc"), TypeError, "str"),
+    (
+        lambda: plots.cost_scaling([1, True], {"a": [1.0, 2.0]}, "t"),
+        TypeError,
+        "bool",
+    ),
+    (
+        lambda: plots.cost_scaling([1, 2], {"a": [1.0]}, "t", fit=True),
+        ValueError,
+        "shape",
+    ),
+    (lambda: plots.digit_grid("abc", [1], [1]), TypeError, "str"),
+    (lambda: plots.gradient_per_call({"a": ["x"]}), TypeError, "str"),
+    (
+        lambda: plots.jacobian_passes(
+            np.ones((2, 3)), 3, 0, ["a", "b", "c"], ["f", "g"]
+        ),
+        ValueError,
+        "column",
+    ),
+    (
+        lambda: plots.jacobian_passes(np.ones(3), 0, 0, ["a"], ["f"]),
+        ValueError,
+        "2-D",
+    ),
+    (
+        lambda: plots.gradient_map(5, (0, 0), (1, 1), BOX),
+        TypeError,
+        "function",
+    ),
+    (
+        lambda: plots.gradient_map(multiply_gate, (0, 0), (1, 1, 1), BOX),
+        ValueError,
+        "gradient",
+    ),
+    (lambda: plots.learning_curves(None, "x"), TypeError, "None"),
+    (lambda: plots.op_label(None, 1.0), TypeError, "None"),
+    (lambda: plots.ratio_bars({"a": True}, "x", "t"), TypeError, "bool"),
+    (lambda: plots.search_progress("abc"), TypeError, "str"),
+    (
+        lambda: plots.tangent_line(XS, YS, True, 0.5, 1.0, "x"),
+        TypeError,
+        "bool",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "word"), BAD)
+def test_a_figure_refuses_bad_input_in_its_own_words(call, error, word):
+    with pytest.raises(error) as caught:
+        call()
+    message = str(caught.value)
+    assert message.split(":")[0] in plots.__all__, message
+    assert word in message, message

@@ -30,7 +30,7 @@ EXECUTED_RU = ROOT / "_build" / "ru" / "_build" / "jupyter_execute" / "book"
 # the learner changed is known).
 MADE = "gradbook_made"
 RUSSIAN_CELL = """\
-# The figures of this notebook speak Russian (gradbook.labels reads
+# The figures of this notebook speak Russian (gradbook.i18n reads
 # GRADBOOK_LANG once, when first imported).
 %env GRADBOOK_LANG=ru"""
 

@@ -123,7 +123,7 @@ SETUP_CELL = """\
 import logging
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)"""
 # The Russian edition's chapters: the same, and gradbook's figure words in
-# Russian (gradbook.labels reads GRADBOOK_LANG once, when first imported).
+# Russian (gradbook.i18n reads GRADBOOK_LANG once, when first imported).
 SETUP_CELL_RU = SETUP_CELL + "\n%env GRADBOOK_LANG=ru"
 
 

@@ -12,6 +12,8 @@
       var k = Number(input.value);
       frames.forEach(function (frame, i) {
         frame.hidden = i !== k;
+        // a notebook's sanitiser drops `hidden`, so frames carry a style too
+        frame.style.display = i !== k ? "none" : "";
       });
       value.textContent = frames[k].dataset.label;
       input.setAttribute("aria-valuetext", frames[k].dataset.label);

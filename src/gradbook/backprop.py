@@ -69,7 +69,6 @@ from gradbook.functions import (
 )
 
 __all__ = [
-    "OP_LABELS",
     "Node",
     "Tape",
     "Var",
@@ -209,22 +208,6 @@ class Constant:
     (A number of an outer derivative is a constant here too.)"""
 
     value: Operand
-
-
-# How a reader writes each operation that uses a constant ({c}), for
-# drawing the graph (plots.computation_graph).  "c-", "c/" and "c**" are
-# the reflected operations, with the constant on the left: 1 / v.
-OP_LABELS = {
-    "+": "+",
-    "-": "−",
-    "c-": "{c} −",
-    "*": "×",
-    "/": "÷",
-    "c/": "{c} ÷ ·",
-    "neg": "neg",
-    "**": "**",
-    "c**": "{c} **",
-}
 
 
 class Var(Tracer, Node):

@@ -43,7 +43,7 @@ ALL_DONE = """() =>
 
 # Live panels checked in JupyterLab: (notebook, the call that shows the panel,
 # the label of the slider to move).
-LIVE_PANELS = [("book/01_random_search", "random_search_panel()", "seed")]
+LIVE_PANELS = [("book/01_random_search", 'panel("random_search")', "seed")]
 LAB_RUN_TIMEOUT = 300_000  # ms for Run All Cells (chapter 1 takes ~20 s)
 
 

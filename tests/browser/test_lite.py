@@ -65,10 +65,10 @@ KEY_OUTPUTS = {
 }
 # The call that shows each chapter's live panel (a chapter may have none).
 PANELS = {
-    "01_random_search": "widgets.random_search_panel()",
-    "02_dual_numbers": "widgets.neuron_panel()",
-    "03_backprop": "widgets.neuron_graph_panel()",
-    "04_training": "widgets.training_panel()",
+    "01_random_search": 'widgets.panel("random_search")',
+    "02_dual_numbers": 'widgets.panel("neuron")',
+    "03_backprop": 'widgets.panel("neuron_graph")',
+    "04_training": 'widgets.panel("training")',
 }
 # What the site must have when asked for it (JupyterLite asks for some
 # optional files, such as a folder's jupyter-lite.ipynb, and takes a 404).

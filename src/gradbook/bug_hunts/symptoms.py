@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 
 from gradbook import checks, numerical
 from gradbook.bug_hunts import hunt1, hunt2, hunt3, hunt4, hunt5, hunt6
-from gradbook.engine_check.figure import _
-from gradbook.plots import COLUMN_PIXELS
+from gradbook.i18n import tr
+from gradbook.plots.base import COLUMN_PIXELS, static
 
 __all__ = ["Symptom", "measure", "symptom"]
 
@@ -57,10 +57,10 @@ def _power(engine: type) -> Symptom:
     return Symptom(
         ys,
         np.array(got),
-        {_("finite differences"): np.array(want)},
+        {tr("finite differences"): np.array(want)},
         "y",
-        _("d(x ** y)/dy at x = 2"),
-        _("The exponent's derivative"),
+        tr("d(x ** y)/dy at x = 2"),
+        tr("The exponent's derivative"),
     )
 
 
@@ -71,10 +71,10 @@ def _reuse(engine: type) -> Symptom:
     return Symptom(
         xs,
         np.array(got),
-        {_("finite differences"): np.array(want)},
+        {tr("finite differences"): np.array(want)},
         "x",
-        _("d(x * x)/dx"),
-        _("A value used twice"),
+        tr("d(x * x)/dx"),
+        tr("A value used twice"),
     )
 
 
@@ -89,10 +89,10 @@ def _overflow(engine: type) -> Symptom:
     return Symptom(
         xs,
         np.array(got),
-        {_("numpy's tanh"): np.tanh(xs)},
+        {tr("numpy's tanh"): np.tanh(xs)},
         "x",
         "tanh(x)",
-        _("Large arguments: no red point where the engine raises an error"),
+        tr("Large arguments: no red point where the engine raises an error"),
     )
 
 
@@ -109,12 +109,12 @@ def _reset(engine: type) -> Symptom:
         calls,
         np.array(got) / first,
         {
-            _("reset each time"): np.ones(len(calls)),
-            _("added up"): calls.astype(float),
+            tr("reset each time"): np.ones(len(calls)),
+            tr("added up"): calls.astype(float),
         },
-        _("calls of backward() on one graph"),
-        _("x.grad, in units of the right d/dx"),
-        _("backward() called again"),
+        tr("calls of backward() on one graph"),
+        tr("x.grad, in units of the right d/dx"),
+        tr("backward() called again"),
     )
 
 
@@ -133,10 +133,10 @@ def _recursion(engine: type) -> Symptom:
     return Symptom(
         sizes,
         np.array(got),
-        {_("finite differences"): np.array(want)},
-        _("steps t = t + t"),
-        _("d(output)/dx"),
-        _("A value used twice, again and again"),
+        {tr("finite differences"): np.array(want)},
+        tr("steps t = t + t"),
+        tr("d(output)/dx"),
+        tr("A value used twice, again and again"),
         log=True,
     )
 
@@ -151,10 +151,10 @@ def _broadcast(engine: type) -> Symptom:
     return Symptom(
         rows,
         np.array(got, dtype=float),
-        {_("the size of b"): np.full(len(rows), 3.0)},
-        _("rows of x"),
-        _("numbers in b.grad (b has 3)"),
-        _("A bias added to every row"),
+        {tr("the size of b"): np.full(len(rows), 3.0)},
+        tr("rows of x"),
+        tr("numbers in b.grad (b has 3)"),
+        tr("A bias added to every row"),
     )
 
 
@@ -182,6 +182,7 @@ def measure(hunt: ModuleType, engine: type | None = None) -> Symptom:
     return _EXPERIMENTS[hunt](engine)
 
 
+@static
 def symptom(hunt: ModuleType, engine: type | None = None) -> Figure:
     """The hunt's symptom: what the engine gives, over the reference."""
     s = measure(hunt, engine)
@@ -193,7 +194,7 @@ def symptom(hunt: ModuleType, engine: type | None = None) -> Figure:
     greys = ("0.6", "0.8")[: len(s.references)]
     for (label, curve), grey in zip(s.references.items(), greys, strict=True):
         ax.plot(s.x, curve, color=grey, lw=4, label=label)
-    ax.plot(s.x, s.engine, "o-", color="C3", ms=3, label=_("the engine"))
+    ax.plot(s.x, s.engine, "o-", color="C3", ms=3, label=tr("the engine"))
     if s.log:
         ax.set_yscale("log")
     ax.set_xlabel(s.xlabel)

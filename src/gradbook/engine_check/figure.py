@@ -17,16 +17,10 @@ from matplotlib.path import Path
 from gradbook import checks
 from gradbook.engine_check.program import Program, Ref, op_name
 from gradbook.engine_check.report import Finding, Located
-from gradbook.plots import COLUMN_PIXELS
+from gradbook.i18n import tr
+from gradbook.plots.base import COLUMN_PIXELS, static
 
 __all__ = ["located_graph"]
-
-
-def _(text: str) -> str:
-    """A word the figure draws, in the book's language.  Every drawn word
-    goes through here; until the book's catalogs hold these words, it
-    returns them unchanged."""
-    return text
 
 
 RIGHT, WRONG, LATER = "#2e7d32", "#c62828", "0.6"
@@ -80,6 +74,7 @@ def _label(program: Program, i: int) -> str:
     return f"{step.name}\n{op}" if step.name else op
 
 
+@static
 def located_graph(found: Finding | Located) -> Figure:
     """The graph of the failing program: green where the backward pass got
     cotangent right, red at the first node it got wrong (and at the
@@ -147,13 +142,13 @@ def located_graph(found: Finding | Located) -> Figure:
     ax.axis("off")
     ax.legend(
         handles=[
-            Patch(facecolor=_FILL[RIGHT], edgecolor=RIGHT, label=_("right")),
+            Patch(facecolor=_FILL[RIGHT], edgecolor=RIGHT, label=tr("right")),
             Patch(
                 facecolor=_FILL[WRONG],
                 edgecolor=WRONG,
-                label=_("first wrong cotangent"),
+                label=tr("first wrong cotangent"),
             ),
-            Patch(facecolor="white", edgecolor=LATER, label=_("not reached")),
+            Patch(facecolor="white", edgecolor=LATER, label=tr("not reached")),
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.02),
@@ -162,7 +157,7 @@ def located_graph(found: Finding | Located) -> Figure:
         frameon=False,
     )
     ax.set_title(
-        _(
+        tr(
             "The backward pass goes from the output (right)\n"
             "back to the arguments (left)"
         ),
@@ -191,11 +186,11 @@ def _marked_uses(located: Located) -> dict[tuple[int, int], str]:
     if located.use is None:
         return {}
     if located.kind == "local":
-        return {located.use: _("wrong local derivative")}
+        return {located.use: tr("wrong local derivative")}
     if located.kind == "uses":
         uses = located.program.uses(located.node)
-        return {use: _("one of its uses") for use in uses}
-    return {located.use: _("passed on too soon?")}
+        return {use: tr("one of its uses") for use in uses}
+    return {located.use: tr("passed on too soon?")}
 
 
 def _arrow(
