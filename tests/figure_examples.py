@@ -28,8 +28,7 @@ from gradbook.backprop import Tape
 from gradbook.bug_hunts import hunt1, hunt2, hunt3, hunt4, hunt5, hunt6
 from gradbook.bug_hunts.symptoms import symptom
 from gradbook.circuits import multiply_gate, neuron
-from gradbook.engine_check import check_engine
-from gradbook.engine_check_figure import located_graph
+from gradbook.engine_check import check_engine, located_graph
 from gradbook.explorables.neuron_graph import neuron_names
 from gradbook.search import gradient_ascent, random_search
 

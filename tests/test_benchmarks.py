@@ -173,6 +173,6 @@ def test_the_panels_notebook_shows_every_live_panel():
         ("1", ('widgets.panel("random_search")', "seed")),
         ("2", ('widgets.panel("neuron")', "x")),
         ("3", ('widgets.panel("neuron_graph")', "x")),
-        ("4", ('widgets.panel("training")', "seed")),
+        ("5", ('widgets.panel("training")', "seed")),
     ]
     assert panels._p90([float(i) for i in range(1, 21)]) == pytest.approx(18.1)

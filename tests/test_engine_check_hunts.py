@@ -6,10 +6,11 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from gradbook import engine_check_figure, workshop
+from gradbook import workshop
 from gradbook.bug_hunts import HUNTS, hunt1, hunt2, hunt5, symptoms
 from gradbook.bug_hunts.fixes import FIXES, fixed
 from gradbook.engine_check import check_engine
+from gradbook.engine_check import figure as engine_check_figure
 from gradbook.source import show_source
 
 
@@ -52,7 +53,7 @@ def test_hunt_messages_point_at_the_bug():
         if f.property == "diamond"
     ]
     assert diamond[0].located.kind == "order"
-    assert "passed the gradient of t on before it was complete" in (
+    assert "passed the cotangent of t on before it was complete" in (
         diamond[0].message
     )
 

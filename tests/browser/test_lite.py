@@ -57,14 +57,18 @@ KEY_OUTPUTS = {
     "01_random_search": ["-6"],
     "02_dual_numbers": [NEURON_VALUE, FIVE_GRADIENTS],
     "03_backprop": ["0.8807970779778823", GRADIENT_LIST],
-    "04_training": ["860 gradient steps"],
+    "04_engine_workshop": [
+        "check_engine(gradbook.workshop.Value): every property passed.",
+        "one graph, backward() three times: a.grad = [1.0, 3.0, 6.0]",
+    ],
+    "05_training": ["860 gradient steps"],
 }
 # The call that shows each chapter's live panel (a chapter may have none).
 PANELS = {
     "01_random_search": 'widgets.panel("random_search")',
     "02_dual_numbers": 'widgets.panel("neuron")',
     "03_backprop": 'widgets.panel("neuron_graph")',
-    "04_training": 'widgets.panel("training")',
+    "05_training": 'widgets.panel("training")',
 }
 # What the site must have when asked for it (JupyterLite asks for some
 # optional files, such as a folder's jupyter-lite.ipynb, and takes a 404).
@@ -294,7 +298,7 @@ def test_the_digits_and_versions_in_the_browser(
     off_host = OffHost()
     off_host.attach(context)
     page = context.new_page()
-    click_run_in_browser(page, book_url, "book/04_training")
+    click_run_in_browser(page, book_url, "book/05_training")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=START_TIMEOUT)
     page.wait_for_function(KERNEL_IDLE, timeout=START_TIMEOUT)
     # The set-up cell, then a new cell above the chapter's first one.

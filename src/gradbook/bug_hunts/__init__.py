@@ -8,13 +8,29 @@ Show an engine, check it, read where the report points, and fix it::
     print(check_engine(hunt1.Value))
 
 Each engine is one class, ``Value``, in its own module (``hunt1`` to
-``hunt6``), and nothing in it says what is wrong.  The answers (each bug,
-what the report names, and the patch that fixes it) are in
-:mod:`gradbook.bug_hunts.fixes`.
+``hunt6``), and nothing in it says what is wrong.  To repair one in a
+notebook, take a fresh copy and replace the method at fault::
+
+    Hunt2 = copy_of(hunt2)
+    Hunt2.__mul__ = mul  # your repaired method
+    check_repair(hunt2, Hunt2)
+
+The answers (each bug, what the report names, and the patch that fixes
+it) are in :mod:`gradbook.bug_hunts.fixes`; :mod:`.symptoms` measures and
+draws what each bug does.
 """
 
 from gradbook.bug_hunts import hunt1, hunt2, hunt3, hunt4, hunt5, hunt6
+from gradbook.bug_hunts.repair import HUNTS, check_repair, copy_of
 
-__all__ = ["HUNTS", "hunt1", "hunt2", "hunt3", "hunt4", "hunt5", "hunt6"]
-
-HUNTS = (hunt1, hunt2, hunt3, hunt4, hunt5, hunt6)
+__all__ = [
+    "HUNTS",
+    "check_repair",
+    "copy_of",
+    "hunt1",
+    "hunt2",
+    "hunt3",
+    "hunt4",
+    "hunt5",
+    "hunt6",
+]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from gradbook.bug_hunts import hunt1, hunt2, hunt3, hunt4, hunt5, hunt6
-from gradbook.checks import describe
+from gradbook.bug_hunts.repair import known_hunt, load
 
 __all__ = ["FIXES", "Fix", "fixed"]
 
@@ -166,17 +166,9 @@ FIXES = (
 def fixed(hunt: ModuleType) -> type:
     """The hunt's ``Value`` with its patch applied: a new class, made from
     the patched source of the hunt's module."""
-    by_hunt = {fix.hunt.__name__: fix for fix in FIXES}
-    name = getattr(hunt, "__name__", None)
-    if not isinstance(hunt, ModuleType) or name not in by_hunt:
-        what = "one of the modules " + ", ".join(by_hunt)
-        raise TypeError(f"fixed: hunt must be {what}, got {describe(hunt)}")
-    fix = by_hunt[name]
-    source = inspect.getsource(hunt)
+    source = inspect.getsource(known_hunt(hunt, "fixed"))
+    fix = next(fix for fix in FIXES if fix.hunt is hunt)
     if source.count(fix.before) != 1:  # the patch no longer fits
         where = f"{hunt.__name__} does not hold its buggy lines exactly once"
         raise ValueError(f"fixed: {where}")
-    source = source.replace(fix.before, fix.after)
-    namespace = {"__name__": f"{name}_fixed"}
-    exec(compile(source, f"<{name}_fixed>", "exec"), namespace)
-    return namespace["Value"]
+    return load(hunt, source.replace(fix.before, fix.after), "fixed")

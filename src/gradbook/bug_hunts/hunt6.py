@@ -28,8 +28,9 @@ class Value:
         out = Value(self.data * other.data, (self, other))
 
         def _backward():
-            self.grad += sum_to(other.data * out.grad, self.data.shape)
-            other.grad += sum_to(self.data * out.grad, other.data.shape)
+            g = out.grad
+            self.grad += sum_to(other.data * g, self.data.shape)
+            other.grad += sum_to(self.data * g, other.data.shape)
 
         out._backward = _backward
         return out
@@ -67,8 +68,8 @@ class Value:
 
 
 def sum_to(g, shape):
-    """Add up ``g`` over the axes that broadcasting added or stretched, so
-    that it has ``shape`` again."""
+    """Add up ``g`` over the axes that broadcasting added or
+    stretched, so that it has ``shape`` again."""
     while g.ndim > len(shape):
         g = g.sum(axis=0)
     for axis, size in enumerate(shape):

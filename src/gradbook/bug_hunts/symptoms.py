@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -40,7 +40,7 @@ class Symptom(NamedTuple):
     log: bool = False
 
 
-def _grad(engine: type, f: Callable[..., Any], *xs: float) -> list[float]:
+def _grad(engine: type, f: Callable, *xs: float) -> list[float]:
     """The engine's gradient of ``f`` at ``xs``; nan if it raises."""
     try:
         leaves = [engine(x) for x in xs]
@@ -92,7 +92,7 @@ def _overflow(engine: type) -> Symptom:
         {tr("numpy's tanh"): np.tanh(xs)},
         "x",
         "tanh(x)",
-        tr("Large inputs: no red point where the engine raises an error"),
+        tr("Large arguments: no red point where the engine raises an error"),
     )
 
 
@@ -113,7 +113,7 @@ def _reset(engine: type) -> Symptom:
             tr("added up"): calls.astype(float),
         },
         tr("calls of backward() on one graph"),
-        tr("x.grad, in units of its gradient"),
+        tr("x.grad, in units of the right d/dx"),
         tr("backward() called again"),
     )
 
@@ -123,7 +123,7 @@ def _recursion(engine: type) -> Symptom:
     got, want = [], []
     for n in sizes:
 
-        def f(x: Any, n: int = int(n)) -> Any:
+        def f(x: object, n: int = int(n)) -> object:
             for _i in range(n):
                 x = x + x  # x used twice, n times over
             return x

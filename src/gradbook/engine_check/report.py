@@ -3,7 +3,8 @@ each property's status, and how the report prints.
 
 A :class:`Report` holds one :class:`Finding` per result, in the order of
 :data:`PROPERTIES`.  Printed, it has one block per property, in lines of
-at most 78 characters, for a notebook, a terminal or a printed page.
+at most 70 characters, for a notebook, a terminal or a printed page (a
+printed page's code column holds 70).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+
+from IPython.lib.pretty import PrettyPrinter
 
 from gradbook import checks
-from gradbook.engine_check_run import Program
+from gradbook.engine_check.program import Program
 
 __all__ = [
     "FAILED",
@@ -37,7 +39,7 @@ PROPERTIES = {
     "backward twice": "backward() twice on one graph",
     "second graph": "backward() on a second graph",
     "deep chain": "a chain of 100,000 operations",
-    "extremes": "large and small inputs",
+    "extremes": "large and small arguments",
     "broadcasting": "arrays of different shapes",
 }
 
@@ -46,16 +48,16 @@ PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
 
 @dataclass(frozen=True)
 class Located:
-    """Where a wrong gradient starts, as the backward pass meets it.
+    """Where a wrong cotangent starts, as the backward pass meets it.
 
     ``node`` is the first node, in the order backward visits them (from the
-    output back), whose gradient disagrees with finite differences; the
+    output back), whose cotangent disagrees with finite differences; the
     nodes in ``right`` came before it and agree.  ``use`` is the
     ``(node, operand position)`` whose local derivative is wrong, if one
     is; ``kind`` says what the checker concluded: ``"local"`` (that local
     derivative), ``"uses"`` (the node's uses are not all collected),
-    ``"order"`` (its gradient was passed on too early or more than once),
-    or ``"output"`` (the output's own gradient).
+    ``"order"`` (its cotangent was passed on too early or more than once),
+    or ``"output"`` (the output's own cotangent).
     """
 
     program: Program
@@ -120,32 +122,47 @@ class Report:
     def __str__(self) -> str:
         return _text(self)
 
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+    def summary(self) -> str:
+        """The report's first line and the blocks of the properties that
+        failed, then the names of the others: what passed, what was not
+        run."""
+        return _text(self, failed_only=True)
+
+    def _repr_pretty_(self, p: PrettyPrinter, cycle: bool) -> None:
         p.text(str(self))
 
 
 # The printed report.
 
-WIDTH = 78
+WIDTH = 70  # the printed book's code column
 _MARK = {FAILED: "FAILED ", PASSED: "passed ", NOT_RUN: "not run"}
 
 
-def _text(report: Report) -> str:
-    """The report, one block per property, every line at most 78
-    characters."""
+def _text(report: Report, failed_only: bool = False) -> str:
+    """The report, one block per property (or per failed property, and
+    the names of the others), every line at most WIDTH characters."""
     failed = {f.property for f in report.failures}
     verdict = (
         "every property passed"
         if report.ok
         else f"{len(failed)} of {len(PROPERTIES)} properties failed"
     )
-    lines = [f"check_engine({report.engine}): {verdict}."]
+    lines = _wrap(f"check_engine({report.engine}): {verdict}.", "")
+    others: dict[str, list[str]] = {PASSED: [], NOT_RUN: []}
     for prop, title in PROPERTIES.items():
         findings = [f for f in report.findings if f.property == prop]
         status = report.status(prop)
+        if failed_only and status != FAILED:
+            others[status].append(prop)
+            continue
         lines += ["", f"{_MARK[status]}  {prop}: {title}"]
         for line in _details(prop, status, findings):
             lines += _wrap(line, "    ")
+    if failed_only:
+        lines.append("")
+        for status, props in others.items():
+            if props:
+                lines += _wrap(f"{status}: {', '.join(props)}", "")
     return "\n".join(lines)
 
 
@@ -158,6 +175,8 @@ def _details(prop: str, status: str, findings: list[Finding]) -> Iterator[str]:
     passed = [f for f in findings if f.status == PASSED]
     if prop in ("values", "derivatives") and passed:
         yield "right: " + ", ".join(f.operation for f in passed)
+    elif status == FAILED:  # what did pass, told apart from the failures
+        yield from (f"right: {f.message}" for f in passed)
     else:
         yield from (f.message for f in passed)
     skipped = [f for f in findings if f.status == NOT_RUN]

@@ -1,103 +1,35 @@
-"""Check any micrograd-style engine against finite differences, and point at
-the first wrong node without giving the answer.
-
-``check_engine(Value)`` runs a small engine through the properties every
-reverse-mode engine must have, and returns a :class:`Report`::
-
-    from micrograd.engine import Value
-    report = check_engine(Value)
-    report.ok          # False: no property may fail
-    print(report)      # one block per property, each failure explained
-    [(f.property, f.operation) for f in report.failures]
-    # [('backward twice', None), ('deep chain', None)]
-
-**The engine** has one of two shapes:
-
-- a class like micrograd's ``Value``: ``Value(x)``, ``.data``, ``.grad``,
-  ``.backward()``, arithmetic with numbers on either side, ``**`` with a
-  number, and any of the methods ``exp``, ``log``, ``tanh``, ``relu``,
-  ``sigmoid`` (and ``sum`` for arrays);
-- a function ``grad(f, xs)``, like :func:`gradbook.backprop.grad_bp`, that
-  calls ``f`` with one engine number per argument and returns one gradient
-  per argument.  A tape fits in three lines::
-
-      def tape_grad(f, xs):
-          tape = Tape()
-          leaves = [tape.var(x) for x in xs]
-          cotangents = tape.backward(f(leaves))
-          return [cotangents[leaf.index] for leaf in leaves]
-
-``functions`` names the operations an engine has as functions rather than
-methods: ``check_engine(grad_bp, {"sigmoid": gradbook.functions.sigmoid})``.
-
-**The properties** (:data:`PROPERTIES`), in the order they run:
-
-- ``shape``: the engine makes numbers, adds them and runs ``backward``;
-- ``values`` and ``derivatives``: each operation's value and local
-  derivatives at six points, in each form the engine has (``x * y``,
-  ``x * c``, and ``c * x``, which Python computes with ``__rmul__``, so
-  the report calls it ``rmul``), including the exponent of ``x ** y``;
-- ``article``: the article's neuron at the article's point, digit for
-  digit where the engine differentiates ``1 / (1 + exp(-z))`` by the
-  quotient rule in that order, otherwise within a relative 1e-9 (the
-  report says which);
-- ``reuse``, ``non-leaf reuse``, ``diamond``: a value used twice
-  (``x * x``, ``exp(x) + x``), a computed value used twice (``t * t``),
-  two paths from one value to the output;
-- ``backward twice`` and ``second graph``: whether a second ``backward``
-  adds to the gradients or resets them.  Either is a design choice, and
-  the report only says which (:attr:`Report.behaviour`); a mix of both is
-  a bug;
-- ``deep chain``: 100,000 operations in a row (a recursive backward pass
-  runs out of stack);
-- ``extremes``: ``tanh(±1000)``, ``sigmoid(±1000)``, ``exp(-1000)``,
-  ``relu(±1000)``;
-- ``broadcasting``: arrays of different shapes, if the engine takes arrays
-  and has ``sum()``.
-
-The referee is finite differences (:mod:`gradbook.numerical`), or the
-article's own numbers; never another engine.  An operation the engine lacks
-is *not run*, never failed.  An engine that raises, loops forever, or hands
-back something that is not a number (None, a string, nan) gets a failure
-that says so, and the check goes on.  The whole check takes about half a
-second for micrograd.
-
-**The report.**  ``report.ok`` is True when nothing failed;
-``report.failures``, ``report.passed`` and ``report.not_run`` are lists of
-:class:`Finding`, each with ``.property``, ``.operation`` (``"mul"``,
-``"rsub"``, or None when the backward pass as a whole is at fault),
-``.status`` and ``.message``; ``report.status("diamond")`` gives one
-property's status.  Printed, the report has one block per property, lines
-of at most 78 characters::
-
-    FAILED   derivatives: each operation's local derivatives
-        WRONG: mul (x * y): the derivative with respect to the left
-          operand is wrong at 6 of 6 points
-
-**Pointing at the bug.**  When a gradient is wrong, the checker follows the
-backward pass: from the output back to the arguments, it finds the first
-node whose gradient disagrees with finite differences, then tests each use
-of that node on its own.  If one operation's local derivative is wrong
-there, the message names the operation and the operand ("mul: the
-derivative with respect to the left operand is wrong"); if every local
-derivative is right, the node's uses were not all collected, or its
-gradient was passed on before it was complete.  ``finding.located`` (a
-:class:`Located`) holds where; :func:`gradbook.engine_check_figure.
-located_graph` draws the graph with that node marked.  No report, and no
-figure, prints an expected number.
-"""
+"""The checks of :func:`gradbook.engine_check.check_engine`, one method
+per property, in the order they run (see the package's text)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import numpy as np
 
 from gradbook import article, checks, numerical
-from gradbook.engine_check_locate import culprit, explain, join, locate, side
-from gradbook.engine_check_report import (
+from gradbook.engine_check.engines import (
+    ClassEngine,
+    EngineError,
+    GradEngine,
+    MissingError,
+    NotANumberError,
+    TimedOut,
+    Trace,
+    as_number,
+    attribute,
+    bounded,
+    raised,
+)
+from gradbook.engine_check.locate import culprit, explain, join, locate, side
+from gradbook.engine_check.program import BINARY, Builder, Program
+from gradbook.engine_check.referee import (
+    compare,
+    evaluate,
+    reference_gradients,
+)
+from gradbook.engine_check.report import (
     FAILED,
     NOT_RUN,
     PASSED,
@@ -105,24 +37,6 @@ from gradbook.engine_check_report import (
     Finding,
     Located,
     Report,
-)
-from gradbook.engine_check_run import (
-    BINARY,
-    Builder,
-    ClassEngine,
-    EngineError,
-    GradEngine,
-    MissingError,
-    NotANumberError,
-    Program,
-    TimedOut,
-    as_number,
-    attribute,
-    bounded,
-    compare,
-    evaluate,
-    raised,
-    reference_gradients,
 )
 
 __all__ = [
@@ -143,9 +57,35 @@ ARTICLE_RTOL = float(ARTICLE_TOLERANCE)
 TIME_LIMIT, CHAIN_TIMES = 5.0, 12
 
 
+def _engine(engine: object, who: str, name: str) -> type | Callable:
+    if not callable(engine):
+        what = "a class like micrograd's Value, or a function grad(f, xs)"
+        raise TypeError(
+            f"{who}: {name} must be {what}, got {checks.describe(engine)}"
+        )
+    return engine
+
+
+def _functions(
+    functions: object, who: str, name: str
+) -> Mapping[str, Callable]:
+    if functions is None:
+        return {}
+    if not isinstance(functions, Mapping):
+        got = checks.describe(functions)
+        raise TypeError(f"{who}: {name} must be a dict, got {got}")
+    for op, function in functions.items():
+        checks.one_of(op, _OPERATIONS, who, f"a key of {name}")
+        checks.callable_(function, who, f"{name}[{op!r}]")
+    return functions
+
+
+@checks.arguments(
+    engine=_engine, functions=_functions, time_limit=checks.positive
+)
 def check_engine(
-    engine: Any,
-    functions: Mapping[str, Callable[[Any], Any]] | None = None,
+    engine: type | Callable,
+    functions: Mapping[str, Callable] | None = None,
     *,
     time_limit: float = TIME_LIMIT,
 ) -> Report:
@@ -158,25 +98,8 @@ def check_engine(
     seconds one small run may take before the engine counts as hung (the
     deep chain gets twelve times as long).
     """
-    who = "check_engine"
-    time_limit = checks.positive(time_limit, who, "time_limit")
-    functions = {} if functions is None else functions
-    if not isinstance(functions, Mapping):
-        got = checks.describe(functions)
-        raise TypeError(f"{who}: functions must be a dict, got {got}")
-    for name, function in functions.items():
-        checks.one_of(name, _OPERATIONS, who, "a key of functions")
-        checks.callable_(function, who, f"functions[{name!r}]")
-    if isinstance(engine, type):
-        driver = ClassEngine(engine, functions, time_limit)
-    elif callable(engine):
-        driver = GradEngine(engine, functions, time_limit)
-    else:
-        what = "a class like micrograd's Value, or a function grad(f, xs)"
-        raise TypeError(
-            f"{who}: engine must be {what}, got {checks.describe(engine)}"
-        )
-    return _Checker(driver).run()
+    shape = ClassEngine if isinstance(engine, type) else GradEngine
+    return _Checker(shape(engine, functions, time_limit)).run()
 
 
 # The operations, each in its forms: (text, symbol, kind, points).  A form's
@@ -300,7 +223,7 @@ class _Checker:
         statuses = {f.status for f in self.findings if f.property == prop}
         return FAILED if FAILED in statuses else PASSED
 
-    def trace(self, program: Program) -> Any:
+    def trace(self, program: Program) -> Trace:
         """The engine's run of ``program``; an EngineError or MissingError
         otherwise (a hang is an EngineError, and stops later checks)."""
         try:
@@ -327,7 +250,7 @@ class _Checker:
         else:
             data, grad, done = (
                 "{}'s value",
-                "{}'s gradient",
+                "d/d{}",
                 "with grad(f, xs)",
             )
         problems = []
@@ -665,9 +588,9 @@ class _Checker:
                 "resets" if leaves == {"the same"} else "accumulates"
             )
             what = (
-                "the same gradients (it resets them)"
+                "the same .grad values (it resets them)"
                 if self.behaviour == "resets"
-                else "twice the gradients (it adds them up)"
+                else "twice the .grad values (it adds them up)"
             )
             message = f"{program.listing()}: a second backward() gives {what}"
             self.add(prop, PASSED, message)
@@ -681,7 +604,7 @@ class _Checker:
                 break
         message = (
             f"{program.listing()}: after a second backward(), the arguments' "
-            "gradients are neither the first ones (as if backward resets "
+            ".grad values are neither the first ones (as if backward resets "
             "them) nor twice the first ones (as if it adds them up). In the "
             f"order backward visits the nodes: {'; '.join(described)}."
         )
@@ -749,7 +672,7 @@ class _Checker:
         if any(compare(alone.grads[i], r, "") for i, r in enumerate(second)):
             message = (
                 f"{two.listing()} on new arguments, after another graph's "
-                "backward(): its gradients are wrong: something is kept "
+                "backward(): its .grad values are wrong: something is kept "
                 "from one graph to the next"
             )
             self.add(prop, FAILED, message)
@@ -768,7 +691,7 @@ class _Checker:
             what = "adds to" if kind == "accumulates" else "replaces"
             message = (
                 f"{one.listing()}, then {two.listing()} on the same arguments:"
-                f" backward() on the second graph {what} their gradients. On "
+                f" backward() on the second graph {what} their .grad. On "
                 "new arguments, the second graph is not affected by the first"
             )
             self.add(prop, PASSED, message)
@@ -777,7 +700,7 @@ class _Checker:
             return
         message = (
             f"{one.listing()}, then {two.listing()} on the same arguments: "
-            "the arguments' gradients neither start again nor add up"
+            "the arguments' .grad values neither start again nor add up"
         )
         self.add(prop, FAILED, message)
 
@@ -789,7 +712,7 @@ class _Checker:
             return
         factor, start = 0.99999, 0.3
 
-        def chain(y: Any) -> Any:
+        def chain(y: object) -> object:
             for _ in range(CHAIN):
                 y = y * factor
             return y
@@ -807,15 +730,15 @@ class _Checker:
             self.add(prop, FAILED, f"{text}: {error}")
             return
         expected = numerical.central_difference(chain, start)
-        problem = compare(got, expected, "the gradient of x")
+        problem = compare(got, expected, "d/dx")
         if problem:
             self.add(prop, FAILED, f"{text}: {problem}")
         else:
             self.add(prop, PASSED, text)
 
     def chain_grad(
-        self, chain: Callable[[Any], Any], start: float, limit: float
-    ) -> Any:
+        self, chain: Callable, start: float, limit: float
+    ) -> object:
         """The engine's d(chain)/dx at ``start``, outside any program (a
         100,000-step program would cost more than the engine itself)."""
         engine = self.engine
@@ -961,25 +884,23 @@ class _Checker:
             try:
                 got = as_number(trace.grads[i])
             except NotANumberError as what:
-                problems.append(
-                    f"{head}: the gradient of {names[i]} is {what}"
-                )
+                problems.append(f"{head}: d/d{names[i]} is {what}")
                 continue
             if np.shape(got) != np.shape(expected):
                 problems.append(
-                    f"{head}: the gradient of {names[i]} has shape "
+                    f"{head}: d/d{names[i]} has shape "
                     f"{np.shape(got)}, but {names[i]} has shape "
                     f"{np.shape(expected)}"
                 )
             elif compare(got, expected, ""):
-                problems.append(f"{head}: the gradient of {names[i]} is wrong")
+                problems.append(f"{head}: d/d{names[i]} is wrong")
         return problems
 
 
 # Small helpers for the checks.
 
 
-def _ratio(first: Any, second: Any) -> str | None:
+def _ratio(first: object, second: object) -> str | None:
     """How a node's gradient changed on a second backward: ``"the same"``,
     ``"doubled"`` or ``"neither"``; None if it holds none."""
     try:
@@ -994,7 +915,8 @@ def _ratio(first: Any, second: Any) -> str | None:
 
 
 def _gradients_of(names: list[str]) -> str:
-    """``"the gradient of x is"``, ``"the gradients of x and y are"``."""
+    """``"d/dx is"``, ``"d/dx and d/dy are"``: the output's derivatives
+    with respect to these arguments."""
     if len(names) == 1:
-        return f"the gradient of {names[0]} is"
-    return f"the gradients of {join(names)} are"
+        return f"d/d{names[0]} is"
+    return f"{join([f'd/d{n}' for n in names])} are"

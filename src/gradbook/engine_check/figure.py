@@ -1,5 +1,5 @@
 """Draw where :func:`gradbook.engine_check.check_engine` found a wrong
-gradient: the program's graph, the nodes the backward pass got right, and
+cotangent: the program's graph, the nodes the backward pass got right, and
 the first one it got wrong.
 
 The figure shows no number, only the graph's structure: it points at the
@@ -8,16 +8,15 @@ bug without giving the answer, as the report does.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path
 
 from gradbook import checks
-from gradbook.engine_check_report import Finding, Located
-from gradbook.engine_check_run import Program, Ref, op_name
+from gradbook.engine_check.program import Program, Ref, op_name
+from gradbook.engine_check.report import Finding, Located
 from gradbook.i18n import tr
 from gradbook.plots.base import COLUMN_PIXELS, static
 
@@ -78,7 +77,7 @@ def _label(program: Program, i: int) -> str:
 @static
 def located_graph(found: Finding | Located) -> Figure:
     """The graph of the failing program: green where the backward pass got
-    the gradient right, red at the first node it got wrong (and at the
+    cotangent right, red at the first node it got wrong (and at the
     use that explains it), grey where it had not yet arrived."""
     who = "located_graph"
     located = found.located if isinstance(found, Finding) else found
@@ -147,7 +146,7 @@ def located_graph(found: Finding | Located) -> Figure:
             Patch(
                 facecolor=_FILL[WRONG],
                 edgecolor=WRONG,
-                label=tr("first wrong gradient"),
+                label=tr("first wrong cotangent"),
             ),
             Patch(facecolor="white", edgecolor=LATER, label=tr("not reached")),
         ],
@@ -183,7 +182,7 @@ def _leave(centre: np.ndarray, towards: np.ndarray, label: str) -> np.ndarray:
 def _marked_uses(located: Located) -> dict[tuple[int, int], str]:
     """The edges the figure marks, with their words: the use whose local
     derivative is wrong, the uses not collected, or the one path the
-    gradient came by too early."""
+    cotangent came by too early."""
     if located.use is None:
         return {}
     if located.kind == "local":
@@ -195,7 +194,7 @@ def _marked_uses(located: Located) -> dict[tuple[int, int], str]:
 
 
 def _arrow(
-    ax: Any,
+    ax: Axes,
     start: tuple[float, float],
     end: tuple[float, float],
     use: tuple[int, int],
@@ -226,8 +225,18 @@ def _arrow(
         )
     )
     if words:
-        side = normal if normal[1] >= 0 else -normal  # above the edge
-        x, y = (a + 2 * control + b) / 4 + 0.12 * side
+        # Along the curve's middle, just above it, turned with it.
+        side = normal if normal[1] >= 0 else -normal
+        x, y = (a + 2 * control + b) / 4 + 0.06 * side
+        angle = np.degrees(np.arctan2(direction[1], direction[0]))
         ax.text(
-            x, y, words, ha="center", va="bottom", fontsize=SMALL, color=WRONG
+            x,
+            y,
+            words,
+            ha="center",
+            va="bottom",
+            rotation=angle,
+            rotation_mode="anchor",
+            fontsize=SMALL,
+            color=WRONG,
         )

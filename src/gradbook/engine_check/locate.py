@@ -1,37 +1,42 @@
-"""Where a wrong gradient starts, in the words of
+"""Where a wrong derivative starts, in the words of
 :mod:`gradbook.engine_check`: follow the backward pass from the output to
-the first node whose gradient disagrees with finite differences, then say
+the first node whose cotangent disagrees with finite differences, then say
 why, without a number.
 
-A node's gradient is the sum, over its uses, of the user's gradient times
+A node's cotangent is the sum, over its uses, of the user's cotangent times
 a local derivative.  The backward pass visits the users of a node before
-the node, so at the first wrong node every user's gradient is right.  The
+the node, so at the first wrong node every user's cotangent is right.  The
 fault is then in one of three places: a local derivative (each use is
 tested on its own, at the same values), the collecting of several uses,
-or the order of the visits (the gradient was passed on before it was
+or the order of the visits (the cotangent was passed on before it was
 complete, or more than once).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from gradbook.engine_check_report import Located
-from gradbook.engine_check_run import (
+from gradbook.checks import Number
+from gradbook.engine_check.engines import (
     ABSENT,
-    Builder,
     EngineError,
     MissingError,
+    Trace,
+)
+from gradbook.engine_check.program import (
+    Builder,
     Program,
     Ref,
-    Trace,
+    Step,
+    op_name,
+)
+from gradbook.engine_check.referee import (
     compare,
     evaluate,
-    node_gradient,
-    op_name,
+    node_cotangent,
     reference_gradients,
 )
+from gradbook.engine_check.report import Located
 
 __all__ = ["culprit", "explain", "join", "locate", "side"]
 
@@ -42,16 +47,16 @@ def locate(
     program: Program, trace: Trace, run: Run, keeps_grads: bool
 ) -> Located | None:
     """Follow the backward pass from the output: the first node whose
-    gradient is wrong, and why (see :class:`Located`).  ``run`` runs a
+    cotangent is wrong, and why (see :class:`Located`).  ``run`` runs a
     program on the engine; ``keeps_grads`` says whether the engine keeps a
-    gradient on every node (a class engine), or only hands out the
+    cotangent on every node (a class engine), or only hands out the
     arguments' (a function engine: a probe finds the others)."""
     right: list[int] = []
     for i in reversed(range(program.size)):
         got = _node_grad(program, trace, i, run, keeps_grads)
         if got is None:
             continue
-        if compare(got, node_gradient(program, i), ""):
+        if compare(got, node_cotangent(program, i), ""):
             break
         right.append(i)
     else:
@@ -69,8 +74,8 @@ def locate(
 
 def _node_grad(
     program: Program, trace: Trace, i: int, run: Run, keeps_grads: bool
-) -> Any:
-    """The engine's gradient of node ``i``: as it holds it, or by a probe
+) -> object:
+    """The engine's cotangent of node ``i``: as it holds it, or by a probe
     (an extra argument added to node ``i``).  None where it cannot be
     known."""
     n = len(program.arguments)
@@ -85,7 +90,7 @@ def _node_grad(
 
 
 def _use_is_right(
-    program: Program, values: list[Any], use: tuple[int, int], run: Run
+    program: Program, values: list[Number], use: tuple[int, int], run: Run
 ) -> bool:
     """Whether the local derivative of node ``use[0]`` with respect to its
     operand ``use[1]`` is right on its own, at the same values."""
@@ -136,7 +141,7 @@ def side(symbol: str, kind: str, position: int) -> str:
 
 def _with_probe(program: Program, i: int) -> Program:
     """``program`` with an extra argument, ``probe = 0``, added to node
-    ``i``: nothing changes, and the probe's gradient is d(output)/d(node
+    ``i``: nothing changes, and the probe's derivative is d(output)/d(node
     ``i``)."""
     b = Builder(
         **dict(zip(program.names, program.arguments, strict=True)), probe=0.0
@@ -158,7 +163,7 @@ def explain(located: Located) -> str:
     p = located.program
     node = p.label(located.node)
     head = (
-        "In the order backward() visits the nodes, the first wrong gradient "
+        "In the order backward() visits the nodes, the first wrong cotangent "
         f"is that of {node}"
     )
     if located.kind == "output":
@@ -176,14 +181,14 @@ def explain(located: Located) -> str:
         uses = p.uses(located.node)
         return (
             f"{head}. It is used {_times(len(uses))}, {_users(p, uses)}; "
-            "each local derivative is right on its own, so the gradient of "
+            "each local derivative is right on its own, so the cotangent of "
             f"{node} does not collect every use."
         )
     consumer = p.label(k)
     return (
-        f"{head}. Its gradient comes only through {consumer} "
-        f"({p.text(k)}), whose own gradient and local derivatives are "
-        f"right: so backward() passed the gradient of {consumer} on before "
+        f"{head}. Its cotangent comes only through {consumer} "
+        f"({p.text(k)}), whose own cotangent and local derivatives are "
+        f"right: so backward() passed the cotangent of {consumer} on before "
         "it was complete, or more than once."
     )
 
@@ -202,7 +207,7 @@ def _users(p: Program, uses: list[tuple[int, int]]) -> str:
     return "by " + join([f"{op_name(p.step(k))} ({p.text(k)})" for k in nodes])
 
 
-def _kind_of(step: Any) -> str:
+def _kind_of(step: Step) -> str:
     refs = [isinstance(o, Ref) for o in step.operands]
     if len(refs) == 1:
         return "v"
