@@ -14,7 +14,6 @@ before it.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import statistics
 import tempfile
@@ -27,7 +26,7 @@ from tests.browser.lab import (
     wait_for_connected_kernel,
 )
 from web.browser import CHROMIUM_ARGS
-from web.site import CHAPTER_NOTEBOOKS
+from web.site import CHAPTER_NOTEBOOKS, panel_names
 
 from benchmarks import book, checks
 
@@ -45,13 +44,7 @@ def panels() -> dict[str, tuple[str, str]]:
 
     found = {}
     for number, path in enumerate(CHAPTER_NOTEBOOKS, start=1):
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        code = "".join(
-            "".join(cell["source"])
-            for cell in cells
-            if cell["cell_type"] == "code"
-        )
-        for name in re.findall(r'widgets\.panel\("(\w+)"\)', code):
+        for name in panel_names(path):
             label = explorables.get(name).control(book.moved(name)[0]).label
             found[str(number)] = (f'widgets.panel("{name}")', label)
     return found

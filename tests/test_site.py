@@ -5,6 +5,7 @@ catalogs, and the build imports nothing of the tests."""
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import subprocess
 import sys
@@ -52,6 +53,40 @@ def write_toc(folder: Path, chapters: list[str], back_matter: list[str]):
     path = folder / "_toc.yml"
     path.write_text(yaml.safe_dump(toc), encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize(
+    "notebook", site.CHAPTER_NOTEBOOKS, ids=lambda path: path.stem
+)
+def test_each_chapter_lists_key_outputs_its_cells_print(notebook):
+    # the in-browser test checks these; here, that the stored run has them
+    listed = 0
+    for cell in site.code_cells(notebook):
+        texts = [
+            "".join(output.get("text", ""))
+            or "".join(output.get("data", {}).get("text/plain", ""))
+            for output in cell["outputs"]
+        ]
+        texts = [text.strip() for text in texts]
+        lines = {line for text in texts for line in text.splitlines()}
+        for key in cell["metadata"].get("key_outputs", []):
+            listed += 1
+            assert key in texts or key in lines, (notebook.name, key)
+    assert listed, f"{notebook.name} lists no key output"
+
+
+def test_panel_names_are_the_calls_in_code_cells(tmp_path):
+    cells = [
+        {"cell_type": "markdown", "source": 'widgets.panel("prose")'},
+        {"cell_type": "code", "source": ['widgets.panel("a")\n']},
+        {"cell_type": "code", "source": 'x = 1\nwidgets.panel("b")'},
+    ]
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert site.panel_names(notebook) == ["a", "b"]
+    assert site.panel_names(site.source("book/01_random_search")) == [
+        "random_search"
+    ]
 
 
 def test_any_name_and_a_text_page_can_be_a_chapter(tmp_path):

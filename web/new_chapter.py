@@ -197,7 +197,8 @@ def notebook(name: str, number: int, title: str) -> dict:
         ),
         _code(
             "data = compute(a=1.0, x0=1.0)\n"
-            'print(f"slope at x0 = 1: {data.slope:g}")'
+            'print(f"slope at x0 = 1: {data.slope:g}")',
+            key_outputs=["slope at x0 = 1: 2"],
         ),
         _code(
             "xs = np.linspace(-3.0, 3.0, 121)\n"

@@ -21,7 +21,9 @@ site (make book).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -99,6 +101,33 @@ CHAPTER_NOTEBOOKS = [
 ]
 
 
+# How a chapter shows a live panel, in a code cell.
+PANEL_CALL = re.compile(r'widgets\.panel\("(\w+)"\)')
+
+
+def code_cells(notebook: Path) -> list[dict]:
+    """The code cells of a notebook, as nbformat stores them."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [cell for cell in cells if cell["cell_type"] == "code"]
+
+
+def panel_names(notebook: Path) -> list[str]:
+    """The explorables whose live panel the notebook shows, in order."""
+    code = "\n".join("".join(cell["source"]) for cell in code_cells(notebook))
+    return PANEL_CALL.findall(code)
+
+
+def key_outputs(notebook: Path) -> list[str]:
+    """What the chapter must print wherever it runs (in the browser too):
+    the texts its code cells list in their metadata under "key_outputs",
+    each a whole output of the cell or one of its lines."""
+    return [
+        text
+        for cell in code_cells(notebook)
+        for text in cell["metadata"].get("key_outputs", [])
+    ]
+
+
 @dataclass(frozen=True)
 class Edition:
     """One edition of the book."""
@@ -145,7 +174,7 @@ EDITIONS = {
             folder="ru/",
             name="Русский",
             title="Книга о градиентах",
-            author="Авторы книги о градиентах",
+            author="команда «Книги о градиентах»",
             search_text="Поиск по книге...",
             pdf="gradient-book-ru.pdf",
             pdf_edition="Русское издание",

@@ -1,7 +1,7 @@
 """The in-browser notebooks: from a chapter's page, "Run in your browser"
 opens the chapter in JupyterLite, where Python (Pyodide 0.27.7: Python 3.12,
 numpy 2.0.2, matplotlib 3.8.4) runs every cell and reproduces the article's
-numbers, a live slider redraws its figure, chapter 4's digits load from
+numbers, a live slider redraws its figure, chapter 5's digits load from
 gradbook as on the desktop, and no request leaves 127.0.0.1 (every other host
 is blocked)."""
 
@@ -18,7 +18,13 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from web.browser import WAIT
 from web.lite_notebook import NOTES
-from web.site import CHAPTER_NOTEBOOKS, EDITIONS, ROOT
+from web.site import (
+    CHAPTER_NOTEBOOKS,
+    EDITIONS,
+    ROOT,
+    key_outputs,
+    panel_names,
+)
 
 from .book import shot_name
 from .lab import move_slider, open_dialogs, reads_like_the_book
@@ -38,38 +44,6 @@ from .watch import fail_with
 pytestmark = pytest.mark.browser
 
 CHAPTER_1 = "book/01_random_search"
-# What each chapter must print when it runs in the browser: the article's
-# numbers (exact by construction) and counts.
-NEURON_VALUE = "Dual(primal=0.8807970779778823, tangent=-0.1049935854035065)"
-FIVE_GRADIENTS = """\
-d neuron / d a = -0.1049935854035065
-d neuron / d b = 0.3149807562105195
-d neuron / d c = 0.1049935854035065
-d neuron / d x = 0.1049935854035065
-d neuron / d y = 0.209987170807013"""
-GRADIENT_LIST = """\
-[-0.1049935854035065,
- 0.3149807562105195,
- 0.1049935854035065,
- 0.1049935854035065,
- 0.209987170807013]"""
-KEY_OUTPUTS = {
-    "01_random_search": ["-6"],
-    "02_dual_numbers": [NEURON_VALUE, FIVE_GRADIENTS],
-    "03_backprop": ["0.8807970779778823", GRADIENT_LIST],
-    "04_engine_workshop": [
-        "check_engine(gradbook.workshop.Value): every property passed.",
-        "one graph, backward() three times: a.grad = [1.0, 3.0, 6.0]",
-    ],
-    "05_training": ["860 gradient steps"],
-}
-# The call that shows each chapter's live panel (a chapter may have none).
-PANELS = {
-    "01_random_search": 'widgets.panel("random_search")',
-    "02_dual_numbers": 'widgets.panel("neuron")',
-    "03_backprop": 'widgets.panel("neuron_graph")',
-    "05_training": 'widgets.panel("training")',
-}
 # What the site must have when asked for it (JupyterLite asks for some
 # optional files, such as a folder's jupyter-lite.ipynb, and takes a 404).
 SITE_FILE = re.compile(r"\.(js|mjs|css|woff2?|ttf|wasm|whl|zip)(\?|$)")
@@ -172,11 +146,9 @@ def test_every_chapter_runs_in_the_browser_in_both_editions(
             times[language]["run all"] = round(ran, 1)
             texts = outputs(page)
             lines = {line for text in texts for line in text.splitlines()}
-            if name not in KEY_OUTPUTS:
-                problems.append(f"{name}: no key outputs listed here")
             problems += [
                 f"{step} did not print {expected!r}"
-                for expected in KEY_OUTPUTS.get(name, [])
+                for expected in key_outputs(chapter)
                 if expected not in texts and expected not in lines
             ]
             problems += [f"{step}: {p}" for p in stderr(page)]
@@ -193,10 +165,9 @@ def test_every_chapter_runs_in_the_browser_in_both_editions(
                 f"{step}: {p}"
                 for p in reads_like_the_book(page, copy / chapter.name)
             ]
-            if name in PANELS:
-                problems += [
-                    f"{step}: {p}" for p in move_slider(page, PANELS[name])
-                ]
+            for panel in panel_names(chapter):
+                call = f'widgets.panel("{panel}")'
+                problems += [f"{step}: {p}" for p in move_slider(page, call)]
             page.screenshot(
                 path=screenshots / shot_name(f"lite-{language}-{name}")
             )
