@@ -60,8 +60,8 @@ EXAMPLES: dict[str, Callable[[], Figure | list[Figure]]] = {
     "located_graph": _located,
     "symptom": lambda: [symptom(hunt) for hunt in HUNTS],
     "array_tape": lambda: plots.array_tape(
-        [("Z", "@", ("X", "W")), ("L", "sum", ("Z",))],
-        {"X": (4, 2), "W": (2, 3), "Z": (4, 3), "L": ()},
+        [("Z", "@", ("X", "W")), ("L", "+", ("Z", "b"))],
+        {"X": (4, 2), "W": (2, 3), "Z": (4, 3), "b": (3,), "L": (4, 3)},
         parameters=["W"],
         rules={"Z": "G Wᵀ, Xᵀ G"},
     ),
