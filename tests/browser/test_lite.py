@@ -1,7 +1,7 @@
 """The in-browser notebooks: from a chapter's page, "Run in your browser"
 opens the chapter in JupyterLite, where Python (Pyodide 0.27.7: Python 3.12,
 numpy 2.0.2, matplotlib 3.8.4) runs every cell and reproduces the article's
-numbers, a live slider redraws its figure, chapter 4's digits load from
+numbers, a live slider redraws its figure, chapter 5's digits load from
 gradbook as on the desktop, and no request leaves 127.0.0.1 (every other host
 is blocked)."""
 
@@ -269,7 +269,7 @@ def test_the_button_says_to_serve_the_book_over_file(
     assert page.locator("a.lite-button").get_attribute("href") is None
 
 
-# Typed into a new cell of chapter 4 after its set-up cell: the versions the
+# Typed into a new cell of chapter 5 after its set-up cell: the versions the
 # browser runs, and the digits that gradbook ships, split as on the desktop.
 DIGITS_CELL = (
     "import sys, numpy, matplotlib; from gradbook import data; "
