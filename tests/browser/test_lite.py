@@ -61,7 +61,10 @@ KEY_OUTPUTS = {
         "check_engine(gradbook.workshop.Value): every property passed.",
         "one graph, backward() three times: a.grad = [1.0, 3.0, 6.0]",
     ],
-    "05_training": ["860 gradient steps"],
+    "05_training": [
+        "860 gradient steps",
+        "(P - T) / N passes check_grad: True",
+    ],
 }
 # The call that shows each chapter's live panel (a chapter may have none).
 PANELS = {
