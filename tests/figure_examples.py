@@ -59,6 +59,12 @@ HUNTS = (hunt1, hunt2, hunt3, hunt4, hunt5, hunt6)
 EXAMPLES: dict[str, Callable[[], Figure | list[Figure]]] = {
     "located_graph": _located,
     "symptom": lambda: [symptom(hunt) for hunt in HUNTS],
+    "array_tape": lambda: plots.array_tape(
+        [("Z", "@", ("X", "W")), ("L", "+", ("Z", "b"))],
+        {"X": (4, 2), "W": (2, 3), "Z": (4, 3), "b": (3,), "L": (4, 3)},
+        parameters=["W"],
+        rules={"Z": "G Wᵀ, Xᵀ G"},
+    ),
     "computation_graph": _graph,
     "confusion_matrix": lambda: plots.confusion_matrix(
         np.array([[5, 1], [0, 7]])

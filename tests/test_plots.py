@@ -443,3 +443,38 @@ def test_a_figure_refuses_bad_input_in_its_own_words(call, error, word):
     message = str(caught.value)
     assert message.split(":")[0] in plots.__all__, message
     assert word in message, message
+
+
+def _small_tape(**options):
+    return plots.array_tape(
+        [("Z", "@", ("X", "W")), ("L", "sum", ("Z",))],
+        {"X": (4, 2), "W": (2, 3), "Z": (4, 3), "L": ()},
+        **options,
+    )
+
+
+def test_array_tape_writes_each_edges_shape_and_each_rule_in_red():
+    fig = _small_tape(parameters=["W"], rules={"Z": "G Wᵀ, Xᵀ G"})
+    texts = {t.get_text(): t for t in fig.axes[0].texts}
+    # one shape per edge: X and W into @, Z into sum
+    assert {"4×2", "2×3", "4×3"} <= set(texts)
+    assert {"X", "W", "@", "sum"} <= set(texts)
+    assert to_rgba(texts["G Wᵀ, Xᵀ G"].get_color()) == to_rgba("C3")
+    face = texts["W"].get_bbox_patch().get_facecolor()
+    assert face != texts["X"].get_bbox_patch().get_facecolor()
+
+
+@pytest.mark.parametrize(
+    ("ops", "shapes", "error", "message"),
+    [
+        ([], {"X": ()}, TypeError, "ops must be a non-empty list"),
+        ([("Z", "@")], {"Z": ()}, TypeError, "each op must be"),
+        ([("Z", "@", ("X",))], {"Z": ()}, ValueError, "no shape for 'X'"),
+        ([("Z", 5, ("X",))], {"Z": (), "X": ()}, TypeError, "operation"),
+    ],
+)
+def test_array_tape_rejects_bad_ops_naming_the_argument(
+    ops, shapes, error, message
+):
+    with pytest.raises(error, match=f"array_tape: .*{message}"):
+        plots.array_tape(ops, shapes)

@@ -1,8 +1,8 @@
-"""Data for chapter 4: a seeded 2-D toy set, and scikit-learn's handwritten
+"""Data for chapter 5: a seeded 2-D toy set, and scikit-learn's handwritten
 digits.
 
 The digits ship inside gradbook (digits.npz, 45 kB: the 1,797 images'
-pixels, 0..16, and their labels, as small integers), so chapter 4 needs no
+pixels, 0..16, and their labels, as small integers), so chapter 5 needs no
 scikit-learn, which is large and not in the in-browser notebooks.
 tests/test_data.py checks that they are scikit-learn's `load_digits()`.
 """

@@ -1,4 +1,4 @@
-"""Chapter 4: a small network learning the spirals: where it predicts
+"""Chapter 5: a small network learning the spirals: where it predicts
 each class, and the loss against the gradient step."""
 
 import functools
@@ -34,7 +34,7 @@ _RUNS: dict[tuple[float, int, int], nn.History] = {}
 
 @functools.cache
 def spirals() -> tuple[np.ndarray, np.ndarray]:
-    """Chapter 4's data set: 3 spirals of 60 points (made once, read-only)."""
+    """Chapter 5's data set: 3 spirals of 60 points (made once, read-only)."""
     x, labels = data.spirals(60, classes=3, noise=0.2, rng=0)
     x.setflags(write=False)
     labels.setflags(write=False)

@@ -8,6 +8,7 @@ from gradbook.plots.costs import cost_scaling, gradient_per_call, ratio_bars
 from gradbook.plots.derivatives import jacobian_passes, tangent_line
 from gradbook.plots.graph import computation_graph, op_label
 from gradbook.plots.search import gradient_map, search_progress
+from gradbook.plots.tape import array_tape
 from gradbook.plots.training import (
     confusion_matrix,
     digit_grid,
@@ -17,6 +18,7 @@ from gradbook.plots.training import (
 __all__ = [
     "COLUMN_PIXELS",
     "FIGURES",
+    "array_tape",
     "computation_graph",
     "confusion_matrix",
     "cost_scaling",
