@@ -12,9 +12,12 @@ from gradbook.explorables.base import Control, Data, LiveFigure, Scrubber
 from gradbook.functions import tanh
 from gradbook.i18n import tr
 
-RATES = (0.1, 0.3, 1.0, 3.0, 10.0)
 EPOCHS, BATCH_SIZE, SEED = 10, 32, 0
-CONTROLS = (Control("learning_rate", tr("learning rate"), 1.0, choices=RATES),)
+CONTROLS = (
+    Control("learning_rate", tr("learning rate"), 1.0, 0.1, 10.0, log=True),
+)
+RATES = CONTROLS[0].values  # 0.1, 0.2, 0.5, 1, 2, 5, 10
+# every rate: after the scrubber, the panel finds each run already made
 SCRUBBER = Scrubber("learning_rate", RATES)
 RESULT = tr(
     "test accuracy {plain_accuracy:.0%} without, "
