@@ -62,6 +62,7 @@ KEY_OUTPUTS = {
         "one graph, backward() three times: a.grad = [1.0, 3.0, 6.0]",
     ],
     "05_training": ["860 gradient steps"],
+    "07_convolution": ["convolutional network: 2,730 parameters"],
 }
 # The call that shows each chapter's live panel (a chapter may have none).
 PANELS = {
@@ -69,6 +70,7 @@ PANELS = {
     "02_dual_numbers": 'widgets.panel("neuron")',
     "03_backprop": 'widgets.panel("neuron_graph")',
     "05_training": 'widgets.panel("training")',
+    "07_convolution": 'widgets.panel("convolution")',
 }
 # What the site must have when asked for it (JupyterLite asks for some
 # optional files, such as a folder's jupyter-lite.ipynb, and takes a 404).
