@@ -25,8 +25,9 @@ ALT = tr(
     "column {column}."
 )
 # The feature map's colours go from -LIMIT to LIMIT for every kernel: with
-# pixels from 0 to 1, no response of these kernels is larger than 3.
-LIMIT = 3.0
+# pixels from 0 to 1, a response is at most the sum of the kernel's
+# positive weights, below 3.2 at every angle of the control.
+LIMIT = 3.2
 
 
 @functools.cache
