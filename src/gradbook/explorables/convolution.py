@@ -19,7 +19,7 @@ SCRUBBER = Scrubber("angle", tuple(range(0, 360, 30)))
 RESULT = tr("strongest response {peak:.2f} at row {row}, column {column}")
 ALT = tr(
     "A handwritten {digit} (left), a 3 by 3 kernel that responds to a "
-    "change of brightness in the direction {angle} degrees (middle), and "
+    "change of brightness in the direction {angle:g} degrees (middle), and "
     "the feature map it makes (right): the kernel's weighted sum at every "
     "position of the digit. It is largest, {peak:.2f}, at row {row}, "
     "column {column}."
