@@ -75,6 +75,9 @@ EXAMPLES: dict[str, Callable[[], Figure | list[Figure]]] = {
     "digit_grid": lambda: plots.digit_grid(
         np.zeros((3, 64)), np.array([1, 2, 3]), np.array([1, 7, 3]), 3
     ),
+    "image_grid": lambda: plots.image_grid(
+        np.arange(18.0).reshape(2, 3, 3) - 9, ["a", "b"], signed=True
+    ),
     "gradient_map": lambda: plots.gradient_map(
         multiply_gate,
         START,

@@ -4,6 +4,7 @@ words through ``tr``).  :data:`FIGURES` holds them all by name; the
 figures a reader moves are in :mod:`gradbook.explorables`."""
 
 from gradbook.plots.base import COLUMN_PIXELS, FIGURES
+from gradbook.plots.convolution import image_grid
 from gradbook.plots.costs import cost_scaling, gradient_per_call, ratio_bars
 from gradbook.plots.derivatives import jacobian_passes, tangent_line
 from gradbook.plots.graph import computation_graph, op_label
@@ -25,6 +26,7 @@ __all__ = [
     "digit_grid",
     "gradient_map",
     "gradient_per_call",
+    "image_grid",
     "jacobian_passes",
     "learning_curves",
     "op_label",
