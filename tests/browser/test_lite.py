@@ -62,6 +62,10 @@ KEY_OUTPUTS = {
         "one graph, backward() three times: a.grad = [1.0, 3.0, 6.0]",
     ],
     "05_training": ["860 gradient steps"],
+    "08_compiled": [
+        "2 recordings for 5 calls",
+        "digits loss: relative difference below 1e-6: True",
+    ],
 }
 # The call that shows each chapter's live panel (a chapter may have none).
 PANELS = {
@@ -69,6 +73,7 @@ PANELS = {
     "02_dual_numbers": 'widgets.panel("neuron")',
     "03_backprop": 'widgets.panel("neuron_graph")',
     "05_training": 'widgets.panel("training")',
+    "08_compiled": 'widgets.panel("curvature")',
 }
 # What the site must have when asked for it (JupyterLite asks for some
 # optional files, such as a folder's jupyter-lite.ipynb, and takes a 404).

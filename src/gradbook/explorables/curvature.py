@@ -30,7 +30,7 @@ STEPS = np.linspace(0.0, 4.0, 161)
 def compute(c: float, step: float) -> Data:
     """The neuron at the article's point, with the bias ``c``, moved
     ``step`` times its gradient; the line and the parabola that the
-    gradient ``g`` and the curvature ``g·Hg / g·g`` predict."""
+    gradient ``g`` and the curvature ``g·Hg`` predict."""
     who = "curvature.compute"
     c = checks.real(c, who, "c")
     step = checks.real(step, who, "step")
@@ -43,7 +43,7 @@ def compute(c: float, step: float) -> Data:
     data.along, data.start = along, along[0]
     data.line = along[0] + slope * STEPS
     data.model = along[0] + slope * STEPS + bend * STEPS**2 / 2
-    data.curvature = bend / slope
+    data.curvature = bend
     data.output = float(neuron(list(point + step * g)))
     data.parabola = along[0] + slope * step + bend * step**2 / 2
     return data
