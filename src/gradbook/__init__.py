@@ -20,10 +20,10 @@ Modules, one idea each:
 - ``views``: each chapter's update logic, parameters in and figure out;
 - ``widgets``: live panels and scrubbers, built on ``views``;
 - ``source``: showing engine code in a chapter;
-- ``jit``: a recorded tape as a compiled program (``jit_trace`` records,
-  ``jit_program`` is the printable form, ``jit_simplify`` and
-  ``jit_codegen`` simplify it and write Python, ``jit_linear`` builds
-  reverse mode as linearize-then-transpose).
+- ``jit``: a recorded tape as a compiled program, a package (``record``
+  records, ``program`` is the printable form, ``optimize`` and ``codegen``
+  simplify it and write Python, ``linear`` builds reverse mode as
+  linearize-then-transpose, ``compiled`` puts them together).
 """
 
 __version__ = "1.0.0"

@@ -1,26 +1,5 @@
-"""From the tape to a compiled program: how a ``jit`` works.
-
-``compile_grad(f, xs)`` returns a function that computes exactly what
-``backprop(f, xs)`` computes, for arguments of the same shapes, without
-the engine's work on every call:
-
-1. **Record** (``trace_grad``, in ``jit_trace``): run ``backprop`` once on
-   ``Symbol``s, numbers that write down every operation done with them.
-   The engine's forward pass, its local derivatives and its backward pass
-   all become steps of one ``Program`` (``jit_program``), a list you can
-   print and read.  Where the function takes a branch with ``if`` on a
-   recorded value, the program gets a ``check``.
-2. **Simplify** (``jit_simplify``): drop repeated and dead steps.
-3. **Generate code** (``jit_codegen``): one line of Python per step, then
-   ``exec`` makes it a function.  Its first lines check that new arguments
-   have the recorded shapes; its checks, that they take the recorded
-   branches.  Anything else is a clear error (``MismatchError``), never a wrong
-   number.
-
-``Program.run`` replays a program step by step (no code generation), and
-``jit_linear`` builds reverse mode from forward mode on the same form:
-linearize, then transpose.
-"""
+"""``compile_grad``: ``backprop`` recorded once, simplified, and written
+as Python source (see the package's docstring for the three stages)."""
 
 from __future__ import annotations
 
@@ -30,26 +9,10 @@ import numpy as np
 
 from gradbook import checks
 from gradbook.functions import Tracer
-from gradbook.jit_codegen import Code, body, compile_program, define
-from gradbook.jit_linear import grad_by_transpose, linearize, transpose
-from gradbook.jit_program import Kind, Literal, MismatchError, Program
-from gradbook.jit_simplify import common_subexpressions, dead_code, simplify
-from gradbook.jit_trace import _trace_grad, trace, trace_grad
-
-__all__ = [
-    "MismatchError",
-    "Program",
-    "common_subexpressions",
-    "compile_grad",
-    "compile_program",
-    "dead_code",
-    "grad_by_transpose",
-    "linearize",
-    "simplify",
-    "trace",
-    "trace_grad",
-    "transpose",
-]
+from gradbook.jit.codegen import Code, body, define
+from gradbook.jit.optimize import simplify
+from gradbook.jit.program import Kind, Literal, MismatchError, Program
+from gradbook.jit.record import _trace_grad
 
 
 def compile_grad(

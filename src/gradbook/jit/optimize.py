@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from gradbook import checks
-from gradbook.jit_program import Literal, Program, Step
+from gradbook.jit.program import Literal, Program, Step
 
 __all__ = ["common_subexpressions", "dead_code", "simplify"]
 

@@ -10,8 +10,8 @@ took (an ``if`` on a recorded value) must be taken again.
 
 The same form is printed for a reader (``print(program)``, like JAX's
 jaxprs), run by an interpreter (``run``: a *replay*, no Python tracing),
-simplified (``jit_simplify``), turned into Python source
-(``jit_codegen``), and linearized and transposed (``jit_linear``).
+simplified (``optimize``), turned into Python source (``codegen``), and
+linearized and transposed (``linear``).
 
 ``PRIMITIVES`` holds what each operation computes on plain numbers, in
 exactly the engine's words (``gradbook.functions``), so that a program

@@ -23,7 +23,7 @@ from collections.abc import Callable
 import numpy as np
 
 from gradbook import checks, functions
-from gradbook.jit_program import Kind, Literal, Program, Step, _times, mismatch
+from gradbook.jit.program import Kind, Literal, Program, Step, _times, mismatch
 
 __all__ = ["Code", "body", "compile_program"]
 

@@ -39,8 +39,8 @@ from gradbook.functions import (
     open_level,
     times,
 )
-from gradbook.jit_program import Kind, Literal, Program, Step
-from gradbook.jit_trace import Recording, Symbol, _arguments, _output
+from gradbook.jit.program import Kind, Literal, Program, Step
+from gradbook.jit.record import Recording, Symbol, _arguments, _output
 
 __all__ = ["grad_by_transpose", "linearize", "transpose"]
 

@@ -31,7 +31,7 @@ from gradbook.functions import (
     new_level,
     open_level,
 )
-from gradbook.jit_program import PRIMITIVES, Kind, Literal, Program, Step
+from gradbook.jit.program import PRIMITIVES, Kind, Literal, Program, Step
 
 __all__ = ["Recording", "Symbol", "trace", "trace_grad"]
 
