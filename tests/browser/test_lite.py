@@ -62,7 +62,7 @@ KEY_OUTPUTS = {
         "one graph, backward() three times: a.grad = [1.0, 3.0, 6.0]",
     ],
     "05_training": [
-        "860 gradient steps",
+        "860 gradient steps (20 epochs of 43)",
         "(P - T) / N passes check_grad: True",
     ],
 }
