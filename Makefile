@@ -169,13 +169,14 @@ notebooks-perturbed: $(INSTALLED)
 
 # Re-execute every chapter top to bottom and store its outputs (before
 # committing).  Per-cell execution timestamps are stripped (cell tags and
-# mystnb settings, such as a figure's alt text, are kept), so a
+# mystnb settings, such as a figure's alt text, and key_outputs are kept), so a
 # re-execution changes only what really changed.
 EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
   --ClearMetadataPreprocessor.enabled=True \
   --ClearMetadataPreprocessor.clear_notebook_metadata=False \
   --ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
-  --ClearMetadataPreprocessor.preserve_cell_metadata_mask=mystnb
+  --ClearMetadataPreprocessor.preserve_cell_metadata_mask=mystnb \
+  --ClearMetadataPreprocessor.preserve_cell_metadata_mask=key_outputs
 execute: $(INSTALLED)
 	$(EXECUTE) $(NOTEBOOKS)
 
