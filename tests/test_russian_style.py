@@ -36,7 +36,7 @@ NAME_LIST = """
     scikit-learn softmax Szegedy tanh Var VJP XLA sigmoid exp log sin cos
     glibc LeCun Adam SGD ipywidgets nbval Sphinx Jupyter Book ID
     IEEE SIAM Griewank Walther Baydin Pearlmutter Radul Siskind Santurkar
-    jaxpr DeZero Value GitHub
+    jaxpr DeZero Value GitHub nn-zero-to-hero
 """
 NAMES = set(NAME_LIST.split())
 LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
