@@ -36,7 +36,7 @@ NAME_LIST = """
     scikit-learn softmax Szegedy tanh Var VJP XLA sigmoid exp log sin cos
     glibc LeCun Adam SGD ipywidgets nbval Sphinx Jupyter Book ID
     IEEE SIAM Griewank Walther Baydin Pearlmutter Radul Siskind Santurkar
-    jaxpr DeZero Value GitHub nn-zero-to-hero
+    jaxpr DeZero Value GitHub nn-zero-to-hero hvp
 """
 NAMES = set(NAME_LIST.split())
 LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
@@ -59,11 +59,14 @@ def prose(text: str) -> str:
         r"https?://\S+",
         r"(?m)^:[\w-]+:.*$",
         r"%\([a-z_]+\)s",
+        # file names: gradient-book-ru.pdf
+        r"[\w-]+\.(?:pdf|ipynb|py|md|json)\b",
         # identifiers and calls: grad_bp, b.grad, backward(), chain(v, 3)
         r"\b\w+(?:[._]\w+)+\b(?:\([^)]*\))?|\b\w+\([^)]*\)",
-        # derivatives written as d/dx, and GitHub references: issue #53
-        r"\bd/d\w+",
-        r"\b(?:[Ii]ssues?|[Pp]ull requests?)(?= #\d)",
+        # derivatives written as d/dx or d(out)/dx, and GitHub
+        # references: issue #53, pull requests [#54](...)
+        r"/d[a-z]\w*",
+        r"\b(?:[Ii]ssues?|[Pp]ull requests?)(?= \[?#\d)",
         r"\{[a-z_]*(:[^}]*)?\}",
     ):
         text = re.sub(pattern, " ", text, flags=re.S)
@@ -71,13 +74,16 @@ def prose(text: str) -> str:
 
 
 def glossed(text: str) -> str:
-    """Without English terms given in parentheses, "(cotangent)", and
-    link texts and «» quotes that name an English work ("[A Hacker's
-    Guide ...]", «Neural Networks: Zero to Hero»)."""
+    """Without English terms given in parentheses, "(cotangent)",
+    "(**разветвление**, fan-out)", and link texts, «» quotes and italics
+    that name an English work ("[A Hacker's Guide ...]", «Neural
+    Networks: Zero to Hero», *Evaluating Derivatives*)."""
     text = re.sub(r"«[^«»А-Яа-яЁё]*»", " ", text)
-    text = re.sub(
-        r"\((?:[A-Za-z][A-Za-z' -]*)(?:, [A-Za-z][A-Za-z' -]*)*\)", " ", text
-    )
+    text = re.sub(r"\*[^*А-Яа-яЁё]+\*", " ", text)
+    term = r"\*{0,2}[A-Za-z][A-Za-z' -]*\*{0,2}"
+    text = re.sub(rf"\((?:{term})(?:, {term})*\)", " ", text)
+    # "(**разветвление**, fan-out)", "(seed; ...)": the term last or first
+    text = re.sub(rf"(?<=, ){term}(?=\))|(?<=\(){term}(?=;)", " ", text)
     return re.sub(r"\[[^\]А-Яа-яЁё]*\]", " ", text)
 
 
@@ -118,7 +124,11 @@ def problems(check) -> list[str]:
 
 def english_words(russian: str) -> list[str]:
     words = LATIN.findall(glossed(prose(russian)))
-    return [f"English word {w!r}" for w in words if w not in NAMES]
+    return [
+        f"English word {w!r}"
+        for w in words
+        if w not in NAMES and w.lower() not in NAMES
+    ]
 
 
 def separators(russian: str) -> list[str]:
@@ -166,6 +176,18 @@ def test_russian_messages(check) -> None:
         ),
         ("Где: micrograd issue #53, pull requests #54, #61", english_words, 0),
         ("Отчёт: backward twice, а не issue", english_words, 3),
+        (
+            "Книга *Deep Learning from Scratch* и (**разветвление**, fan-out)",
+            english_words,
+            0,
+        ),
+        (
+            "(seed; каждое задаёт), pull requests [#54](https://x.org)",
+            english_words,
+            0,
+        ),
+        ("Файл gradient-book-ru.pdf, d(выход)/dx, Softmax", english_words, 0),
+        ("Это (значение, not run, вот) и *это* done", english_words, 3),
         ("Всего $100{,}000$ шагов", separators, 1),
         ("Всего 1,000 шагов, шаг 0,5", separators, 1),
         ("Всего 100\u00a0000 шагов", separators, 0),
