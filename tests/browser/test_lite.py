@@ -223,7 +223,7 @@ def test_the_russian_chapter_speaks_russian(
     fail_with("the editions' in-browser notebooks", problems)
 
 
-RUSSIAN_TITLE = "Почему случайный локальный поиск не работает"
+RUSSIAN_TITLE = "Почему случайный локальный поиск проигрывает"
 
 
 def test_the_button_says_to_serve_the_book_over_file(
