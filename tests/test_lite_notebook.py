@@ -110,6 +110,32 @@ def test_multi_line_strings_become_one_string():
     assert cells[2]["outputs"][0]["text"] == "a\nb\n"
 
 
+def test_a_scrubber_keeps_only_the_frame_it_shows():
+    path = CHAPTERS[0]
+    book = json.loads(path.read_text(encoding="utf-8"))
+    copy = learner_copy(book, "browser", "en")
+    (stored,) = [
+        "".join(o["data"]["text/html"])
+        for c in book["cells"]
+        for o in c.get("outputs", [])
+        if "gradbook-scrubber"
+        in "".join(o.get("data", {}).get("text/html", ""))
+    ]
+    (slim,) = [
+        o["data"]["text/html"]
+        for c in copy["cells"]
+        for o in c.get("outputs", [])
+        if "gradbook-scrubber" in o.get("data", {}).get("text/html", "")
+    ]
+    frames = stored.count("<img ")
+    assert frames > 5 and slim.count("<img ") == 1
+    shown = [
+        f for f in stored.split("\n") if "<img " in f and " hidden" not in f
+    ]
+    assert len(shown) == 1 and shown[0] in slim
+    assert len(slim) < len(stored) / 5
+
+
 def test_the_russian_copy_speaks_russian():
     notebook = chapter()
     notebook["cells"][1] = markdown(EXERCISE.replace("a title", "имя"), "e")
