@@ -74,9 +74,11 @@ def test_chapter_load_on_slow_phone_is_recorded(
             f"the page's own transfer is {own / 1e6:.2f} MB (goal 1.5 MB)"
         )
     ready = result["scrubbers_ready_ms"]
-    if ready is None:
+    # A chapter without a scrubber (chapter 4) has none to wait for.
+    page_html = (html_dir / f"{page_file}.html").read_text(encoding="utf-8")
+    if ready is None and "gradbook-scrubber" in page_html:
         problems.append("its scrubbers never became usable")
-    elif ready > LOOSE_SCRUBBER_MS:
+    elif ready is not None and ready > LOOSE_SCRUBBER_MS:
         problems.append(
             f"its scrubbers became usable at {ready / 1000:.1f} s "
             f"(loose limit {LOOSE_SCRUBBER_MS / 1000:g} s, goal 4 s)"
