@@ -88,6 +88,10 @@ def test_panel_names_are_the_calls_in_code_cells(tmp_path):
     assert site.panel_names(site.source("book/01_random_search")) == [
         "random_search"
     ]
+    chapter_4 = site.source("book/04_engine_workshop")
+    assert site.panel_names(chapter_4, site.SCRUBBER_CALL) == []
+    chapter_1 = site.source("book/01_random_search")
+    assert site.panel_names(chapter_1, site.SCRUBBER_CALL) == ["random_search"]
 
 
 def test_any_name_and_a_text_page_can_be_a_chapter(tmp_path):

@@ -101,8 +101,9 @@ CHAPTER_NOTEBOOKS = [
 ]
 
 
-# How a chapter shows a live panel, in a code cell.
+# How a chapter shows a live panel, and a scrubber, in a code cell.
 PANEL_CALL = re.compile(r'widgets\.panel\("(\w+)"\)')
+SCRUBBER_CALL = re.compile(r'widgets\.scrubber\("(\w+)"\)')
 
 
 def code_cells(notebook: Path) -> list[dict]:
@@ -111,10 +112,11 @@ def code_cells(notebook: Path) -> list[dict]:
     return [cell for cell in cells if cell["cell_type"] == "code"]
 
 
-def panel_names(notebook: Path) -> list[str]:
-    """The explorables whose live panel the notebook shows, in order."""
+def panel_names(notebook: Path, call: re.Pattern = PANEL_CALL) -> list[str]:
+    """The explorables whose live panel (or, with ``SCRUBBER_CALL``,
+    scrubber) the notebook shows, in order."""
     code = "\n".join("".join(cell["source"]) for cell in code_cells(notebook))
-    return PANEL_CALL.findall(code)
+    return call.findall(code)
 
 
 def key_outputs(notebook: Path) -> list[str]:

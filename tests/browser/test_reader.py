@@ -34,7 +34,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from web.browser import page_url
-from web.site import CHAPTERS, PAGES
+from web.site import CHAPTERS, PAGES, SCRUBBER_CALL, panel_names, source
 
 from .book import shot_name
 from .inpage import open_book_page
@@ -437,7 +437,16 @@ FRAME = """() => {
 }"""
 
 
-@pytest.mark.parametrize("page_file", CHAPTERS)
+# The chapters that show a scrubber (chapter 4 shows none).
+SCRUBBER_CHAPTERS = [
+    page
+    for page in CHAPTERS
+    if source(page).suffix == ".ipynb"
+    and panel_names(source(page), SCRUBBER_CALL)
+]
+
+
+@pytest.mark.parametrize("page_file", SCRUBBER_CHAPTERS)
 def test_phone_figure_opens_full_size_and_menu_opens(
     page_file: str,
     new_context: Callable[..., BrowserContext],
