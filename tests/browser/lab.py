@@ -286,9 +286,34 @@ KEYS = ["ArrowRight", "ArrowLeft", "Home", "End", "PageDown", "PageUp"]
 UP = {"ArrowRight", "End", "PageUp"}
 
 
+# The notebook's kernel has nothing to do (a panel draws inside the
+# slider's change message, so the kernel is busy until the last picture).
+KERNEL_QUIET = """() => document.querySelector(
+  '.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle'"""
+QUIET_SECONDS = 0.5
+
+
+def settle(page: Page, image) -> None:
+    """Wait until the panel has drawn its last picture for the moves made:
+    the kernel idle and the image unchanged for QUIET_SECONDS.  A panel
+    may draw twice for one move (a pale preview, then the whole figure),
+    and the page sends only the newest of the moves made while the kernel
+    draws; a key pressed before that would be merged with the last one."""
+    deadline = time.monotonic() + 120
+    last, since = image.get_attribute("src"), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        src, now = image.get_attribute("src"), time.monotonic()
+        if src != last:
+            last, since = src, now
+        elif now - since >= QUIET_SECONDS and page.evaluate(KERNEL_QUIET):
+            return
+    raise PlaywrightTimeout("the live panel kept drawing for 120 s")
+
+
 def redrawn(page: Page, image, before: tuple[str, str], what: str) -> list:
-    """Wait until the panel's image is replaced; problems if it is not, or
-    if it shows the same pixels."""
+    """Wait until the panel's image is replaced and settled; problems if it
+    is not, or if it shows the same pixels."""
     try:
         page.wait_for_function(
             "([img, src]) => img.src !== src"
@@ -296,6 +321,7 @@ def redrawn(page: Page, image, before: tuple[str, str], what: str) -> list:
             arg=[image.element_handle(), before[0]],
             timeout=120_000,
         )
+        settle(page, image)
     except PlaywrightTimeout:
         return [f"{what} did not redraw the figure"]
     if image.evaluate(PIXELS) == before[1]:
@@ -311,6 +337,7 @@ def move_slider(page: Page, call: str) -> list[str]:
     handle = panel.locator("[role=slider]").first
     problems = []
     handle.focus()
+    settle(page, image)
     for key in KEYS:
         before = image.get_attribute("src"), image.evaluate(PIXELS)
         state, where = slider_state(handle), page.evaluate(NOTEBOOK_STATE)
