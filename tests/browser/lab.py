@@ -35,11 +35,15 @@ from .inpage import PIXELS, slider_state
 ANY_RUNNING = """() =>
   [...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
     .some(p => p.textContent.includes('*'))"""
+# (After an error, JupyterLite's indicator stays "busy": the error output
+# ends the wait too, and the test then reports it.)
 ALL_DONE = """() =>
   ![...document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt')]
     .some(p => p.textContent.includes('*'))
-  && document.querySelector('.jp-Notebook-ExecutionIndicator')
-    ?.dataset.status === 'idle'"""
+  && (document.querySelector('.jp-Notebook-ExecutionIndicator')
+    ?.dataset.status === 'idle'
+    || !!document.querySelector('.jp-OutputArea-output'
+      + '[data-mime-type="application/vnd.jupyter.error"]'))"""
 
 # Live panels checked in JupyterLab: (notebook, the call that shows the panel,
 # the label of the slider to move).
