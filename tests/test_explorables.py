@@ -193,6 +193,43 @@ def test_the_graph_keeps_its_figure_while_its_shape_holds():
     assert live.redraw is True and live.figure is not first
 
 
+def _kept_and_whole(live):
+    kept = np.asarray(live.picture(72))
+    live.redraw = True
+    return kept, np.asarray(live.picture(72))
+
+
+def test_the_graph_shows_a_shape_drawn_before_without_drawing_it_again():
+    """Back on a branch of the sigmoid it has drawn, the graph shows that
+    figure again, its still parts kept: the picture is the one drawing the
+    whole figure gives."""
+    explorable = REGISTRY["neuron_graph"]
+    live = explorable.figure()
+    # each shape drawn, and its numbers moved once
+    for x in (-1.0, -0.9, -5.0, -4.9):
+        live.update(explorable.data(x=x))
+        live.picture(72)
+    figures = {}
+    for x in (-0.8, -4.8, -0.7, -4.7):
+        live.update(explorable.data(x=x))
+        assert live.redraw is False
+        figures.setdefault(x > -3, live.figure)
+        assert live.figure is figures[x > -3]
+        kept, whole = _kept_and_whole(live)
+        assert np.array_equal(kept, whole)
+    assert figures[True] is not figures[False]
+    # a still number changed and not drawn yet when the shape changes:
+    # that figure is drawn whole when it is shown again
+    live.update(explorable.data(x=-0.6, a=1.1))
+    assert live.redraw is True
+    live.update(explorable.data(x=-4.6, a=1.1))
+    live.picture(72)
+    live.update(explorable.data(x=-0.6, a=1.1))
+    assert live.redraw is True
+    kept, whole = _kept_and_whole(live)
+    assert np.array_equal(kept, whole)
+
+
 def test_the_search_axes_keep_still_as_the_seed_moves():
     explorable = REGISTRY["random_search"]
     live = explorable.figure()

@@ -9,9 +9,12 @@ import base64
 import html
 import inspect
 import io
+import struct
+import zlib
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 from PIL import Image
 
 from gradbook.explorables import get
@@ -25,15 +28,33 @@ RUN_ME = tr("Run this cell to move the sliders.")
 
 def _png(image: Image.Image, colors: int | None = None) -> bytes:
     """``image`` as a PNG: quick, or small, of ``colors`` colours."""
-    raw = io.BytesIO()
     if colors is None:
-        # Compression level 1 instead of 6 made chapter 1's frame 30%
-        # faster to write (18 ms against 26), 7% larger.
-        image.save(raw, format="png", compress_level=1)
-    else:
-        small = image.quantize(colors, method=Image.Quantize.MEDIANCUT)
-        small.save(raw, format="png", optimize=True)
+        return _quick_png(image)
+    raw = io.BytesIO()
+    small = image.quantize(colors, method=Image.Quantize.MEDIANCUT)
+    small.save(raw, format="png", optimize=True)
     return raw.getvalue()
+
+
+def _quick_png(image: Image.Image) -> bytes:
+    """An RGB ``image`` as a PNG whose rows are not filtered, compressed
+    at zlib's level 1.  Pillow tries five filters on every row: chapter
+    3's panel picture took 7 ms to write with it, 3 to 4 ms this way
+    (medians of 30), and is 11% smaller (43 kB against 49)."""
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    pixels = np.asarray(rgb)
+    height, width, _ = pixels.shape
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # 0: no filter
+    rows[:, 1:] = pixels.reshape(height, -1)
+    # 8 bits a channel, colour type 2 (RGB), no interlace
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunks = [b"IHDR" + header, b"IDAT" + zlib.compress(rows, 1), b"IEND"]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        struct.pack(">I", len(chunk) - 4)
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+        for chunk in chunks
+    )
 
 
 def _img(png: bytes, alt: str, more: str = "") -> str:

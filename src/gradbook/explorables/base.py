@@ -3,6 +3,7 @@ figure that draws its data (see :mod:`gradbook.explorables`)."""
 
 import inspect
 import math
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ import matplotlib
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
 from gradbook import checks
@@ -168,9 +170,19 @@ class LiveFigure:
         self.title = self.moving(self.figure.suptitle(" "))
         self.redraw, self.growing, self.canvas = True, False, None
         self._spans: dict[tuple[Axes, str], tuple[float, float]] = {}
+        # the still parts of each figure shown, as last drawn
+        self._kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def update(self, data: Data) -> None:
         raise NotImplementedError
+
+    def show(self, figure: Figure) -> None:
+        """Draw on ``figure`` from now on: a subclass may switch between
+        figures it made, and each keeps its still parts as last drawn."""
+        if figure is not self.figure:
+            if self.redraw:  # the figure left changed since it was drawn
+                self._kept.pop(self.figure, None)
+            self.figure, self.redraw = figure, figure not in self._kept
 
     def show_title(
         self, controls: Sequence[Control], data: Data, result: str
@@ -217,11 +229,15 @@ class LiveFigure:
         """The figure as it is now, at ``dpi``: the still parts are drawn
         when they change and kept, and only the moving artists are drawn
         over a copy of them (a whole figure takes 60-190 ms to draw, the
-        moving artists a few)."""
+        moving artists a few).  A figure shown again (:meth:`show`) is not
+        drawn again."""
         figure = self.figure
         if self.canvas is None or self.canvas.figure is not figure:
-            figure.set_dpi(dpi)
-            self.canvas, self.redraw = FigureCanvasAgg(figure), True
+            if figure not in self._kept:
+                figure.set_dpi(dpi)
+                FigureCanvasAgg(figure)
+                self.redraw = True
+            self.canvas = figure.canvas
         # Unhinted glyphs: chapter 3's move drew 25% faster (35 ms against
         # 46 in the kernel), and look the same.
         with matplotlib.rc_context({"text.hinting": "none"}):
@@ -229,10 +245,10 @@ class LiveFigure:
                 self.canvas.draw()  # everything but the moving artists
                 # Laid out once: nothing moves when a title changes.
                 figure.set_layout_engine("none")
-                self.background = self.canvas.copy_from_bbox(figure.bbox)
+                self._kept[figure] = self.canvas.copy_from_bbox(figure.bbox)
                 self.redraw = False
             else:
-                self.canvas.restore_region(self.background)
+                self.canvas.restore_region(self._kept[figure])
             moving = figure.findobj(lambda artist: artist.get_animated())
             for artist in sorted(moving, key=lambda a: a.get_zorder()):
                 figure.draw_artist(artist)

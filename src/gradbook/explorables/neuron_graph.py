@@ -79,19 +79,25 @@ class Figure(LiveFigure):
     """The graph of :func:`gradbook.plots.computation_graph`.  While the
     graph keeps its shape (the same nodes in the same places) only its
     numbers change; a number becomes moving the first time it changes.  A
-    new shape (the sigmoid's other branch) draws a new figure."""
+    new shape (the sigmoid's other branch) draws a new figure, kept: a
+    move back to a shape drawn before shows its figure again."""
 
     def __init__(self) -> None:
         super().__init__(1.0, 1.0)  # replaced by the first graph drawn
         self.shape, self.texts = (), []
+        self.graphs: dict[tuple, tuple] = {}  # shape: figure, texts, title
 
     def update(self, data: Data) -> None:
         parts = (data.nodes, data.cotangents, data.names)
-        if graph_shape(data.nodes, data.cotangents) != self.shape:
-            self.shape = graph_shape(data.nodes, data.cotangents)
-            self.figure, self.texts = draw_graph(*parts)
-            title = self.figure.axes[0].set_title(" ", fontsize=GRAPH_TEXT)
-            self.title, self.redraw = self.moving(title), True
+        shape = graph_shape(data.nodes, data.cotangents)
+        if shape != self.shape:
+            if shape not in self.graphs:
+                figure, texts = draw_graph(*parts)
+                title = figure.axes[0].set_title(" ", fontsize=GRAPH_TEXT)
+                self.graphs[shape] = figure, texts, self.moving(title)
+            figure, self.texts, self.title = self.graphs[shape]
+            self.shape = shape
+            self.show(figure)
         for text, word in zip(self.texts, graph_words(*parts), strict=True):
             if text.get_text() != word:
                 text.set_text(word)
