@@ -540,6 +540,10 @@ def power_slope(u: Operand, n: Operand) -> Operand:
 
 
 def _shape(x: Operand) -> tuple[int, ...]:
+    # np.shape makes an array of a float first (Dual's gradient of the
+    # neuron: 38% less time; grad_bp's: 7%)
+    if isinstance(x, float):
+        return ()
     return x.shape if isinstance(x, Tracer) else np.shape(x)
 
 
