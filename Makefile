@@ -22,7 +22,7 @@ FIGURE_POT := _build/gettext/gradbook.pot
 FIGURE_PO := locales/ru/LC_MESSAGES/gradbook.po
 FIGURE_MO := src/gradbook/locale/ru/LC_MESSAGES/gradbook.mo
 
-.PHONY: book html new-chapter system-html book-ru pdf gettext translations catalogs figure-words lite lite-lock test checks unit notebooks notebooks-perturbed browser lint lab lab-ru bench execute lock clean system-book system-test
+.PHONY: book html new-chapter system-html book-ru pdf gettext translations catalogs figure-words lite lite-lock test checks book-and-browser unit notebooks notebooks-perturbed browser lint lab lab-ru bench execute lock clean system-book system-test
 
 # The appendix is always executed when read (it draws benchmarks/results.json);
 # touching it makes Sphinx read it again after the results changed.
@@ -131,11 +131,15 @@ $(FIGURE_MO): $(FIGURE_PO) | $(INSTALLED)
 	mkdir -p $(@D)
 	$(BABEL) compile -D gradbook -i $< -o $@
 
-# The checks that need no built book run beside the book's build: each
-# takes one of two cores (their logs come out whole, one after the other).
+# The checks that need no built book run beside the book's build and the
+# browser tests: each line takes one of two cores (their logs come out
+# whole, one after the other).
 test: system-test $(INSTALLED)
 	$(MAKE) lint
-	$(MAKE) -j2 --output-sync=recurse checks book
+	$(MAKE) -j2 --output-sync=recurse checks book-and-browser
+
+book-and-browser: system-test $(INSTALLED)
+	$(MAKE) book
 	$(MAKE) browser
 
 checks: $(INSTALLED) $(FIGURE_MO) node_modules/.package-lock.json

@@ -11,6 +11,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,57 @@ def reader_context(
             context.close()
 
 
+@dataclass
+class Edition:
+    """One edition's browser context, kept for every chapter's run, as a
+    reader's browser keeps its cache from one chapter to the next (Pyodide
+    and its packages load from the cache after the first chapter), and
+    the requests it blocked off 127.0.0.1."""
+
+    context: BrowserContext
+    off_host: OffHost
+
+
+@pytest.fixture(scope="module")
+def editions(chromium: Browser) -> Iterator[dict[str, Edition]]:
+    made = {}
+    for language in EDITIONS:
+        context = chromium.new_context(
+            viewport={"width": 1280, "height": 900}, service_workers="allow"
+        )
+        context.set_default_timeout(WAIT)
+        off_host = OffHost()
+        off_host.attach(context)
+        made[language] = Edition(context, off_host)
+    try:
+        yield made
+    finally:
+        for edition in made.values():
+            edition.context.close()
+
+
+def watch(page: Page, language: str, mismatches: list[str]) -> None:
+    """Record, into ``mismatches``, each file of the site that ``page``
+    asks for and does not find (one the build pruned, say), and each shared
+    package whose version an extension does not accept."""
+    page.on(
+        "response",
+        lambda response: (
+            mismatches.append(f"{language}: not found: {response.url}")
+            if response.status == 404 and SITE_FILE.search(response.url)
+            else None
+        ),
+    )
+    page.on(
+        "console",
+        lambda message: (
+            mismatches.append(f"{language}: {message.text[:200]}")
+            if "Unsatisfied version" in message.text
+            else None
+        ),
+    )
+
+
 def outputs(page: Page) -> list[str]:
     return [text.strip() for text in page.evaluate(OUTPUT_TEXTS)]
 
@@ -90,7 +142,7 @@ def stderr(page: Page) -> list[str]:
 @pytest.mark.parametrize("chapter", CHAPTER_NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_chapter_runs_in_the_browser_in_both_editions(
     chapter: Path,
-    reader_context: Callable[[], BrowserContext],
+    editions: dict[str, Edition],
     book_url: str,
     html_dir: Path,
     screenshots: Path,
@@ -98,33 +150,15 @@ def test_every_chapter_runs_in_the_browser_in_both_editions(
     """From each edition's page, "Run in your browser" opens the chapter;
     Run All runs every cell with no error; the article's numbers are
     printed; the live panel's slider moves by keyboard and by mouse.  Both
-    editions run at once, in two tabs (two Pyodide workers, two cores)."""
-    off_host = OffHost()
+    editions run at once, in two tabs (two Pyodide workers, two cores),
+    each in its edition's browser context, kept from chapter to chapter."""
     name = chapter.stem
-    pages = {}
     mismatches: list[str] = []
-    for language in EDITIONS:
-        context = reader_context()
-        off_host.attach(context)
-        pages[language] = context.new_page()
-        # A file of the site that it lacks (one the build pruned, say).
-        pages[language].on(
-            "response",
-            lambda response, language=language: (
-                mismatches.append(f"{language}: not found: {response.url}")
-                if response.status == 404 and SITE_FILE.search(response.url)
-                else None
-            ),
-        )
-        # A shared package whose version an extension does not accept.
-        pages[language].on(
-            "console",
-            lambda message, language=language: (
-                mismatches.append(f"{language}: {message.text[:200]}")
-                if "Unsatisfied version" in message.text
-                else None
-            ),
-        )
+    pages = {}
+    for language, edition in editions.items():
+        edition.off_host.blocked.clear()
+        pages[language] = edition.context.new_page()
+        watch(pages[language], language, mismatches)
     problems: list[str] = []
     times: dict[str, dict[str, float]] = {}
     try:
@@ -177,12 +211,20 @@ def test_every_chapter_runs_in_the_browser_in_both_editions(
         )
         for page in pages.values():
             problems += open_dialogs(page)
+    finally:
+        # The next chapter's tabs start with this chapter's kernels gone.
+        for page in pages.values():
+            page.close()
     record = screenshots / TIMES
     known = json.loads(record.read_text()) if record.exists() else {}
     known[name] = times
     record.write_text(json.dumps(known, indent=1) + "\n")
     problems += mismatches
-    problems += [f"request off 127.0.0.1: {url}" for url in off_host.blocked]
+    problems += [
+        f"request off 127.0.0.1: {url}"
+        for edition in editions.values()
+        for url in edition.off_host.blocked
+    ]
     fail_with(f"{name} in the browser", problems)
 
 
