@@ -136,8 +136,10 @@ GOALS: dict[str, tuple[float, Callable[[dict], float]]] = {
 
 
 def _slowest(results: dict, key: str) -> float:
-    """The largest ``key`` among the chapters of the page-load case."""
-    return max(page[key] for page in results["page_load"]["pages"].values())
+    """The largest ``key`` among the chapters of the page-load case (a
+    chapter without a scrubber has no "scrubber usable")."""
+    pages = results["page_load"]["pages"].values()
+    return max(page[key] for page in pages if page[key] is not None)
 
 
 # Not goals, but what the theory predicts: growth exponents of the gradient's
@@ -556,8 +558,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         if name == "book" and output == RESULTS:
             # The appendix, which the build executes, reads this run's
-            # numbers (the file is written again, whole, at the end).
-            output.write_text(json.dumps(results, indent=2) + "\n")
+            # numbers and goals so far (the file is written again, whole,
+            # at the end).
+            so_far = {**results, "goals": goals(results)}
+            output.write_text(json.dumps(so_far, indent=2) + "\n")
         print(f"measuring {name} ...", flush=True)
         case_start = time.perf_counter()
         case = _in_fresh_process(name, case_rounds(name, rounds), args.quick)

@@ -152,6 +152,23 @@ def test_goals_and_table_from_results():
     assert "| chapter 4 | seed | 180 | 210 |" in text
 
 
+def test_a_chapter_without_a_scrubber_is_left_out_of_its_goal():
+    from benchmarks import run
+
+    def page(scrubber):
+        return {
+            "first paint (ms)": 900,
+            "scrubber usable (ms)": scrubber,
+            "own transfer (MB)": 0.5,
+        }
+
+    results = {
+        "page_load": {"pages": {"book/03": page(2100), "book/04": page(None)}}
+    }
+    usable = "chapter on a slow phone: scrubber usable, slowest (ms)"
+    assert run.goals(results)[usable]["measured"] == 2100
+
+
 def test_the_hand_written_neuron_gradient_is_the_articles():
     from benchmarks import floors
 
