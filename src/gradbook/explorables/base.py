@@ -227,10 +227,9 @@ class LiveFigure:
 
     def picture(self, dpi: float) -> Image.Image:
         """The figure as it is now, at ``dpi``: the still parts are drawn
-        when they change and kept, and only the moving artists are drawn
-        over a copy of them (a whole figure takes 60-190 ms to draw, the
-        moving artists a few).  A figure shown again (:meth:`show`) is not
-        drawn again."""
+        when they change and kept (also for a figure shown again), and only
+        the moving artists are drawn over a copy of them (a whole figure
+        takes 60-190 ms to draw, the moving artists a few)."""
         figure = self.figure
         if self.canvas is None or self.canvas.figure is not figure:
             if figure not in self._kept:

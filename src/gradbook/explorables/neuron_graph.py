@@ -79,8 +79,7 @@ class Figure(LiveFigure):
     """The graph of :func:`gradbook.plots.computation_graph`.  While the
     graph keeps its shape (the same nodes in the same places) only its
     numbers change; a number becomes moving the first time it changes.  A
-    new shape (the sigmoid's other branch) draws a new figure, kept: a
-    move back to a shape drawn before shows its figure again."""
+    new shape (the sigmoid's other branch) draws a new figure, kept."""
 
     def __init__(self) -> None:
         super().__init__(1.0, 1.0)  # replaced by the first graph drawn
