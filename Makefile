@@ -51,7 +51,7 @@ html: system-html $(INSTALLED) $(VENDORED)
 # book/$(NAME).ipynb, its explorable and its place in _toc.yml; then its
 # words in the Russian catalogs, to be translated.
 new-chapter: $(INSTALLED)
-	@test -n "$(NAME)" || { echo "usage: make new-chapter NAME=05_slopes" >&2; exit 2; }
+	@test -n "$(NAME)" || { echo "usage: make new-chapter NAME=09_slopes" >&2; exit 2; }
 	$(BIN)/python -m web.new_chapter $(NAME)
 	$(MAKE) --no-print-directory translations
 

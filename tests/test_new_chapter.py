@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from web import new_chapter
+from web.lite_notebook import NOTES, learner_copy
 from web.site import ROOT
 
 from gradbook import widgets
@@ -85,6 +86,9 @@ def test_the_chapter_follows_the_conventions(written):
         assert ":class: dropdown" in text[k + 3]
         assert text[k + 5].startswith("```{solution-end}")
     assert text[-1].startswith("## Summary")
+    # the note on running the notebook, which each learner's copy replaces
+    for place, language in NOTES:
+        learner_copy(json.loads(page.read_text()), place, language)
     for source in text[1:]:  # every code cell is Python
         if not source.startswith(("#", "```", "In ")):
             ast.parse(source.replace("%matplotlib inline", ""))

@@ -1,4 +1,4 @@
-"""`make new-chapter NAME=05_slopes`: a new chapter that already follows
+"""`make new-chapter NAME=09_slopes`: a new chapter that already follows
 every convention of the book (CONTRIBUTING.md), ready to be rewritten.
 
 It writes two files and edits one:
@@ -178,7 +178,14 @@ def notebook(name: str, number: int, title: str) -> dict:
             "- move the curve and watch its tangent line follow;\n"
             "- check a derivative against finite differences.\n\n"
             "New terms are in **bold**. The {doc}`glossary` lists every "
-            "term with a short definition."
+            "term with a short definition.\n\n"
+            # The in-browser and JupyterLab copies replace this note by
+            # their own (web/lite_notebook.py).
+            "> **Running this notebook yourself?** In your browser, with "
+            "nothing to\n> install: the **Run in your browser** button "
+            "above. On your own computer:\n> clone the book's repository "
+            "and run `make lab` in its folder, which\n> installs everything"
+            " and opens the chapters in JupyterLab."
         ),
         _code(
             "%matplotlib inline\n"
@@ -292,7 +299,7 @@ def main(argv: list[str]) -> None:
     (stem,) = argv
     if not re.fullmatch(r"\d+_[a-z][a-z0-9_]*", stem):
         raise SystemExit(
-            "make new-chapter: NAME must be like 05_slopes (a number, then "
+            "make new-chapter: NAME must be like 09_slopes (a number, then "
             "lowercase words joined by _)"
         )
     name = stem.split("_", 1)[1]
