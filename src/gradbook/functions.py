@@ -455,9 +455,13 @@ def divide(a: Number, b: Number) -> Number:
     """``a / b`` for a local derivative: inf or nan at ``b = 0``, no error.
 
     A derivative may be infinite where the value is finite (``sqrt`` at 0);
-    Python's floats would raise ``ZeroDivisionError`` there.
+    Python's floats would raise ``ZeroDivisionError`` there, and numpy's
+    arrays would warn.
     """
     try:
+        if isinstance(_plain(b), np.ndarray):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return a / b
         return a / b
     except ZeroDivisionError:
         with np.errstate(divide="ignore", invalid="ignore"):
