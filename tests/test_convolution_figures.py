@@ -4,11 +4,14 @@ behaviour is tested in test_explorables.py."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from gradbook import data as data_module
-from gradbook import plots
+from gradbook import plots, widgets
 from gradbook.explorables import convolution
 
 
@@ -63,6 +66,17 @@ def test_no_response_leaves_the_colour_scale():
         kernel = convolution.edge_kernel(angle)
         assert kernel.clip(min=0).sum() <= convolution.LIMIT + 1e-12
         assert (-kernel).clip(min=0).sum() <= convolution.LIMIT + 1e-12
+
+
+def test_the_scrubber_keeps_the_grey_digit_grey():
+    # the frames are palette PNGs; in 32 colours by median cut, pixels of
+    # the grey digit (the left third) came out brown and blue
+    box = widgets.scrubber("convolution")
+    for image in box.children[1].children:
+        frame = Image.open(io.BytesIO(image.value)).convert("RGB")
+        pixels = np.asarray(frame).astype(int)
+        digit = pixels[:, : pixels.shape[1] // 3]
+        assert (digit.max(axis=2) - digit.min(axis=2)).max() <= 8
 
 
 @pytest.mark.parametrize(

@@ -112,9 +112,9 @@ def test_forward_mode_agrees_with_reverse_mode(case):
 
 
 def vjp_by_hand(g, x, w, stride, padding):
-    """A reference solution of the chapter's exercise: conv2d's two
-    cotangents, one output position at a time (each output used one patch
-    and one kernel: both get g times the other)."""
+    """Exercise 7.2's solution, widened to batches, channels, strides and
+    padding: conv2d's two cotangents, one output position at a time (each
+    output used one patch and one kernel: both get g times the other)."""
     pad = (0, 0), (0, 0), (padding, padding), (padding, padding)
     padded = np.pad(x, pad)
     gx, gw = np.zeros_like(padded), np.zeros_like(w)

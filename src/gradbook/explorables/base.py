@@ -82,11 +82,14 @@ class Control:
 class Scrubber:
     """Frames drawn in advance for each of ``values`` of the control
     ``control`` (the others at their defaults), the first one shown that of
-    ``start`` (the control's default if None)."""
+    ``start`` (the control's default if None).  ``greys``: the figure
+    shows a grey image, whose frames need more colours (see
+    ``widgets._frame_png``)."""
 
     control: str
     values: tuple
     start: Any = None
+    greys: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ CONTROLS = (
     Control("angle", tr("edge direction (degrees)"), 0, 0, 345, 15),
     Control("digit", tr("digit"), 3, 0, 9),
 )
-SCRUBBER = Scrubber("angle", tuple(range(0, 360, 30)))
+SCRUBBER = Scrubber("angle", tuple(range(0, 360, 30)), greys=True)
 RESULT = tr("strongest response {peak:.2f} at row {row}, column {column}")
 ALT = tr(
     "A handwritten {digit} (left), a 3 by 3 kernel that responds to a "
