@@ -5,6 +5,7 @@ figure itself is checked with every explorable (test_explorables.py)."""
 import numpy as np
 import pytest
 
+from gradbook import nn
 from gradbook.explorables import batch_norm as experiment
 
 
@@ -16,6 +17,8 @@ from gradbook.explorables import batch_norm as experiment
         (7.0, (0.25, 5, 20), "", "5 to 20"),
         (91.7, (0.25, 5, 20), "", "above 20"),
         (float("inf"), (0.25, 5, 20), "", "above 20"),
+        (float("nan"), (0.25, 5, 20), "", "not a number"),
+        (float("nan"), (20, 90), "%", "not a number"),
         (11.6, (20, 90), "%", "below 20%"),
         (96.9, (20, 90), "%", "above 90%"),
         (50.0, (20, 90), "%", "20% to 90%"),
@@ -28,8 +31,8 @@ def test_rough_gives_the_range_a_value_lies_in(value, edges, unit, text):
 def test_at_rate_2_only_the_network_with_batch_norm_trains():
     plain = experiment.verdict(experiment.run(2.0, False))
     normalized = experiment.verdict(experiment.run(2.0, True))
-    assert plain == "loss above 5, test accuracy below 90%"
-    assert normalized == "loss below 0.25, test accuracy above 90%"
+    assert plain == "loss above 5, test accuracy below 80%"
+    assert normalized == "loss below 0.5, test accuracy above 80%"
 
 
 def test_runs_are_shared_and_measuring_them_changes_nothing():
@@ -62,3 +65,16 @@ def test_compute_rejects_a_rate_it_has_no_run_for(rate, error, words):
     with pytest.raises(error, match=words) as caught:
         experiment.compute(rate)
     assert str(caught.value).startswith("batch_norm.compute")
+
+
+def test_a_run_that_ends_in_nan_reads_no_digit():
+    trained = experiment.run(1.0, True)
+    params = [np.full_like(p, np.nan) for p in trained.params.params]
+    broken = nn.History(
+        params=trained.params.with_params(params),
+        losses=[np.nan] * len(trained.losses),
+    )
+    assert np.isnan(experiment.test_accuracy(broken))
+    assert experiment.verdict(broken) == (
+        "loss not a number, test accuracy not a number"
+    )

@@ -103,6 +103,8 @@ def test_a_constant_feature_stays_finite_thanks_to_eps(n):
     grads = grad_bp(f, [x, gamma, beta])
     assert all(np.isfinite(g).all() for g in grads)
     check_grad(f, [x, gamma, beta], grads, rtol=1e-4, atol=1e-6)
+    forward = dual.gradient(f, [x, gamma, beta])  # forward mode, too
+    check_grad(f, [x, gamma, beta], forward, rtol=1e-4, atol=1e-6)
     _, slope = dual.jvp(f, [x, gamma, beta], [np.ones_like(x), 0.0, 0.0])
     assert np.isfinite(slope)
     # moving a constant column all together does not change its x_hat

@@ -4,6 +4,7 @@ epoch, and the test accuracy."""
 
 import copy
 import functools
+import math
 
 import numpy as np
 
@@ -20,15 +21,34 @@ RATES = CONTROLS[0].values  # 0.1, 0.2, 0.5, 1, 2, 5, 10
 # every rate: after the scrubber, the panel finds each run already made
 SCRUBBER = Scrubber("learning_rate", RATES)
 RESULT = tr(
-    "test accuracy {plain_accuracy:.0%} without, "
-    "{normalized_accuracy:.0%} with batch normalization"
+    "test accuracy {plain_score} without, "
+    "{normalized_score} with batch normalization"
 )
 ALT = tr(
     "The digits network trained with learning rate {learning_rate:g}, "
     "without batch normalization and with it. Left: the mean training "
-    "loss of each epoch, on a log scale. Right: the test accuracy of "
-    "each network."
+    "loss of each epoch, on a log scale; in the last epoch, "
+    "{plain_loss_range} without and {normalized_loss_range} with. Right: "
+    "the test accuracy, {plain_accuracy_range} without and "
+    "{normalized_accuracy_range} with."
 )
+# the ranges the chapter prints and the alt text gives: wide enough that
+# a run ends in the same one on every machine (the chapter measures it)
+LOSS_EDGES, ACCURACY_EDGES = (0.5, 5), (80,)
+# rough's words: English where the chapter prints them (the same in both
+# editions), in the reader's language in the figure's alt text
+PRINTED = {
+    "below": "below {high}",
+    "between": "{low} to {high}",
+    "above": "above {low}",
+    "nan": "not a number",
+}
+DRAWN = {
+    "below": tr("below {high}"),
+    "between": tr("{low} to {high}"),
+    "above": tr("above {low}"),
+    "nan": tr("not a number"),
+}
 WITHOUT, WITH = (
     tr("without batch normalization"),
     tr("with batch normalization"),
@@ -65,32 +85,46 @@ def epoch_losses(history: nn.History) -> np.ndarray:
     return np.mean(np.reshape(history.losses, (EPOCHS, -1)), axis=1)
 
 
-def test_accuracy(history: nn.History) -> float:
-    """The trained network's accuracy on the test digits, in evaluation
-    mode (on a copy: the shared run stays as it is)."""
-    model = copy.deepcopy(history.params)
+def test_accuracy(trained: nn.History | nn.Network) -> float:
+    """The accuracy on the test digits of a run's trained network, or of
+    a network (such as a snapshot), in evaluation mode (on a copy: the
+    shared run stays as it is); nan if its scores are not finite (a run
+    that ended in nan reads no digit)."""
+    network = trained.params if isinstance(trained, nn.History) else trained
+    model = copy.deepcopy(network)
     model.eval()
+    with np.errstate(all="ignore"):
+        if not np.isfinite(model(digits().x_test)).all():
+            return math.nan
     return nn.accuracy(model, digits().x_test, digits().y_test)
 
 
-def rough(value: float, edges: tuple[float, ...], unit: str = "") -> str:
+def rough(
+    value: float,
+    edges: tuple[float, ...],
+    unit: str = "",
+    words: dict[str, str] = PRINTED,
+) -> str:
     """``value`` as the range between two ``edges`` it lies in: a claim
-    with a margin that holds on any machine, never its last digits."""
-    below = [e for e in edges if e <= value]
-    above = [e for e in edges if e > value]
+    with a margin, never its last digits; nan is "not a number"."""
+    if math.isnan(value):
+        return words["nan"]
+    below = [f"{e:g}{unit}" for e in edges if e <= value]
+    above = [f"{e:g}{unit}" for e in edges if e > value]
     if not below:
-        return f"below {above[0]:g}{unit}"
+        return words["below"].format(high=above[0])
     if not above:
-        return f"above {below[-1]:g}{unit}"
-    return f"{below[-1]:g}{unit} to {above[0]:g}{unit}"
+        return words["above"].format(low=below[-1])
+    return words["between"].format(low=below[-1], high=above[0])
 
 
 def verdict(history: nn.History) -> str:
     """How a run ended: its last epoch's mean training loss and its test
-    accuracy (in evaluation mode), each as a range wide enough to hold on
-    any machine (a diverged run's digits differ from one to the next)."""
-    loss = rough(epoch_losses(history)[-1], (0.25, 5))
-    accuracy = rough(100 * test_accuracy(history), (90,), "%")
+    accuracy (in evaluation mode), each as a range (``LOSS_EDGES``,
+    ``ACCURACY_EDGES``): a diverged run's digits differ from one machine
+    to the next, its range does not (the chapter measures the margins)."""
+    loss = rough(epoch_losses(history)[-1], LOSS_EDGES)
+    accuracy = rough(100 * test_accuracy(history), ACCURACY_EDGES, "%")
     return f"loss {loss}, test accuracy {accuracy}"
 
 
@@ -103,8 +137,15 @@ def compute(learning_rate: float) -> Data:
     result = Data(learning_rate=learning_rate)
     for name, normalized in (("plain", False), ("normalized", True)):
         history = run(learning_rate, normalized)
-        setattr(result, f"{name}_losses", epoch_losses(history))
-        setattr(result, f"{name}_accuracy", test_accuracy(history))
+        losses, accuracy = epoch_losses(history), test_accuracy(history)
+        setattr(result, f"{name}_losses", losses)
+        setattr(result, f"{name}_accuracy", accuracy)
+        score = DRAWN["nan"] if math.isnan(accuracy) else f"{accuracy:.0%}"
+        setattr(result, f"{name}_score", score)
+        loss_range = rough(losses[-1], LOSS_EDGES, words=DRAWN)
+        setattr(result, f"{name}_loss_range", loss_range)
+        accuracy_range = rough(100 * accuracy, ACCURACY_EDGES, "%", DRAWN)
+        setattr(result, f"{name}_accuracy_range", accuracy_range)
     return result
 
 
@@ -139,5 +180,5 @@ class Figure(LiveFigure):
             curve.set_ydata(values)
         accuracies = (data.plain_accuracy, data.normalized_accuracy)
         for bar, value in zip(self.bars, accuracies, strict=True):
-            bar.set_height(value)
+            bar.set_height(0.0 if math.isnan(value) else value)
         self.show_title(CONTROLS, data, RESULT)
