@@ -612,7 +612,7 @@ def test_the_figure_marks_the_first_wrong_node_and_translates_its_words(
     }
     assert boxes["b"] == to_rgba(engine_check_figure.WRONG)
     assert boxes["y"] == to_rgba(engine_check_figure.RIGHT)
-    assert boxes["a"] == to_rgba(engine_check_figure.LATER)  # not reached
+    assert boxes["a"] == to_rgba(engine_check_figure.LATER)  # not examined
 
 
 def test_the_figure_refuses_a_finding_without_a_node(micrograd_report):
@@ -644,8 +644,11 @@ def programs(draw):
     return b.program()
 
 
+# Off by 0.5 everywhere: a bug that is small somewhere (1 - t for 1 - t * t,
+# near t = 0) can pass each local check within the tolerance and still add
+# up to a wrong gradient over several steps.
 WRONG_TANH = engine_from(
-    {"\n    def backward(self):": TANH.replace("1 - t * t", "1 - t")}
+    {"\n    def backward(self):": TANH.replace("1 - t * t", "1.5 - t * t")}
 )
 RIGHT_TANH = engine_from({"\n    def backward(self):": TANH})
 
