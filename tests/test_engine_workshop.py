@@ -268,6 +268,14 @@ def test_check_repair_tells_no_change_a_wrong_class_and_a_repair_apart():
     assert copy_of(hunt2) is not copy_of(hunt2)  # each copy is fresh
 
 
+def test_copy_of_copies_the_workshops_engine_too():
+    copy = copy_of(workshop)
+    assert copy is not workshop.Value and copy is not copy_of(workshop)
+    assert check_engine(copy).ok
+    printed = printed_by(lambda repaired: check_repair(hunt2, repaired), copy)
+    assert "copy_of(hunt2)" in printed
+
+
 def test_check_repair_refuses_what_is_not_a_hunt():
     with pytest.raises(TypeError, match="check_repair: hunt must be one of"):
         check_repair(workshop, copy_of(hunt2))

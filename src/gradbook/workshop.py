@@ -1,7 +1,7 @@
 """Chapter 4's workshop: the engine a reader builds, and the check of each
 step.
 
-:class:`Value` is the finished engine, about 30 lines of reverse mode, as
+:class:`Value` is the finished engine, about 40 lines of reverse mode, as
 the chapter's solutions write it: a value records the values it was
 computed from (its parents) and the local derivative of itself with
 respect to each.  ``backward`` sets every gradient of the graph to zero,

@@ -2,10 +2,10 @@
 :func:`gradbook.engine_check.check_engine` names, and the patch that fixes
 it.
 
-Each bug is one that learners really make, as reported on micrograd's
-tracker (and DeZero's, for arrays).  A patch replaces a few lines of the
-engine's source; :func:`fixed` applies it and returns the fixed ``Value``,
-which passes every check.
+Each bug is one that learners really make; chapter 4's section "Where
+these bugs come from" says where each was reported.  A patch replaces a
+few lines of the engine's source; :func:`fixed` applies it and returns the
+fixed ``Value``, which passes every check.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ class Fix:
 
     hunt: ModuleType
     bug: str
-    reported: str
     fails: frozenset[tuple[str, str | None]]
     before: str
     after: str
@@ -41,7 +40,6 @@ FIXES = (
     Fix(
         hunt1,
         "`**` gives the exponent no gradient",
-        "micrograd issue #17",
         frozenset({("derivatives", "pow")}),
         """\
             slope = other.data * self.data ** (other.data - 1)
@@ -57,7 +55,6 @@ FIXES = (
     Fix(
         hunt2,
         "`=` instead of `+=`: a value used twice keeps one use's gradient",
-        "micrograd pull requests #23 and #64",
         frozenset(
             {("reuse", "mul"), ("non-leaf reuse", "mul"), ("diamond", "mul")}
         ),
@@ -73,7 +70,6 @@ FIXES = (
     Fix(
         hunt3,
         "tanh computed from exp(2x), which overflows at x = 1000",
-        "micrograd pull request #74",
         frozenset({("extremes", "tanh")}),
         """\
         e = math.exp(2 * self.data)
@@ -86,7 +82,6 @@ FIXES = (
     Fix(
         hunt4,
         "backward() does not reset the gradients of the graph first",
-        "micrograd issue #53 and pull request #102",
         frozenset({("backward twice", None)}),
         """\
         self.grad = 1.0
@@ -103,7 +98,6 @@ FIXES = (
         hunt5,
         "backward() recurses into each node's children, with no "
         "topological order",
-        "micrograd issues #68, #91 and #96",
         frozenset(
             {
                 ("non-leaf reuse", None),
@@ -149,7 +143,6 @@ FIXES = (
         hunt6,
         "`+` does not sum the gradient back to the shape of a broadcast "
         "operand",
-        "DeZero issue #20",
         frozenset({("broadcasting", "add")}),
         """\
             self.grad += out.grad

@@ -2,7 +2,9 @@
 ``Value`` to change, and the check of the repair.
 
 ``copy_of(hunt)`` makes a new class from the hunt's source, so the
-reader's changes touch neither the hunt nor another copy.  The reader
+reader's changes touch neither the hunt nor another copy (``copy_of`` also
+copies the workshop's engine, :mod:`gradbook.workshop`, for the chapter to
+plant a bug in).  The reader
 replaces the method the report points at (``Hunt2.__mul__ = mul``), and
 ``check_repair(hunt, Hunt2)`` runs
 :func:`gradbook.engine_check.check_engine` on the result.
@@ -15,6 +17,7 @@ import textwrap
 import weakref
 from types import ModuleType
 
+from gradbook import workshop
 from gradbook.bug_hunts import hunt1, hunt2, hunt3, hunt4, hunt5, hunt6
 from gradbook.checks import describe
 from gradbook.engine_check import check_engine
@@ -34,7 +37,8 @@ _MADE: weakref.WeakKeyDictionary[type, tuple[ModuleType, dict]] = (
 def load(hunt: ModuleType, source: str, who: str) -> type:
     """The ``Value`` of ``source`` (the hunt's, or a patched one), as a new
     class: its methods make Values of this new class."""
-    name = f"{known_hunt(hunt, who).__name__}_{who}"
+    known = hunt if hunt is workshop else known_hunt(hunt, who)
+    name = f"{known.__name__}_{who}"
     namespace = {"__name__": name}
     exec(compile(source, f"<{name}>", "exec"), namespace)
     return namespace["Value"]
@@ -50,8 +54,11 @@ def known_hunt(hunt: ModuleType, who: str) -> ModuleType:
 
 
 def copy_of(hunt: ModuleType) -> type:
-    """A fresh copy of the hunt's ``Value``, for the reader to repair."""
-    source = inspect.getsource(known_hunt(hunt, "copy_of"))
+    """A fresh copy of the hunt's ``Value``, for the reader to repair; or
+    of the workshop's, if ``hunt`` is :mod:`gradbook.workshop`."""
+    if hunt is not workshop:
+        known_hunt(hunt, "copy_of")
+    source = inspect.getsource(hunt)
     cls = load(hunt, source, "copy_of")
     _MADE[cls] = (hunt, dict(vars(cls)))
     return cls

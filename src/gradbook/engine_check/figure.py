@@ -148,7 +148,9 @@ def located_graph(found: Finding | Located) -> Figure:
                 edgecolor=WRONG,
                 label=tr("first wrong cotangent"),
             ),
-            Patch(facecolor="white", edgecolor=LATER, label=tr("not reached")),
+            Patch(
+                facecolor="white", edgecolor=LATER, label=tr("not examined")
+            ),
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.02),

@@ -1,15 +1,17 @@
 """Where a wrong derivative starts, in the words of
-:mod:`gradbook.engine_check`: follow the backward pass from the output to
-the first node whose cotangent disagrees with finite differences, then say
-why, without a number.
+:mod:`gradbook.engine_check`: go from the output back through the nodes, in
+the program's reverse order, to the first node whose cotangent disagrees
+with finite differences, then say why, without a number.
 
 A node's cotangent is the sum, over its uses, of the user's cotangent times
-a local derivative.  The backward pass visits the users of a node before
-the node, so at the first wrong node every user's cotangent is right.  The
-fault is then in one of three places: a local derivative (each use is
-tested on its own, at the same values), the collecting of several uses,
-or the order of the visits (the cotangent was passed on before it was
-complete, or more than once).
+a local derivative.  In the program's reverse order (a reverse topological
+order) the users of a node come before the node, so at the first wrong node
+every user's cotangent is right.  The fault is then in one of three places:
+a local derivative (each use is tested on its own, at the same values), the
+collecting of several uses, or the order of the visits (the cotangent was
+passed on before it was complete, or more than once).  Only the first is
+tested; the other two are what is left when every local derivative is
+right (several uses, or one).
 """
 
 from __future__ import annotations
@@ -46,11 +48,11 @@ Run = Callable[[Program], Trace]
 def locate(
     program: Program, trace: Trace, run: Run, keeps_grads: bool
 ) -> Located | None:
-    """Follow the backward pass from the output: the first node whose
-    cotangent is wrong, and why (see :class:`Located`).  ``run`` runs a
-    program on the engine; ``keeps_grads`` says whether the engine keeps a
-    cotangent on every node (a class engine), or only hands out the
-    arguments' (a function engine: a probe finds the others)."""
+    """Go from the output back, in the program's reverse order: the first
+    node whose cotangent is wrong, and why (see :class:`Located`).  ``run``
+    runs a program on the engine; ``keeps_grads`` says whether the engine
+    keeps a cotangent on every node (a class engine), or only hands out
+    the arguments' (a function engine: a probe finds the others)."""
     right: list[int] = []
     for i in reversed(range(program.size)):
         got = _node_grad(program, trace, i, run, keeps_grads)
@@ -163,8 +165,8 @@ def explain(located: Located) -> str:
     p = located.program
     node = p.label(located.node)
     head = (
-        "In the order backward() visits the nodes, the first wrong cotangent "
-        f"is that of {node}"
+        "Going from the output back to the arguments, the first wrong "
+        f"cotangent is that of {node}"
     )
     if located.kind == "output":
         return f"{head}: backward() must start from a cotangent of 1."

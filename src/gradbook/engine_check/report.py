@@ -48,10 +48,11 @@ PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
 
 @dataclass(frozen=True)
 class Located:
-    """Where a wrong cotangent starts, as the backward pass meets it.
+    """Where a wrong cotangent starts, going back from the output.
 
-    ``node`` is the first node, in the order backward visits them (from the
-    output back), whose cotangent disagrees with finite differences; the
+    ``node`` is the first node, in the program's reverse order (from the
+    output back: a reverse topological order, which a right backward pass
+    may use), whose cotangent disagrees with finite differences; the
     nodes in ``right`` came before it and agree.  ``use`` is the
     ``(node, operand position)`` whose local derivative is wrong, if one
     is; ``kind`` says what the checker concluded: ``"local"`` (that local
