@@ -247,7 +247,8 @@ lock: $(INSTALLED)
 	cd benchmarks && ../$(LOCK) --output-file=requirements.txt requirements.in
 
 # The in-browser notebooks: _build/html/lite/, a JupyterLite site with the
-# chapters, Pyodide and the verified wheels (see web/lite_site.py); after
+# chapters, Pyodide, the verified wheels and the kernel's bytecode (see
+# web/lite_site.py; Node.js compiles the bytecode); after
 # the Russian build (make book), whose run it takes the Russian outputs from.
 # Made again when any page's notebook or catalog changed (the chapters
 # among them are web/site.py's, from _toc.yml).
@@ -255,7 +256,7 @@ lite: $(LITE_SITE)
 
 $(LITE_SITE): $(INSTALLED) $(LITE_INSTALLED) node_modules/.package-lock.json \
   lite/wheels.txt lite/requirements.txt web/lite_site.py web/lite_notebook.py \
-  web/lite-page.js web/translated_notebook.py web/site.py \
+  web/lite-page.js web/lite-bytecode.mjs web/translated_notebook.py web/site.py \
   _toc.yml pyproject.toml README.md \
   $(wildcard locales/ru/LC_MESSAGES/book/*.po) \
   $(wildcard _build/ru/_build/jupyter_execute/book/*.ipynb) \

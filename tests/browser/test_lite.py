@@ -7,9 +7,11 @@ is blocked)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
+from web import lite_site
 from web.browser import WAIT
 from web.lite_notebook import NOTES
 from web.site import (
@@ -329,3 +332,40 @@ def test_the_digits_and_versions_in_the_browser(
     page.screenshot(path=screenshots / shot_name("lite-digits"))
     assert output.first.text_content().strip() == expected
     assert off_host.blocked == []
+
+
+def test_the_site_weighs_at_most_60_mb_and_ships_the_kernels_bytecode(
+    html_dir: Path,
+) -> None:
+    """The issue's budget for both editions, and the bytecode archive: listed
+    in the shipped lock, loaded first, and made of unchecked-hash .pyc files
+    of Pyodide's Python, each beside a module of a shipped package."""
+    site = html_dir / "lite"
+    files = [f for f in site.rglob("*") if f.is_file()]
+    assert sum(f.stat().st_size for f in files) <= 60e6
+    pyodide = site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    entry = lock["packages"][lite_site.BYTECODE]
+    archive = pyodide / entry["file_name"]
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == entry["sha256"]
+    config = json.loads((site / "jupyter-lite.json").read_text())
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"
+    ]
+    assert kernel["loadPyodideOptions"]["packages"][0] == lite_site.BYTECODE
+    modules = set()
+    for wheel in [*pyodide.glob("*.whl"), *site.rglob("pypi/*.whl")]:
+        with zipfile.ZipFile(wheel) as z:
+            modules.update(n for n in z.namelist() if n.endswith(".py"))
+    python_312 = (3531).to_bytes(2, "little") + b"\r\n"  # its magic number
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+        assert len(names) > 300  # IPython, jedi, prompt_toolkit, ...
+        for name in names:
+            folder, _, cached = name.rpartition("__pycache__/")
+            assert cached.endswith(".cpython-312.pyc"), name
+            assert f"{folder}{cached.split('.')[0]}.py" in modules, name
+            header = z.read(name)[:8]
+            assert header[:4] == python_312, name
+            # flags: hash-based (bit 0), not checked against the source
+            assert int.from_bytes(header[4:8], "little") == 0b01, name
