@@ -152,7 +152,15 @@ def test_the_start_up_benchmark_imports():
 
 
 def outputs_shape(outputs: list[dict]) -> list:
-    return [(o["output_type"], sorted(o.get("data", {}))) for o in outputs]
+    """Each output's type and the kinds of data the browser shows (a
+    listing's LaTeX, beside its HTML, is for the PDF)."""
+    return [(o["output_type"], shown(o.get("data", {}))) for o in outputs]
+
+
+def shown(data: dict) -> list[str]:
+    return sorted(
+        k for k in data if k != "text/latex" or "text/html" not in data
+    )
 
 
 def shape(cell: dict) -> tuple:
@@ -175,10 +183,106 @@ def test_a_stored_figure_is_made_lighter_and_stays_a_png():
     assert shown.tobytes() == pixels.tobytes()
     html = f'<img src="data:image/png;base64,{data}">'
     notebook = {"cells": [{"outputs": [{"data": {"text/html": [html]}}]}]}
-    lite_site.lighter_images(notebook)
+    lite_site.lighter_outputs(notebook)
     assert notebook["cells"][0]["outputs"][0]["data"]["text/html"] == (
         f'<img src="data:image/png;base64,{lighter}">'
     )
+
+
+def test_the_latex_of_a_listing_is_left_out_and_other_latex_kept():
+    listing = {
+        "text/html": "<pre>x</pre>",
+        "text/latex": "x",
+        "text/plain": "x",
+    }
+    formula = {"text/latex": "$x^2$", "text/plain": "x**2"}
+    outputs = [{"data": dict(listing)}, {"data": dict(formula)}]
+    lite_site.lighter_outputs({"cells": [{"outputs": outputs}]})
+    assert outputs[0]["data"] == {
+        "text/html": "<pre>x</pre>",
+        "text/plain": "x",
+    }
+    assert outputs[1]["data"] == formula
+
+
+@pytest.mark.parametrize(
+    ("markdown", "refused"),
+    [
+        ("```{mermaid}\ngraph TD; A-->B\n```", "draws a diagram"),
+        ("The loss is {eval}`loss`.", "has an inline expression"),
+    ],
+)
+def test_a_chapter_the_site_cannot_show_is_refused(
+    markdown, refused, tmp_path, modules
+):
+    notebook = json.loads(CHAPTER_NOTEBOOKS[0].read_text(encoding="utf-8"))
+    cell = {"cell_type": "markdown", "metadata": {}, "source": [markdown]}
+    notebook["cells"].append(cell)
+    chapter = tmp_path / CHAPTER_NOTEBOOKS[0].name
+    chapter.write_text(json.dumps(notebook), encoding="utf-8")
+    with pytest.raises(SystemExit, match=refused):
+        lite_site.in_browser_copy(chapter, modules)
+
+
+def zipped(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_the_standard_librarys_bytecode_goes_beside_its_sources(tmp_path):
+    pyodides = {"json/__init__.py": b"import json.decoder\n", "abc.py": b""}
+    stdlib = zipped(tmp_path / "python_stdlib.zip", pyodides)
+    bytecode = zipped(tmp_path / "b.zip", {"json/__init__.pyc": b"\xcb\r"})
+    lite_site.add_beside_sources(stdlib, bytecode)
+    with zipfile.ZipFile(stdlib) as z:
+        assert {n: z.read(n) for n in z.namelist()} == {
+            **pyodides,
+            "json/__init__.pyc": b"\xcb\r",
+        }
+    stray = zipped(tmp_path / "c.zip", {"yaml/__init__.pyc": b"\xcb\r"})
+    with pytest.raises(
+        SystemExit, match=r"yaml/__init__\.pyc: no such module"
+    ):
+        lite_site.add_beside_sources(stdlib, stray)
+
+
+KATEX_CHUNK = (
+    "@font-face {\\n  font-family: 'KaTeX_AMS';\\n  src: url(${a}) "
+    "format('woff2'), url(${b}) format('woff'), url(${c}) "
+    "format('truetype');\\n  font-weight: normal;\\n}"
+)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "fonts", "removed"),
+    [
+        (KATEX_CHUNK, ["a.woff2", "b.woff", "c.ttf"], ["b.woff", "c.ttf"]),
+        # a face whose first source is not WOFF2, or a font of no face
+        (KATEX_CHUNK.replace("woff2", "woff3"), ["a.woff2", "b.woff"], None),
+        (KATEX_CHUNK, ["a.woff2", "b.woff", "c.ttf", "d.ttf"], None),
+    ],
+)
+def test_only_fonts_that_follow_a_woff2_are_removed(
+    chunk, fonts, removed, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(lite_site, "OUTPUT", tmp_path)
+    static = tmp_path / "extensions" / "jupyterlab-myst" / "static"
+    static.mkdir(parents=True)
+    (static / "1.js").write_text(chunk, encoding="utf-8")
+    for font in fonts:
+        (static / font).write_bytes(b"font")
+    if removed is None:
+        with pytest.raises(SystemExit, match="not KaTeX's faces"):
+            lite_site.prune_fonts()
+        assert sorted(p.name for p in static.iterdir()) == sorted(
+            ["1.js", *fonts]
+        )
+    else:
+        gone = lite_site.prune_fonts()
+        assert sorted(p.name for p in gone) == removed
+        assert sorted(p.name for p in static.iterdir()) == ["1.js", "a.woff2"]
 
 
 def joined(outputs: list[dict]) -> list[dict]:

@@ -16,11 +16,14 @@ checked:
   hash-checked by pip);
 - the kernel's start compiled ahead: Pyodide itself, run by Node.js
   (web/lite-bytecode.mjs), compiles the modules the kernel imports as it
-  starts into one archive of bytecode, which the shipped lock lists;
+  starts: the packages' into one archive of bytecode, which the shipped lock
+  lists, and the standard library's into the site's copy of
+  python_stdlib.zip, beside their sources (Pyodide's files, unchanged);
 - gradbook is a wheel built from src/ here;
 - the chapters (web/site.py's chapter notebooks, each with a "Run in your
   browser" button, web/lite.py) are copies with one set-up cell added first
-  and the in-browser kernel named; nothing else differs;
+  and the in-browser kernel named; their stored figures are lighter, and
+  only what the browser shows of each output is kept;
 - the Russian edition's chapters (ru/*.ipynb, opened from its pages) have
   their markdown translated from the same catalogs as its pages
   (web/translated_notebook.py), the outputs of the Russian build's run
@@ -87,6 +90,11 @@ NEEDED = [
 # executed cell, 1.0-1.6 s less (medians of 6 rounds, per edition).
 BYTECODE = "kernel-bytecode"
 BYTECODE_SCRIPT = WEB / "lite-bytecode.mjs"
+# Pyodide's standard library (sources only), to which the site's copy adds
+# the bytecode of the modules the kernel's start imports (213 of them).  In
+# Node.js here, Pyodide's own start took 1.7 s with the sources alone and
+# 0.65 s with it.
+STDLIB = "python_stdlib.zip"
 # The kernel's own wheels, which it installs with micropip once Pyodide has
 # started: the bytecode's build installs them the same way.
 KERNEL_PYPI = LITE_BIN.parent / "share" / "jupyter" / "labextensions"
@@ -109,6 +117,20 @@ MYST_DIAGRAM_CHUNKS = [
     "2592.7ec4dd4d016bc5765bfe.js",
 ]
 DIAGRAM = re.compile(r"^(`{3,}|:{3,})\{mermaid\}", re.M)
+# JupyterLab's own chunk of ELK (Eclipse's layout engine: 1.5 MB), which
+# its Mermaid loads only for a diagram drawn with "layout: elk".  The name
+# is that of the pinned JupyterLite (lite/requirements.txt).
+LAB_ELK_CHUNK = "9310.0b18791.js"
+# jupyterlab-myst's cell executor: after Run All, it parses every Markdown
+# cell again, for inline expressions ({eval}), before the first code cell
+# reaches the kernel (in chapter 1, 1 s of the reader's wait).  No chapter
+# has an inline expression (the build stops if one does), so the site
+# leaves the executor out; the cells are rendered as before.
+MYST_EXECUTOR = "jupyterlab-myst:executor"
+INLINE_EXPRESSION = re.compile(r"\{eval\}`")
+# A KaTeX font face in jupyterlab-myst's stylesheet (a string in a chunk):
+# its sources.
+KATEX_FACE = re.compile(r"font-family: 'KaTeX_\w+';\\n\s*src: ([^;]*);")
 # The language pack's parts for the extensions the site ships (it also
 # translates dozens that it does not).
 TRANSLATED = {"jupyterlab", "jupyterlab_widgets"}
@@ -119,7 +141,7 @@ CORE = [
     "pyodide.mjs",
     "pyodide.asm.js",
     "pyodide.asm.wasm",
-    "python_stdlib.zip",
+    STDLIB,
 ]
 # The in-browser kernel's name (jupyterlite-pyodide-kernel).
 KERNELSPEC = {
@@ -233,13 +255,17 @@ def write_pyodide(lock: dict) -> list:
     }
     write_lock({**lock, "packages": packages}, target)
     bytecode = target / f"{BYTECODE}.zip"
-    subprocess.run(
-        [
-            *("node", str(BYTECODE_SCRIPT), str(target), str(bytecode)),
-            *(str(kernel_wheel(name)) for name in KERNEL_WHEELS),
-        ],
-        check=True,
-    )
+    with tempfile.TemporaryDirectory() as scratch:
+        standard = Path(scratch) / "stdlib-bytecode.zip"
+        subprocess.run(
+            [
+                *("node", str(BYTECODE_SCRIPT), str(target)),
+                *(str(bytecode), str(standard)),
+                *(str(kernel_wheel(name)) for name in KERNEL_WHEELS),
+            ],
+            check=True,
+        )
+        add_beside_sources(target / STDLIB, standard)
     packages[BYTECODE] = {
         "name": BYTECODE,
         "version": PYODIDE_VERSION,
@@ -254,6 +280,26 @@ def write_pyodide(lock: dict) -> list:
     }
     write_lock({**lock, "packages": packages}, target)
     return shipped
+
+
+def add_beside_sources(stdlib: Path, bytecode: Path) -> None:
+    """Each module's .pyc from `bytecode` into `stdlib`, a copy of Pyodide's
+    standard library, beside the module's source (zipimport takes a
+    module's .pyc before its .py); nothing of Pyodide's is changed."""
+    with (
+        zipfile.ZipFile(bytecode) as compiled,
+        zipfile.ZipFile(stdlib, "a") as archive,
+    ):
+        sources = set(archive.namelist())
+        for info in compiled.infolist():
+            if info.filename.removesuffix("c") not in sources:
+                fail(f"{info.filename}: no such module in {stdlib.name}")
+            archive.writestr(
+                info,
+                compiled.read(info),
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=9,
+            )
 
 
 def write_lock(lock: dict, target: Path) -> None:
@@ -401,8 +447,11 @@ def in_browser_copy(
     site_modules).  With ``executed``, the Russian build's run of it: the
     copy is the Russian one, with that run's outputs."""
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
-    if any(DIAGRAM.search("".join(c["source"])) for c in notebook["cells"]):
+    markdown = ["".join(c["source"]) for c in notebook["cells"]]
+    if any(DIAGRAM.search(text) for text in markdown):
         fail(f"{chapter.name} draws a diagram: the site ships no Mermaid")
+    if any(INLINE_EXPRESSION.search(text) for text in markdown):
+        fail(f"{chapter.name} has an inline expression: see MYST_EXECUTOR")
     try:
         packages = packages_to_install(notebook, modules)
     except MissingModuleError as error:
@@ -430,7 +479,7 @@ def in_browser_copy(
     # The widgets' stored state (a quarter of a chapter's size) is not shown
     # here: JupyterLite draws a panel's stored output without it.
     notebook["metadata"].pop("widgets", None)
-    lighter_images(notebook)
+    lighter_outputs(notebook)
     return notebook
 
 
@@ -450,11 +499,15 @@ def lighter_png(data: str) -> str:
     return encoded if len(encoded) < len(data) else data
 
 
-def lighter_images(notebook: dict) -> None:
-    """Every stored PNG (a figure, a scrubber's frames) made lighter."""
+def lighter_outputs(notebook: dict) -> None:
+    """Every stored PNG (a figure, a scrubber's frames) made lighter, and
+    the LaTeX of a listing (for the PDF) left out: JupyterLab shows its
+    HTML."""
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
+            if "text/html" in data:
+                data.pop("text/latex", None)
             if "image/png" in data:
                 data["image/png"] = lighter_png(data["image/png"].strip())
             if "text/html" in data:
@@ -504,6 +557,7 @@ def write_config() -> None:
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": "The gradient book",
+            "disabledExtensions": [MYST_EXECUTOR],
             "litePluginSettings": {
                 "@jupyterlite/pyodide-kernel-extension:kernel": {
                     "pyodideUrl": "./static/pyodide/pyodide.js",
@@ -549,7 +603,8 @@ def add_page_script() -> None:
 
 
 def prune_diagrams() -> None:
-    """Remove jupyterlab-myst's diagram chunks (MYST_DIAGRAM_CHUNKS)."""
+    """Remove jupyterlab-myst's diagram chunks (MYST_DIAGRAM_CHUNKS) and
+    JupyterLab's ELK (LAB_ELK_CHUNK)."""
     myst = OUTPUT / "extensions" / "jupyterlab-myst"
     meta = json.loads((myst / "package.json").read_text(encoding="utf-8"))
     if meta["version"] != MYST_VERSION:
@@ -559,6 +614,10 @@ def prune_diagrams() -> None:
         )
     for name in MYST_DIAGRAM_CHUNKS:
         (myst / "static" / name).unlink()
+    elk = OUTPUT / "build" / LAB_ELK_CHUNK
+    if not elk.is_file() or b"org.eclipse.elk" not in elk.read_bytes():
+        fail(f"{elk.name} is not ELK: look up LAB_ELK_CHUNK again")
+    elk.unlink()
 
 
 def prune_translations() -> None:
@@ -584,9 +643,11 @@ def lighter_favicon() -> None:
 
 
 def prune_fonts() -> list[Path]:
-    """Remove Font Awesome's faces in the formats no browser that runs this
-    JupyterLab loads (SVG, EOT, TTF, WOFF): each has its WOFF2 beside it,
-    which every such browser takes first.  Returns what was removed."""
+    """Remove the font faces in the formats no browser that runs this
+    JupyterLab loads (SVG, EOT, TTF, WOFF) where a WOFF2 comes first, which
+    every such browser takes: Font Awesome's (beside each WOFF2) and
+    KaTeX's (jupyterlab-myst's math: each @font-face lists WOFF2, WOFF and
+    TTF, in that order).  Returns what was removed."""
     removed = []
     for woff2 in OUTPUT.rglob("fa-*.woff2"):
         for suffix in (".svg", ".eot", ".ttf", ".woff"):
@@ -594,6 +655,22 @@ def prune_fonts() -> list[Path]:
             if other.is_file():
                 other.unlink()
                 removed.append(other)
+    static = OUTPUT / "extensions" / "jupyterlab-myst" / "static"
+    faces = [
+        re.findall(r"format\('(\w+)'\)", sources)
+        for chunk in static.glob("*.js")
+        for sources in KATEX_FACE.findall(chunk.read_text(encoding="utf-8"))
+    ]
+    fallbacks = [*static.glob("*.woff"), *static.glob("*.ttf")]
+    if not (
+        len(faces) == len(list(static.glob("*.woff2")))
+        and all(f == ["woff2", "woff", "truetype"] for f in faces)
+        and len(fallbacks) == 2 * len(faces)
+    ):
+        fail("jupyterlab-myst's fonts are not KaTeX's faces: look again")
+    for font in fallbacks:
+        font.unlink()
+        removed.append(font)
     return removed
 
 

@@ -334,6 +334,13 @@ def test_the_digits_and_versions_in_the_browser(
     assert off_host.blocked == []
 
 
+def unchecked_pyc(data: bytes) -> bool:
+    """An unchecked-hash .pyc of Pyodide's Python (3.12)."""
+    python_312 = (3531).to_bytes(2, "little") + b"\r\n"  # its magic number
+    # flags: hash-based (bit 0), not checked against the source
+    return data[:4] == python_312 and data[4:8] == (0b01).to_bytes(4, "little")
+
+
 def test_the_site_weighs_at_most_60_mb_and_ships_the_kernels_bytecode(
     html_dir: Path,
 ) -> None:
@@ -357,7 +364,6 @@ def test_the_site_weighs_at_most_60_mb_and_ships_the_kernels_bytecode(
     for wheel in [*pyodide.glob("*.whl"), *site.rglob("pypi/*.whl")]:
         with zipfile.ZipFile(wheel) as z:
             modules.update(n for n in z.namelist() if n.endswith(".py"))
-    python_312 = (3531).to_bytes(2, "little") + b"\r\n"  # its magic number
     with zipfile.ZipFile(archive) as z:
         names = z.namelist()
         assert len(names) > 300  # IPython, jedi, prompt_toolkit, ...
@@ -365,7 +371,38 @@ def test_the_site_weighs_at_most_60_mb_and_ships_the_kernels_bytecode(
             folder, _, cached = name.rpartition("__pycache__/")
             assert cached.endswith(".cpython-312.pyc"), name
             assert f"{folder}{cached.split('.')[0]}.py" in modules, name
-            header = z.read(name)[:8]
-            assert header[:4] == python_312, name
-            # flags: hash-based (bit 0), not checked against the source
-            assert int.from_bytes(header[4:8], "little") == 0b01, name
+            assert unchecked_pyc(z.read(name)[:8]), name
+
+
+def test_the_standard_library_is_pyodides_with_the_starts_bytecode(
+    html_dir: Path,
+) -> None:
+    """The site's python_stdlib.zip holds every file of Pyodide's, the same
+    bytes, and beside a module's source, its unchecked-hash .pyc (asyncio,
+    zipfile, ...: what the kernel's start imports)."""
+    ours = html_dir / "lite" / "static" / "pyodide" / lite_site.STDLIB
+    with (
+        zipfile.ZipFile(lite_site.PYODIDE / lite_site.STDLIB) as pyodides,
+        zipfile.ZipFile(ours) as z,
+    ):
+        theirs = set(pyodides.namelist())
+        for name in theirs:
+            assert z.read(name) == pyodides.read(name), name
+        added = set(z.namelist()) - theirs
+        assert len(added) > 150
+        for name in added:
+            assert name.endswith(".pyc") and name[:-1] in theirs, name
+            assert unchecked_pyc(z.read(name)[:8]), name
+        assert {"asyncio/__init__.pyc", "zipfile/__init__.pyc"} <= added
+
+
+def test_the_site_leaves_out_the_myst_executor(html_dir: Path) -> None:
+    """Run All sends the first cell to the kernel at once: jupyterlab-myst's
+    executor (inline expressions, which no chapter has) is disabled."""
+    config = json.loads((html_dir / "lite" / "jupyter-lite.json").read_text())
+    disabled = config["jupyter-config-data"]["disabledExtensions"]
+    assert disabled == [lite_site.MYST_EXECUTOR]
+    myst = html_dir / "lite" / "extensions" / "jupyterlab-myst" / "static"
+    # the plugin is there under that name (a renamed one would stay on)
+    plugin = f'id:"{lite_site.MYST_EXECUTOR}"'
+    assert any(plugin in c.read_text("utf-8") for c in myst.glob("*.js"))
