@@ -29,6 +29,8 @@ FIRST_CELL_DONE = """() => {
 # a Russian chapter's JupyterLab says it in Russian (its language pack).
 KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
   .some(e => /\\(Pyodide\\) \\| (Idle|Простаивает)$/.test(e.textContent))"""
+# The Run menu's name in JupyterLab, and in its Russian language pack.
+RUN_MENU = ("Run", "Запуск")
 # Each code cell's prompt, in order: "[1]:", "[2]:", ... after a fresh run
 # (the stored outputs' counts start at the chapter's first cell, which is the
 # second here, after the set-up cell).  A folded cell (a solution's) shows no
@@ -79,13 +81,16 @@ def click_run_in_browser(page: Page, book_url: str, chapter: str) -> float:
 
 def run_all_cells(page: Page) -> None:
     """Once the kernel has started, Run > Run All Cells from the menu bar, as
-    a reader would, in either language: the menu that holds the command."""
+    a reader would, in either language: the menu that holds the command
+    (the Run menu, by its English or Russian name, is tried first)."""
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=START_TIMEOUT)
     page.wait_for_function(KERNEL_IDLE, timeout=START_TIMEOUT, polling=100)
     command = page.locator(
         ".lm-Menu .lm-Menu-item[data-command='runmenu:run-all']"
     )
-    for menu in page.locator("#jp-MainMenu .lm-MenuBar-item").all():
+    menus = page.locator("#jp-MainMenu .lm-MenuBar-item").all()
+    run = [m for m in menus if m.inner_text().strip() in RUN_MENU]
+    for menu in run + [m for m in menus if m not in run]:
         menu.click()
         page.wait_for_selector(".lm-Menu", state="visible")
         if command.is_visible():
