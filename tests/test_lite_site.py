@@ -209,6 +209,7 @@ def test_the_latex_of_a_listing_is_left_out_and_other_latex_kept():
     ("markdown", "refused"),
     [
         ("```{mermaid}\ngraph TD; A-->B\n```", "draws a diagram"),
+        ("```mermaid\ngraph TD; A-->B\n```", "draws a diagram"),
         ("The loss is {eval}`loss`.", "has an inline expression"),
     ],
 )

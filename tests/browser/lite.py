@@ -31,6 +31,14 @@ KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
   .some(e => /\\(Pyodide\\) \\| (Idle|Простаивает)$/.test(e.textContent))"""
 # The Run menu's name in JupyterLab, and in its Russian language pack.
 RUN_MENU = ("Run", "Запуск")
+# The sessions' paths and the number of kernels in the tab's JupyterLite
+# (its app: exposeAppInBrowser): one of each, the chapter's, although its
+# page starts the kernel before the notebook asks for one.
+RUNNING = """() => {
+  const manager = window.jupyterapp.serviceManager;
+  return [[...manager.sessions.running()].map(s => s.path),
+          [...manager.kernels.running()].length];
+}"""
 # Each code cell's prompt, in order: "[1]:", "[2]:", ... after a fresh run
 # (the stored outputs' counts start at the chapter's first cell, which is the
 # second here, after the set-up cell).  A folded cell (a solution's) shows no

@@ -35,6 +35,7 @@ from .lab import move_slider, open_dialogs, reads_like_the_book
 from .lite import (
     KERNEL_IDLE,
     OUTPUT_TEXTS,
+    RUNNING,
     START_TIMEOUT,
     STDERR_TEXTS,
     OffHost,
@@ -177,6 +178,10 @@ def test_every_chapter_runs_in_the_browser_in_both_editions(
         for language, page in pages.items():
             step = f"{language} {name}"
             problems += [f"{step}: {p}" for p in wait_until_all_done(page)]
+            paths, kernels = page.evaluate(RUNNING)
+            names = [path.split("/")[-1] for path in paths]
+            if (names, kernels) != ([chapter.name], 1):
+                problems.append(f"{step}: sessions {paths}, {kernels} kernels")
             # (For the second tab, an upper bound: it is read after the
             # first tab's run.)
             ran = time.monotonic() - clicked[language]
