@@ -1,4 +1,5 @@
 import math
+from unittest.mock import Mock
 
 import numpy as np
 import pytest
@@ -53,6 +54,17 @@ def test_best_output_never_decreases_and_matches_the_best_point(seed):
         history.best_outputs,
         history.best_points[:, 0] * history.best_points[:, 1],
     )
+
+
+def test_after_the_first_try_the_best_output_never_goes_down():
+    # Chapter 1, exercise 1.3: from a best of -inf, a long first try can
+    # land below the start; after it, the best output never goes down.
+    def hill(x, y):
+        return -(x * x + y * y)
+
+    climbs = [random_search(hill, (2, 1), 1.0, 100, s) for s in range(50)]
+    assert sum(c.best_outputs[0] < hill(2, 1) for c in climbs) == 30
+    assert all(np.all(np.diff(c.best_outputs) >= 0) for c in climbs)
 
 
 def test_a_try_is_kept_exactly_when_it_beats_the_best_so_far():
@@ -284,6 +296,27 @@ def test_random_search_can_take_its_tries_from_another_proposal():
         multiply_gate, (-2, 3), 0.01, 100, rng=1, propose=perturb
     )
     np.testing.assert_array_equal(default.tries, article_search(1).tries)
+
+
+def test_counted_in_evaluations_random_tries_win_in_two_dimensions():
+    # Chapter 1: 100 finite-difference steps evaluate f as often as 500
+    # random tries (501 times, with the start), and the tries end higher.
+    counted = Mock(wraps=multiply_gate)
+    steps = gradient_ascent(counted, (-2, 3), 0.01, 100, normalized=True)
+    assert counted.call_count == 501
+    counted = Mock(wraps=multiply_gate)
+    random_search(counted, (-2, 3), 0.01, 500, 0, propose=circle_try)
+    assert counted.call_count == 501
+    counted = Mock(wraps=multiply_gate)
+    random_search(counted, (-2, 3), 0.01, 100, 0)
+    assert counted.call_count == 101
+    finals = [
+        random_search(
+            multiply_gate, (-2, 3), 0.01, 500, s, propose=circle_try
+        ).best_output
+        for s in range(20)
+    ]
+    assert min(finals) > steps.best_output
 
 
 def test_a_proposal_must_be_callable_and_keep_the_shape():

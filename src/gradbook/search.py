@@ -5,9 +5,10 @@ went up; most tries are thrown away.  Gradient ascent steps in the direction
 of steepest increase every time.  Both return their whole history, so the
 book can plot one against the other.
 
-Both check their arguments once, where they come in (``checks.arguments``):
-``f``, ``propose`` and ``gradient`` come back wrapped, so that what they
-return is checked too, and the loops themselves are plain.
+Both check what they are given once, where it comes in
+(``checks.arguments``): ``f``, ``propose`` and ``gradient`` come back
+wrapped, so that what they return is checked on every call too, and the
+loops themselves are plain.
 """
 
 from __future__ import annotations
@@ -223,7 +224,8 @@ def random_search(
     ``point + tweak * u`` (``u`` uniform in ``[-1, 1)`` per coordinate) and
     moves there if the output is larger than the best so far.  ``rng`` is a
     ``numpy.random.Generator`` or a seed: the same seed gives the same
-    history.  ``propose(point, tweak, rng)`` makes each try; the default,
+    history; with the default, ``None``, each run differs.
+    ``propose(point, tweak, rng)`` makes each try; the default,
     ``perturb``, draws it from the article's square of side ``2 * tweak``.
     """
     rows = _Rows(start, f(*start), iterations)
