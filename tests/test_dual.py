@@ -1,4 +1,5 @@
 import math
+import re
 import warnings
 
 import numpy as np
@@ -315,6 +316,36 @@ def test_a_tangent_of_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match="jvp: tangent has shape"):
         jvp(lambda x: x, np.ones(3), np.ones(2))
     assert Dual(np.ones(3), 1.0).tangent == 1.0  # one number for every element
+
+
+def test_a_dual_made_by_hand_with_a_tangent_is_refused_as_a_result():
+    def by_hand(d):  # once derivative(by_hand, 1.0) said 0.0, not cos 1
+        return Dual(np.sin(d.primal), d.tangent * np.cos(d.primal))
+
+    message = (
+        "{}: f returned a Dual made by hand, with Dual(...), and its "
+        "tangent is not 0. Such a Dual is not part of this derivative: "
+        "its tangent would be lost. Make the result from f's argument, "
+        "with its operations or its _chain(value, local derivative)"
+    )
+    with pytest.raises(
+        ValueError, match=re.escape(message.format("derivative"))
+    ):
+        derivative(by_hand, 1.0)
+    with pytest.raises(ValueError, match=re.escape(message.format("jvp"))):
+        jvp(lambda xs: [xs[0], by_hand(xs[0])], [1.0], [1.0])
+    with pytest.raises(
+        ValueError, match=re.escape(message.format("gradient"))
+    ):
+        gradient(by_hand, np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match="derivative: f returned a Dual made"):
+        derivative(lambda x: Dual(1.0, math.nan), 1.0)  # nan is not 0
+    # Its own rule keeps the tag; a hand-made constant is still allowed.
+    chained = derivative(
+        lambda d: d._chain(np.sin(d.primal), np.cos(d.primal)), 1.0
+    )
+    assert chained == np.cos(1.0)
+    assert jvp(lambda x: Dual(3.0, 0.0), 1.0, 1.0)[1] == 0.0
 
 
 @pytest.mark.parametrize(

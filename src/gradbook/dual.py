@@ -372,13 +372,22 @@ def _output(out: object, tag: int, who: str) -> tuple:
     """``(value, tangent)`` of what ``f`` returned, for perturbation ``tag``.
 
     A result that is not a dual of this tag did not depend on the argument:
-    its tangent is 0.
+    its tangent is 0.  A Dual made by hand with a tangent is refused: that
+    tangent is not this derivative's, and it would be lost in silence.
     """
     if isinstance(out, (list, tuple)):  # several outputs, each its own
         pairs = [_output(o, tag, who) for o in out]
         return [p for p, _ in pairs], [t for _, t in pairs]
     if isinstance(out, Dual) and out.tag == tag:
         return out.primal, out.tangent
+    if isinstance(out, Dual) and out.tag == USER and _moves(out.tangent):
+        raise ValueError(
+            f"{who}: f returned a Dual made by hand, with Dual(...), and "
+            "its tangent is not 0. Such a Dual is not part of this "
+            "derivative: its tangent would be lost. Make the result from "
+            "f's argument, with its operations or its "
+            "_chain(value, local derivative)"
+        )
     if isinstance(out, Dual):
         _check_kept(out, tag, who)
     if isinstance(out, Tracer):
@@ -391,6 +400,11 @@ def _output(out: object, tag: int, who: str) -> tuple:
         return out, np.zeros(out.shape) if out.shape else 0.0
     value = checks.returned(out, who, "a number (a Dual)")
     return value, np.zeros(np.shape(value)) if np.ndim(value) else 0.0
+
+
+def _moves(tangent: Operand) -> bool:
+    """Whether a tangent is not 0 (nan is not 0)."""
+    return isinstance(tangent, Tracer) or bool(np.any(tangent != 0))
 
 
 def derivative(f: Callable, x: object) -> Operand:
