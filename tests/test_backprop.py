@@ -264,9 +264,30 @@ def test_powers_at_zero():
 
 
 def test_vars_from_two_tapes_do_not_mix():
-    message = "Var: this Var belongs to another tape"
+    message = "Var: the two operands are on different tapes"
     with pytest.raises(ValueError, match=message):
         Var(1.0) + Var(2.0)
+
+
+def test_the_message_for_two_tapes_holds_on_either_side():
+    # the Var made by hand may be either operand: the message names neither
+    w = Var(3.0)
+    message = (
+        "Var: the two operands are on different tapes, and one of those "
+        "tapes was made by hand or belongs to a forward pass that has "
+        "finished; make every Var inside f"
+    )
+    for f in (lambda v: w * v[0], lambda v: v[0] * w):
+        with pytest.raises(ValueError) as error:
+            grad_bp(f, [1.0])
+        assert str(error.value) == message
+
+
+def test_a_var_of_an_outer_tape_is_a_constant_inside():
+    def outer(v):
+        return grad_bp(lambda w: w[0] * v[0], [1.0])[0]
+
+    assert grad_bp(outer, [2.0]) == [1.0]
 
 
 def test_sequence_var_needs_a_sequence():
@@ -298,7 +319,7 @@ def test_a_var_from_another_tape_is_refused_every_time():
         message = "grad_bp: f returned a Var that belongs to another tape"
         with pytest.raises(ValueError, match=message):
             grad_bp(lambda v: w * w, [1.0, 2.0])
-    message = "Var: this Var belongs to another tape"
+    message = "Var: the two operands are on different tapes"
     with pytest.raises(ValueError, match=message):
         grad_bp(lambda v: v[0] * w, [1.0, 2.0])
     message = "Tape.backward: output belongs to another tape"
@@ -308,7 +329,7 @@ def test_a_var_from_another_tape_is_refused_every_time():
 
 def test_where_checks_the_tapes_of_both_branches():
     other = Var(np.array([1.0, 2.0]))
-    message = "Var: this Var belongs to another tape"
+    message = "Var: the two operands are on different tapes"
     with pytest.raises(ValueError, match=message):
         grad_bp(lambda x: fn.where(x > 1.5, x, other).sum(), other.value)
 
@@ -659,6 +680,21 @@ def test_hvp_wants_one_direction_per_argument():
         hvp(5, 1.0, 1.0)
 
 
+def test_hvp_refuses_a_number_as_the_direction_of_an_array():
+    # v is a direction shaped like xs: a number is not broadcast
+    cases = [
+        (lambda x: (x * x).sum(), np.ones(3), 1.0, ""),
+        (lambda p: (p[0] * p[1]).sum(), [1.0, np.ones(3)], [1.0, 1.0], "[1]"),
+    ]
+    for f, xs, v, at in cases:
+        with pytest.raises(ValueError) as error:
+            hvp(f, xs, v)
+        assert str(error.value) == (
+            f"hvp: v{at} has shape (), but xs{at} has shape (3,); v is a "
+            "direction, shaped like xs"
+        )
+
+
 def test_reverse_over_reverse():
     assert grad_bp(lambda x: grad_bp(lambda y: y * y * y, x), 2.0) == 12.0
     # an outer Var on either side of an inner one
@@ -691,5 +727,6 @@ def test_a_var_kept_from_an_inner_derivative_is_refused():
         grad_bp(inner, 1.0)
         return x * kept[-1]
 
-    with pytest.raises(ValueError, match="Var: this Var belongs to another"):
+    message = "Var: the two operands are on different tapes"
+    with pytest.raises(ValueError, match=message):
         grad_bp(outer, 2.0)

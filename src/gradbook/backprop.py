@@ -4,8 +4,8 @@ The names follow the Haskell ``backprop`` library the article uses: a
 ``Var`` is its ``BVar``, ``eval_bp`` its ``evalBP``, ``grad_bp`` its
 ``gradBP`` and ``sequence_var`` its ``sequenceVar``.
 
-The forward pass writes every operation on a ``Tape`` (a Wengert list, as
-``backprop`` does).  Each operation makes one ``Var``, which is also its
+The forward pass writes every operation on a ``Tape`` (a Wengert tape, as
+``backprop`` calls it).  Each operation makes one ``Var``, which is also its
 node on the tape: for each operand that is a Var, it keeps the *local*
 derivative of its value with respect to that operand: a number (or an
 array, elementwise) for most operations, or a small rule (a
@@ -258,8 +258,12 @@ class Var(Tracer, Node):
             pass
         elif isinstance(other, Tracer):
             if isinstance(other, Var) and not nested(self.level, other.level):
-                problem = "belongs to another tape (another forward pass)"
-                raise ValueError(f"Var: this Var {problem}")
+                problem = (
+                    "the two operands are on different tapes, and one of "
+                    "those tapes was made by hand or belongs to a forward "
+                    "pass that has finished; make every Var inside f"
+                )
+                raise ValueError(f"Var: {problem}")
             if not nested(self.level, other.level):
                 raise checks.mixing("Var", self, other)
             other = Constant(other)
@@ -692,7 +696,7 @@ def hvp(f: Callable, xs: object, v: object) -> object:
     for i, (x, d) in enumerate(zip(leaves, directions, strict=True)):
         at = f"[{i}]" if many else ""
         x, d = _leaf(x, who, "xs" + at), _leaf(d, who, "v" + at)
-        if _shape(d) and _shape(d) != _shape(x):
+        if _shape(d) != _shape(x):
             raise ValueError(
                 f"{who}: v{at} has shape {_shape(d)}, but xs{at} has shape "
                 f"{_shape(x)}; v is a direction, shaped like xs"

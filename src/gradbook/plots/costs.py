@@ -18,7 +18,7 @@ def cost_scaling(
     title: str,
     fit: bool = False,
 ) -> Figure:
-    """Cost against the number of inputs ``ns``, on log-log axes, one line
+    """Cost against the number of arguments ``ns``, on log-log axes, one line
     per method.  With ``fit``, each method's points get the least-squares
     line through them, and the legend gives its slope (the power of ``n``
     the cost grows like)."""
@@ -40,7 +40,7 @@ def cost_scaling(
         line = tr("fitted line, slope {slope:.1f}", slope=slope)
         fitted = np.exp(intercept + slope * log_n)
         ax.loglog(ns, fitted, "-", color=f"C{k}", alpha=0.6, label=line)
-    ax.set_xlabel(tr("number of inputs n"))
+    ax.set_xlabel(tr("number of arguments n"))
     ax.set_ylabel(tr("seconds per gradient"))
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")

@@ -111,7 +111,7 @@ def jacobian_passes(
     ax.add_patch(Rectangle(corner, n - 0.16, 0.84, **reverse, **outline))
     ax.set_xticks(range(n), [f"d/d{name}" for name in inputs], fontsize=10)
     ax.set_yticks(range(m), outputs, fontsize=10)
-    ax.set_xlabel(tr("input (one column each)"))
+    ax.set_xlabel(tr("argument (one column each)"))
     ax.set_ylabel(tr("output (one row each)"))
     fig.legend(loc="outside lower center", fontsize=9)
     ax.set_title(
