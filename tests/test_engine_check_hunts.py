@@ -27,7 +27,7 @@ def test_each_hunt_names_its_planted_bug(fix):
 def test_each_fixed_hunt_passes(fix):
     report = check_engine(fixed(fix.hunt))
     assert report.ok, str(report)
-    assert report.engine == f"{fix.hunt.__name__}_fixed.Value"
+    assert report.engine == f"{fix.hunt.__name__}.Value (fixed)"
 
 
 def test_every_hunt_has_a_fix_and_shows_in_one_listing():

@@ -271,7 +271,9 @@ def test_check_repair_tells_no_change_a_wrong_class_and_a_repair_apart():
 def test_copy_of_copies_the_workshops_engine_too():
     copy = copy_of(workshop)
     assert copy is not workshop.Value and copy is not copy_of(workshop)
-    assert check_engine(copy).ok
+    report = check_engine(copy)
+    assert report.ok
+    assert report.engine == "gradbook.workshop.Value (a copy)"
     printed = printed_by(lambda repaired: check_repair(hunt2, repaired), copy)
     assert "copy_of(hunt2)" in printed
 

@@ -4,7 +4,7 @@ step.
 :class:`Value` is the finished engine, about 40 lines of reverse mode, as
 the chapter's solutions write it: a value records the values it was
 computed from (its parents) and the local derivative of itself with
-respect to each.  ``backward`` sets every gradient of the graph to zero,
+respect to each.  ``backward`` sets every ``.grad`` of the graph to zero,
 then visits every node once, newest first, and adds ``local * grad`` to
 each parent: the chain rule, with the uses of a value added up.  A node
 is always made after its parents, so newest first is a reverse
@@ -218,7 +218,7 @@ def _binary(Value, name, op, combine):
 
 
 def check_add(Value):
-    """Exercise 4.1: ``Value(x)`` keeps its number, a gradient of 0 and its
+    """Exercise 4.1: ``Value(x)`` keeps its number, a ``.grad`` of 0 and its
     place in order; ``x + y`` records its parents and local derivatives."""
 
     def run():

@@ -1,5 +1,5 @@
-"""Bug hunts: six small engines in micrograd's style, each with one bug
-that learners really make.
+"""Bug hunts: six small engines in micrograd's style, each with one bug of
+a kind that appeared in public engines, lectures or their pull requests.
 
 Show an engine, check it, read where the report points, and fix it::
 

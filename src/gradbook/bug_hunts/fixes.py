@@ -2,8 +2,9 @@
 :func:`gradbook.engine_check.check_engine` names, and the patch that fixes
 it.
 
-Each bug is one that learners really make; chapter 4's section "Where
-these bugs come from" says where each was reported.  A patch replaces a
+Each bug is of a kind that appeared in public engines, lectures or their
+pull requests; chapter 4's section "Where these bugs come from" says
+where.  A patch replaces a
 few lines of the engine's source; :func:`fixed` applies it and returns the
 fixed ``Value``, which passes every check.
 """

@@ -36,12 +36,14 @@ _MADE: weakref.WeakKeyDictionary[type, tuple[ModuleType, dict]] = (
 
 def load(hunt: ModuleType, source: str, who: str) -> type:
     """The ``Value`` of ``source`` (the hunt's, or a patched one), as a new
-    class: its methods make Values of this new class."""
+    class: its methods make Values of this new class.  Its name says what
+    it is (``gradbook.workshop.Value (a copy)``), and so do reports."""
     known = hunt if hunt is workshop else known_hunt(hunt, who)
-    name = f"{known.__name__}_{who}"
-    namespace = {"__name__": name}
-    exec(compile(source, f"<{name}>", "exec"), namespace)
-    return namespace["Value"]
+    namespace = {"__name__": known.__name__}
+    exec(compile(source, f"<{who}({known.__name__})>", "exec"), namespace)
+    cls = namespace["Value"]
+    cls.__qualname__ = f"Value ({'a copy' if who == 'copy_of' else who})"
+    return cls
 
 
 def known_hunt(hunt: ModuleType, who: str) -> ModuleType:

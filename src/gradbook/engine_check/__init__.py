@@ -81,11 +81,12 @@ first node whose cotangent (its ``.grad``) disagrees with finite
 differences, then tests each use of that node on its own.  If one
 operation's local derivative is wrong there, the message names the
 operation and the operand ("mul: the derivative with respect to the left
-operand is wrong"); if every local derivative is right, the node's uses
-were not all collected, or its cotangent was passed on before it was
-complete.  ``finding.located`` (a :class:`Located`) holds where;
-:func:`located_graph` draws the graph with that node marked.  No report,
-and no figure, prints an expected number.
+operand is wrong"); if every local derivative is right, either a user
+passed its cotangent on before it was complete, or the node's uses were
+not all collected (for a node used several times, the checker tries each
+use alone to tell which).  ``finding.located`` (a :class:`Located`) holds
+where; :func:`located_graph` draws the graph with that node marked.  No
+report, and no figure, prints an expected number.
 """
 
 from gradbook.engine_check.checker import CHAIN, check_engine

@@ -189,7 +189,7 @@ def _marked_uses(located: Located) -> dict[tuple[int, int], str]:
         return {}
     if located.kind == "local":
         return {located.use: tr("wrong local derivative")}
-    if located.kind == "uses":
+    if located.kind in ("uses", "uses or order"):
         uses = located.program.uses(located.node)
         return {use: tr("one of its uses") for use in uses}
     return {located.use: tr("passed on too soon?")}

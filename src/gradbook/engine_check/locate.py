@@ -8,10 +8,13 @@ a local derivative.  In the program's reverse order (a reverse topological
 order) the users of a node come before the node, so at the first wrong node
 every user's cotangent is right.  The fault is then in one of three places:
 a local derivative (each use is tested on its own, at the same values), the
-collecting of several uses, or the order of the visits (the cotangent was
-passed on before it was complete, or more than once).  Only the first is
-tested; the other two are what is left when every local derivative is
-right (several uses, or one).
+collecting of several uses, or the order of the visits (a user passed its
+cotangent on before it was complete, or more than once).  When every local
+derivative is right, a node used once points at the order.  A node used
+several times is tried with one use at a time (the others take a copy of
+it, a new argument): if its cotangent is still wrong with one use, that
+user passed its cotangent on too early; if each use alone is right, the
+uses are not collected.
 """
 
 from __future__ import annotations
@@ -70,8 +73,67 @@ def locate(
     for use in uses:
         if not _use_is_right(program, values, use, run):
             return Located(program, i, tuple(right), "local", use)
-    kind = "uses" if len(uses) > 1 else "order"
-    return Located(program, i, tuple(right), kind, uses[0])
+    if len(uses) == 1:
+        return Located(program, i, tuple(right), "order", uses[0])
+    kind, use = _several_uses(program, values, i, run, keeps_grads)
+    return Located(program, i, tuple(right), kind, use)
+
+
+def _several_uses(
+    program: Program,
+    values: list[Number],
+    i: int,
+    run: Run,
+    keeps_grads: bool,
+) -> tuple[str, tuple[int, int]]:
+    """Why node ``i``, used several times, each use right on its own, gets
+    a wrong cotangent.  Keep one use at a time (the others use a copy of
+    the node, a new argument): if the node's cotangent is wrong even then,
+    while its user's is right, that user passed its cotangent on too early
+    (``"order"``); if it is right with each use alone, the uses are not
+    collected (``"uses"``); ``"uses or order"`` where it cannot be told."""
+    uses = program.uses(i)
+    for use in uses:
+        alone, node = _only_use(program, i, use, values[i])
+        try:
+            trace = run(alone)
+        except (EngineError, MissingError):
+            return "uses or order", uses[0]
+        found = locate(alone, trace, run, keeps_grads)
+        if found is None:
+            continue
+        if found.node == node and found.kind == "order":
+            return "order", use
+        return "uses or order", uses[0]
+    return "uses", uses[0]
+
+
+def _only_use(
+    program: Program, i: int, use: tuple[int, int], value: Number
+) -> tuple[Program, int]:
+    """``program`` with node ``i`` kept only in ``use``: its other uses
+    take a copy of it, a new last argument of the same ``value``.  Returns
+    the program and the index of node ``i`` in it."""
+    n = len(program.arguments)
+
+    def moved(j: int) -> int:  # the new argument comes before every step
+        return j if j < n else j + 1
+
+    steps = []
+    for k, step in enumerate(program.steps):
+        operands = tuple(
+            o
+            if not isinstance(o, Ref)
+            else Ref(n)
+            if o.index == i and (n + k, position) != use
+            else Ref(moved(o.index))
+            for position, o in enumerate(step.operands)
+        )
+        steps.append(step._replace(operands=operands))
+    alone = Program(
+        (*program.names, "copy"), (*program.arguments, value), tuple(steps)
+    )
+    return alone, moved(i)
 
 
 def _node_grad(
@@ -179,20 +241,42 @@ def explain(located: Located) -> str:
             f"{head}, used by {name} ({p.text(k)}). {name}: the derivative "
             f"with respect to {words} is wrong."
         )
+    uses = p.uses(located.node)
+    used = (
+        f"{head}. It is used {_times(len(uses))}, {_users(p, uses)}; "
+        "each local derivative is right on its own"
+    )
+    lost = f"{used}, so the cotangent of {node} does not collect every use"
     if located.kind == "uses":
-        uses = p.uses(located.node)
+        return f"{lost}."
+    if located.kind == "uses or order":
         return (
-            f"{head}. It is used {_times(len(uses))}, {_users(p, uses)}; "
-            "each local derivative is right on its own, so the cotangent of "
-            f"{node} does not collect every use."
+            f"{lost}, or a use passed its cotangent on before it was complete."
         )
     consumer = p.label(k)
-    return (
-        f"{head}. Its cotangent comes only through {consumer} "
-        f"({p.text(k)}), whose own cotangent and local derivatives are "
-        f"right: so backward() passed the cotangent of {consumer} on before "
-        "it was complete, or more than once."
+    passed = (
+        f"so backward() passed the cotangent of {consumer} on before it was "
+        "complete, or more than once."
     )
+    if len(uses) > 1:
+        return (
+            f"{used}. With {name} ({p.text(k)}) as its only use, {node} "
+            "still gets a wrong cotangent, although the cotangent of "
+            f"{consumer} is right: {passed}"
+        )
+    return (
+        f"{head}. Its cotangent comes only through {_with_text(p, k)}, "
+        f"whose own cotangent and local derivatives are right: {passed}"
+    )
+
+
+def _with_text(p: Program, k: int) -> str:
+    """Node ``k`` with its expression: ``t (x * y)``, or ``the exp node
+    (exp(x))``, whose label holds it already."""
+    label = p.label(k)
+    if label.endswith(f"({p.text(k)})"):
+        return label
+    return f"{label} ({p.text(k)})"
 
 
 def _times(n: int) -> str:
@@ -229,7 +313,7 @@ def culprit(
     p = located.program
     if located.kind == "local":
         return op_name(p.step(located.use[0]))
-    if located.kind == "uses":
+    if located.kind in ("uses", "uses or order"):
         if under_test is not None:
             return under_test
         ops = {op_name(p.step(j)) for j, _ in p.uses(located.node)}

@@ -39,7 +39,7 @@ PROPERTIES = {
     "backward twice": "backward() twice on one graph",
     "second graph": "backward() on a second graph",
     "deep chain": "a chain of 100,000 operations",
-    "extremes": "large and small arguments",
+    "extremes": "large positive and large negative arguments (±1000)",
     "broadcasting": "arrays of different shapes",
 }
 
@@ -57,8 +57,10 @@ class Located:
     ``(node, operand position)`` whose local derivative is wrong, if one
     is; ``kind`` says what the checker concluded: ``"local"`` (that local
     derivative), ``"uses"`` (the node's uses are not all collected),
-    ``"order"`` (its cotangent was passed on too early or more than once),
-    or ``"output"`` (the output's own cotangent).
+    ``"order"`` (the user in ``use`` passed its cotangent on too early or
+    more than once), ``"uses or order"`` (one of the two, where the
+    checker cannot tell which), or ``"output"`` (the output's own
+    cotangent).
     """
 
     program: Program
