@@ -502,6 +502,13 @@ def _rows():
             "finished",
             "derivative(a Dual kept from another)",
         ),
+        row(
+            derivative,
+            lambda: derivative(lambda y: Dual(1.0, 1.0), 1.0),
+            v,
+            "made by hand",
+            "derivative(a Dual made by hand)",
+        ),
         # backprop
         row(Var, lambda: Var(RAGGED), v, "ragged", "Var(ragged)"),
         row(Var, lambda: Var(1.0, tape=5), e, "Tape", "Var(tape=5)"),
@@ -879,6 +886,22 @@ def _nn_rows():
             "mlp(params that do not fit)",
         ),
         row(
+            nn.mlp,
+            lambda: nn.mlp(PARAMS[:3], X),
+            v,
+            "pairs",
+            "mlp(params of 3 arrays)",
+        ),
+        row(nn.mlp, lambda: nn.mlp([], X), v, "empty", "mlp(params [])"),
+        row(nn.mlp, lambda: nn.mlp(3, X), e, "int", "mlp(params 3)"),
+        row(
+            nn.mlp,
+            lambda: nn.mlp(PARAMS, np.zeros((4, 2, 2))),
+            v,
+            "2-D",
+            "mlp(3-D x)",
+        ),
+        row(
             nn.cross_entropy,
             lambda: nn.cross_entropy(np.ones((2, 3)), np.ones((2, 2))),
             v,
@@ -967,6 +990,13 @@ def _nn_rows():
             v,
             "shape",
             "sgd_step(shapes)",
+        ),
+        row(
+            nn.sgd_step,
+            lambda: nn.sgd_step([np.ones(3)], np.ones((3, 3)), 0.1),
+            v,
+            "shape (3, 3)",
+            "sgd_step(grads an array)",
         ),
         row(
             nn.sgd_step,

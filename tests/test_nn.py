@@ -427,7 +427,11 @@ def test_bad_data_gets_a_clear_error(trainer, x, labels, error, message):
             TypeError,
             r"model must be a Network, or a list \[W1, b1, W2, b2, ...\]",
         ),
-        ([np.zeros((2, 3))], TypeError, "model must be a list"),
+        (
+            [np.zeros((2, 3))],
+            ValueError,
+            "model must be a list .* weights and biases come in pairs",
+        ),
         (
             [np.zeros((2, 3)), np.zeros(4)],
             ValueError,
@@ -524,9 +528,16 @@ def test_sgd_step_refuses_a_gradient_of_the_wrong_shape():
     message = r"sgd_step: grads\[0\] has shape \(1,\), but params\[0\]"
     with pytest.raises(ValueError, match=message):
         nn.sgd_step([np.zeros(2)], [np.ones(1)], 0.1)
-    message = "sgd_step: grads must hold one gradient per parameter"
+    message = (
+        r"^sgd_step: grads must hold one gradient per parameter \(2\), "
+        r"got a list of 1$"
+    )
     with pytest.raises(ValueError, match=message):
         nn.sgd_step([np.zeros(2), np.zeros(2)], [np.ones(2)], 0.1)
+    # an array is described by its shape, not by its numbers
+    message = r"per parameter \(2\), got an array of shape \(30, 30\)$"
+    with pytest.raises(ValueError, match=message):
+        nn.sgd_step([np.zeros(2), np.zeros(2)], np.ones((30, 30)), 0.1)
 
 
 def test_mlp_and_loss_name_the_shapes_that_do_not_fit():
@@ -539,6 +550,37 @@ def test_mlp_and_loss_name_the_shapes_that_do_not_fit():
         nn.loss(params, X, np.zeros((6, 2)))
     with pytest.raises(ValueError, match="mlp: layer 2: weights of shape"):
         nn.mlp([*params[:2], np.zeros((4, 3)), np.zeros(3)], X)
+
+
+def test_a_parameter_list_comes_in_pairs():
+    params = nn.init_mlp([4, 5, 3], rng=0)
+    what = r"a list \[W1, b1, W2, b2, \.\.\.\] such as init_mlp returns"
+    message = (
+        rf"^mlp: params must be {what}; it holds 3 arrays, an odd number, "
+        r"but weights and biases come in pairs$"
+    )
+    with pytest.raises(ValueError, match=message):
+        nn.mlp(params[:3], X)
+    message = rf"^loss: model must be {what}; it holds 1 array, an odd"
+    with pytest.raises(ValueError, match=message):
+        nn.loss(params[:1], X, np.zeros((6, 3)))
+    message = rf"^mlp: params must be {what}, got an empty list$"
+    with pytest.raises(ValueError, match=message):
+        nn.mlp([], X)
+    message = rf"^mlp: params must be {what}, got int 3$"
+    with pytest.raises(TypeError, match=message):
+        nn.mlp(3, X)
+
+
+def test_mlp_takes_one_example_or_a_matrix_of_them():
+    params = nn.init_mlp([2, 3, 2], rng=0)
+    assert nn.mlp(params, np.zeros(2)).shape == (2,)
+    message = (
+        r"^mlp: x must be 1-D \(one example\) or 2-D \(one example per "
+        r"row\), got shape \(4, 2, 2\)$"
+    )
+    with pytest.raises(ValueError, match=message):
+        nn.mlp(params, np.zeros((4, 2, 2)))  # its last axis fits, even so
 
 
 def test_training_loops_are_bounded():

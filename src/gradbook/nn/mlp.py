@@ -68,10 +68,18 @@ def mlp(params: Params, x: Operand, activation: Activation = tanh) -> Operand:
 def check_params(params: object, who: str, name: str = "params") -> None:
     """``params`` must be ``[W1, b1, W2, b2, ...]`` with shapes that chain,
     as ``init_mlp`` makes."""
-    pairs = isinstance(params, (list, tuple)) and len(params) % 2 == 0
-    if not pairs or len(params) < 2:
-        what = "a list [W1, b1, W2, b2, ...] such as init_mlp returns"
-        raise TypeError(f"{who}: {name} must be {what}")
+    what = "a list [W1, b1, W2, b2, ...] such as init_mlp returns"
+    if not isinstance(params, (list, tuple)):
+        got = checks.describe(params)
+        raise TypeError(f"{who}: {name} must be {what}, got {got}")
+    if not params:
+        empty = f"an empty {type(params).__name__}"
+        raise ValueError(f"{who}: {name} must be {what}, got {empty}")
+    if len(params) % 2:
+        arrays = "1 array" if len(params) == 1 else f"{len(params)} arrays"
+        odd = f"it holds {arrays}, an odd number"
+        pairs = "weights and biases come in pairs"
+        raise ValueError(f"{who}: {name} must be {what}; {odd}, but {pairs}")
     width = None
     layers = zip(params[::2], params[1::2], strict=True)
     for layer, (W, b) in enumerate(layers, start=1):
@@ -99,8 +107,11 @@ def check_inputs(
     check_params(params, who, name)
     checks.callable_(activation, who, "activation")
     x = checks.as_operand(x, who, "x")
+    if np.ndim(x) not in (1, 2):
+        what = "1-D (one example) or 2-D (one example per row)"
+        raise ValueError(f"{who}: x must be {what}, got shape {np.shape(x)}")
     features = np.shape(params[0])[0]
-    if np.ndim(x) not in (1, 2) or np.shape(x)[-1] != features:
+    if np.shape(x)[-1] != features:
         first = np.shape(params[0])
         weights = f"the first layer's weights have shape {first}"
         need = f"x needs {features} features (columns)"

@@ -9,9 +9,17 @@ step uses (a minibatch, or the whole training set).  A gradient-descent
 step costs one evaluation and one backward pass; a random-search try costs
 one evaluation.  The count leaves the backward pass out, which favours
 gradient descent: in time, one step costs several tries.  Chapter 5
-measures the ratio on its digits network (whole training set); on the
-machine that built the book it was between 3 and 10, so the chapter also
-gives random search ten times the budget.
+measures the ratio on its digits network (whole training set).  It
+depends on the machine, its load and how memory is obtained from the
+system; where we ran it, it was between about 2 and 6, always above the
+ratio of multiplications (2.14).  A step also records the tape; its
+backward pass has work besides the matrix products (the rules of tanh,
+exp, log and the sums); and it keeps every intermediate array until the
+backward pass ends, so it needs more fresh memory.  (With glibc's malloc
+the ratio was about 5.8 in a fresh process, and 2.3 once a large array
+had been freed: that raises the size below which freed memory is kept
+for reuse.)  So the chapter also gives random search ten times the
+budget.
 """
 
 from __future__ import annotations
@@ -330,8 +338,17 @@ def _check_grads(params: Params, grads: object, who: str) -> None:
     """One gradient per parameter, each of its parameter's shape."""
     if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
         what = f"one gradient per parameter ({len(params)})"
-        got = checks.describe(grads)
-        raise ValueError(f"{who}: grads must hold {what}, got {got}")
+        raise ValueError(f"{who}: grads must hold {what}, got {_count(grads)}")
     for i, (p, g) in enumerate(zip(params, grads, strict=True)):
         checks.as_number(g, who, f"grads[{i}]")
         checks.same_shape(g, np.shape(p), who, f"grads[{i}]", f"params[{i}]")
+
+
+def _count(value: object) -> str:
+    """What a list of arrays was, briefly, for a message: how many it holds,
+    or the shape of an array (its numbers would fill the message)."""
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return checks.describe(value)
