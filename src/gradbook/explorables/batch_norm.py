@@ -20,9 +20,11 @@ CONTROLS = (
 RATES = CONTROLS[0].values  # 0.1, 0.2, 0.5, 1, 2, 5, 10
 # every rate: after the scrubber, the panel finds each run already made
 SCRUBBER = Scrubber("learning_rate", RATES)
+# ranges, as the chapter prints them: a run's last digits differ from one
+# machine to the next, and the words of a stored picture must not
 RESULT = tr(
-    "test accuracy {plain_score} without, "
-    "{normalized_score} with batch normalization"
+    "test accuracy {plain_accuracy_range} without, "
+    "{normalized_accuracy_range} with batch normalization"
 )
 ALT = tr(
     "The digits network trained with learning rate {learning_rate:g}, "
@@ -89,7 +91,7 @@ def test_accuracy(trained: nn.History | nn.Network) -> float:
     """The accuracy on the test digits of a run's trained network, or of
     a network (such as a snapshot), in evaluation mode (on a copy: the
     shared run stays as it is); nan if its scores are not finite (a run
-    that ended in nan reads no digit)."""
+    that ended in nan classifies no digit correctly)."""
     network = trained.params if isinstance(trained, nn.History) else trained
     model = copy.deepcopy(network)
     model.eval()
@@ -141,8 +143,6 @@ def compute(learning_rate: float) -> Data:
         losses, accuracy = epoch_losses(history), test_accuracy(history)
         setattr(result, f"{name}_losses", losses)
         setattr(result, f"{name}_accuracy", accuracy)
-        score = DRAWN["nan"] if math.isnan(accuracy) else f"{accuracy:.0%}"
-        setattr(result, f"{name}_score", score)
         loss_range = rough(losses[-1], LOSS_EDGES, words=DRAWN)
         setattr(result, f"{name}_loss_range", loss_range)
         accuracy_range = rough(100 * accuracy, ACCURACY_EDGES, "%", DRAWN)
