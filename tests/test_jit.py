@@ -183,7 +183,10 @@ def test_a_branch_taken_by_if_is_checked():
     compiled = jit.compile_grad(f, 2.0)
     assert "check" in str(compiled.program)
     assert compiled(3.0) == backprop(f, 3.0)  # the same branch
-    message = r"compile_grad: these arguments take another branch .* step 2"
+    message = (
+        r"compile_grad: these arguments take a different branch from the "
+        r"recorded one: step 2"
+    )
     with pytest.raises(MismatchError, match=message):
         compiled(-1.0)
     replay = compiled.program.run
@@ -289,12 +292,12 @@ def test_simplifying_drops_repeated_and_dead_steps():
     assert jit.dead_code(simplified).steps == simplified.steps
 
 
-def test_fusing_writes_each_value_used_once_into_its_use():
-    fused = jit.compile_grad(neuron, POINT)
+def test_inlining_writes_each_value_used_once_into_its_use():
+    inlined = jit.compile_grad(neuron, POINT)
     plain = jit.compile_grad(neuron, POINT, optimize=False)
-    assert len(fused.source.splitlines()) < len(plain.source.splitlines())
+    assert len(inlined.source.splitlines()) < len(plain.source.splitlines())
     other = [0.3, -0.2, 0.1, 2.0, -1.5]
-    assert fused(other) == plain(other) == backprop(neuron, other)
+    assert inlined(other) == plain(other) == backprop(neuron, other)
 
 
 def test_compile_program_runs_the_value_program():

@@ -6,10 +6,10 @@ them), numpy calls where they are arrays.  Nothing is looked up, checked
 or recorded at run time, except the program's checks, which raise
 ``MismatchError`` when new arguments take another branch.
 
-With ``fuse=True``, a float value used once is written into the line that
-uses it (``v4 = a * x + b * y + c`` instead of four lines): the same
-operations in the same order, so the same numbers, with fewer names for
-Python to store and load.
+With ``inline=True``, a float value used once is written into the line
+that uses it (``v4 = a * x + b * y + c`` instead of four lines; this is
+*inlining*): the same operations in the same order, so the same numbers,
+with fewer names for Python to store and load.
 """
 
 from __future__ import annotations
@@ -136,19 +136,19 @@ def _expression(
     raise ValueError(f"compile_grad: no code for the primitive {op!r}")
 
 
-def body(program: Program, code: Code, fuse: bool = True) -> list[str]:
+def body(program: Program, code: Code, inline: bool = True) -> list[str]:
     """Write the steps of ``program`` into ``code`` (indented for a
     function body); return the expression of each output.
 
-    With ``fuse``, an array is also deleted after the line that reads it
+    With ``inline``, an array is also deleted after the line that reads it
     for the last time: its memory is reused at once (as the temporaries of
     a numpy expression are), instead of being taken fresh from the system
     (the digits network's gradient: 44% and 48% less time in two runs).
     """
     kinds = program.kinds
     uses = _uses(program)
-    written: dict[str, str] = {}  # value name -> expression, if fused
-    reads: dict[str, list[str]] = {}  # a fused value -> the names it reads
+    written: dict[str, str] = {}  # value name -> expression, if inlined
+    reads: dict[str, list[str]] = {}  # an inlined value -> the names it reads
     left = Counter(
         a for s in program.steps for a in s.args if isinstance(a, str)
     )
@@ -175,7 +175,7 @@ def body(program: Program, code: Code, fuse: bool = True) -> list[str]:
         for name in names(step):
             left[name] -= 1
             array = kinds[name].type is np.ndarray
-            if fuse and array and not left[name] and name not in kept:
+            if inline and array and not left[name] and name not in kept:
                 done.append(name)
         if done:
             code.lines.append(f"    del {', '.join(done)}")
@@ -200,7 +200,7 @@ def body(program: Program, code: Code, fuse: bool = True) -> list[str]:
                 ],
             )
         elif (
-            fuse
+            inline
             and uses.get(step.out) == "once"
             and _is_scalar(kinds[step.out])
         ):
@@ -246,7 +246,7 @@ def _uses(program: Program) -> dict[str, str]:
 
 
 def compile_program(
-    program: Program, name: str = "program", fuse: bool = True
+    program: Program, name: str = "program", inline: bool = True
 ) -> Callable:
     """The program as a Python function of its inputs that returns the
     tuple of its outputs; its source is in ``__source__``."""
@@ -257,7 +257,7 @@ def compile_program(
             f"compile_program: name must be an identifier, got {got}"
         )
     code = Code()
-    outputs = body(program, code, fuse)
+    outputs = body(program, code, inline)
     head = f"def {name}({', '.join(program.inputs)}):"
     tail = f"    return ({', '.join(outputs)},)"
     return define(name, [head, *code.lines, tail], code, program)

@@ -26,8 +26,8 @@ def compile_grad(
     ``backprop`` does.
 
     ``names`` names the arguments in the program (``"a b c x y"``).  With
-    ``optimize=False`` the program is neither simplified nor fused, so you
-    can see what those save.  The function carries ``program`` (what it
+    ``optimize=False`` the program is neither simplified nor inlined, so
+    you can see what those save.  The function carries ``program`` (what it
     computes), ``recorded`` (the program as recorded) and ``source`` (its
     Python source).
     """
@@ -38,7 +38,7 @@ def compile_grad(
     code = Code()
     code.namespace["arguments"] = _arguments(program, many)
     code.namespace.update(ndarray=np.ndarray, f64=np.dtype(np.float64))
-    outputs = body(program, code, fuse=optimize)
+    outputs = body(program, code, inline=optimize)
     name = getattr(f, "__name__", "f")
     name = name if name.isidentifier() and name != "<lambda>" else "f"
     lines = [*_head(program, many, name), *code.lines]

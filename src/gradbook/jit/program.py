@@ -160,8 +160,8 @@ def mismatch(program: Program, number: int, holds: bool) -> MismatchError:
     step = program.steps[number - 1]
     origin = next((str(s) for s in program.steps if s.out == step.args[0]), "")
     return MismatchError(
-        f"compile_grad: these arguments take another branch than the "
-        f"recorded program: step {number} (check {step.args[0]}, where "
+        f"compile_grad: these arguments take a different branch from the "
+        f"recorded one: step {number} (check {step.args[0]}, where "
         f"{origin}) was {holds} when the program was recorded and is "
         f"{not holds} now; record the program again at these arguments"
     )
