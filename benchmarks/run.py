@@ -333,7 +333,7 @@ def table(results: dict) -> str:
         n = results["neuron"]
         lines += [
             "",
-            "| neuron gradient, 5 inputs | µs | × plain float evaluation "
+            "| neuron gradient, 5 arguments | µs | × plain float evaluation "
             "| × circuits.neuron on floats |",
             "| --- | --- | --- | --- |",
         ]
