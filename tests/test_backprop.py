@@ -273,9 +273,9 @@ def test_the_message_for_two_tapes_holds_on_either_side():
     # the Var made by hand may be either operand: the message names neither
     w = Var(3.0)
     message = (
-        "Var: the two operands are on different tapes, and one of those "
-        "tapes was made by hand or belongs to a forward pass that has "
-        "finished; make every Var inside f"
+        "Var: the two operands are on different tapes (one made by hand, "
+        "or of a forward pass that has finished); use Vars of one tape "
+        "only: in grad_bp, those made from f's argument in this call"
     )
     for f in (lambda v: w * v[0], lambda v: v[0] * w):
         with pytest.raises(ValueError) as error:

@@ -994,7 +994,7 @@ def _nn_rows():
         row(
             nn.sgd_step,
             lambda: nn.sgd_step([np.ones(3)], np.ones((3, 3)), 0.1),
-            v,
+            e,
             "shape (3, 3)",
             "sgd_step(grads an array)",
         ),

@@ -411,8 +411,9 @@ def test_where_one_use_alone_cannot_run_both_causes_are_named():
     located = engine_check_locate.locate(program, run(program), run, True)
     assert located.kind == "uses or order"
     assert engine_check_locate.explain(located).endswith(
-        "so the cotangent of x does not collect every use, or a use passed "
-        "its cotangent on before it was complete."
+        "so the cotangent of x does not collect every use, or one of its "
+        "users passed its own cotangent on before it was complete, or more "
+        "than once."
     )
 
 

@@ -534,10 +534,17 @@ def test_sgd_step_refuses_a_gradient_of_the_wrong_shape():
     )
     with pytest.raises(ValueError, match=message):
         nn.sgd_step([np.zeros(2), np.zeros(2)], [np.ones(2)], 0.1)
-    # an array is described by its shape, not by its numbers
-    message = r"per parameter \(2\), got an array of shape \(30, 30\)$"
-    with pytest.raises(ValueError, match=message):
+    # not a list is the wrong kind of thing; an array is described by its
+    # shape, not by its numbers
+    message = (
+        r"^sgd_step: grads must be a list of one gradient per parameter "
+        r"\(2\), got an array of shape \(30, 30\) \(float64\)$"
+    )
+    with pytest.raises(TypeError, match=message):
         nn.sgd_step([np.zeros(2), np.zeros(2)], np.ones((30, 30)), 0.1)
+    message = r"^sgd_step: grads must be a list .*, got NoneType None$"
+    with pytest.raises(TypeError, match=message):
+        nn.sgd_step([np.zeros(2), np.zeros(2)], None, 0.1)
 
 
 def test_mlp_and_loss_name_the_shapes_that_do_not_fit():

@@ -259,9 +259,10 @@ class Var(Tracer, Node):
         elif isinstance(other, Tracer):
             if isinstance(other, Var) and not nested(self.level, other.level):
                 problem = (
-                    "the two operands are on different tapes, and one of "
-                    "those tapes was made by hand or belongs to a forward "
-                    "pass that has finished; make every Var inside f"
+                    "the two operands are on different tapes (one made by "
+                    "hand, or of a forward pass that has finished); use "
+                    "Vars of one tape only: in grad_bp, those made from "
+                    "f's argument in this call"
                 )
                 raise ValueError(f"Var: {problem}")
             if not nested(self.level, other.level):

@@ -123,7 +123,10 @@ def arguments(**checkers: Callable[[object, str, str], object]) -> Callable:
 
 
 def describe(value: object) -> str:
-    """``value`` for a message: its type and a short repr, ``"str 'a'"``."""
+    """``value`` for a message: its type and a short repr, ``"str 'a'"``;
+    an array by its shape and dtype (its numbers would fill the message)."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} ({value.dtype})"
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."

@@ -1,5 +1,6 @@
 """Bug hunts: six small engines in micrograd's style, each with one bug of
-a kind that appeared in public engines, lectures or their pull requests.
+a kind that appeared in, or was discussed for, public engines and
+lectures.
 
 Show an engine, check it, read where the report points, and fix it::
 

@@ -2,8 +2,8 @@
 :func:`gradbook.engine_check.check_engine` names, and the patch that fixes
 it.
 
-Each bug is of a kind that appeared in public engines, lectures or their
-pull requests; chapter 4's section "Where these bugs come from" says
+Each bug is of a kind that appeared in, or was discussed for, public
+engines and lectures; chapter 4's section "Where these bugs come from" says
 where.  A patch replaces a
 few lines of the engine's source; :func:`fixed` applies it and returns the
 fixed ``Value``, which passes every check.

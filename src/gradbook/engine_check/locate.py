@@ -251,7 +251,8 @@ def explain(located: Located) -> str:
         return f"{lost}."
     if located.kind == "uses or order":
         return (
-            f"{lost}, or a use passed its cotangent on before it was complete."
+            f"{lost}, or one of its users passed its own cotangent on before "
+            "it was complete, or more than once."
         )
     consumer = p.label(k)
     passed = (

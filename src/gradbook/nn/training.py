@@ -11,11 +11,12 @@ one evaluation.  The count leaves the backward pass out, which favours
 gradient descent: in time, one step costs several tries.  Chapter 5
 measures the ratio on its digits network (whole training set).  It
 depends on the machine, its load and how memory is obtained from the
-system; where we ran it, it was between about 2 and 6, always above the
-ratio of multiplications (2.14).  A step also records the tape; its
-backward pass has work besides the matrix products (the rules of tanh,
-exp, log and the sums); and it keeps every intermediate array until the
-backward pass ends, so it needs more fresh memory.  (With glibc's malloc
+system; where we ran it, it was usually between 2 and 6, above the
+ratio of multiplications (2.14), and on a busy machine outside that
+range.  A step also records the tape; its backward pass has work
+besides the matrix products (the rules of tanh, exp, log and the sums);
+and it keeps every intermediate array until the backward pass ends, so it
+needs more fresh memory.  (With glibc's malloc
 the ratio was about 5.8 in a fresh process, and 2.3 once a large array
 had been freed: that raises the size below which freed memory is kept
 for reuse.)  So the chapter also gives random search ten times the
@@ -336,8 +337,11 @@ def _check_scores(scores: Operand, targets: np.ndarray, who: str) -> None:
 
 def _check_grads(params: Params, grads: object, who: str) -> None:
     """One gradient per parameter, each of its parameter's shape."""
-    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
-        what = f"one gradient per parameter ({len(params)})"
+    what = f"one gradient per parameter ({len(params)})"
+    if not isinstance(grads, (list, tuple)):
+        got = checks.describe(grads)
+        raise TypeError(f"{who}: grads must be a list of {what}, got {got}")
+    if len(grads) != len(params):
         raise ValueError(f"{who}: grads must hold {what}, got {_count(grads)}")
     for i, (p, g) in enumerate(zip(params, grads, strict=True)):
         checks.as_number(g, who, f"grads[{i}]")
@@ -345,10 +349,6 @@ def _check_grads(params: Params, grads: object, who: str) -> None:
 
 
 def _count(value: object) -> str:
-    """What a list of arrays was, briefly, for a message: how many it holds,
-    or the shape of an array (its numbers would fill the message)."""
-    if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)}"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    return checks.describe(value)
+    """What a list of arrays was, briefly, for a message: how many it
+    holds."""
+    return f"a {type(value).__name__} of {len(value)}"
